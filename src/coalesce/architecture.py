@@ -1,0 +1,121 @@
+"""For a member set: the convener, the rival tracks, and the expansion ladder.
+
+The convener is a small state, inside the core or not. Its quality is the geometric mean of three
+things an analyst weighs (Cohen & Fontaine's microlateralism): its fit to the issue's niche needs, its
+neutrality between the key rivals (palatability), and how acceptable it is to the members (the same
+acceptance curve the veto criterion uses, averaged over the members).
+
+A rival track is a separate bilateral or trilateral channel that brings in the key rivals the core
+leaves out (the layered answer of the AI-minilateralism seed), convened by the small state best placed
+between that rivalry's members.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from coalesce.coalition import Node
+from coalesce.compiled import Context
+
+
+@dataclass(frozen=True)
+class Track:
+    """A separate channel that engages a rivalry left (partly) outside the core."""
+
+    rivalry: int
+    members: tuple[int, ...]
+    convener: int | None
+
+    @property
+    def kind(self) -> str:
+        """bilateral, trilateral or plurilateral, by the number of rivals it seats."""
+        return {2: "bilateral", 3: "trilateral"}.get(len(self.members), "plurilateral")
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A core coalition with its convener and rival tracks."""
+
+    node: Node
+    convener: int | None
+    convener_quality: float
+    convener_acceptability: float
+    tracks: tuple[Track, ...]
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        """Member indices in code order."""
+        return self.node.members
+
+
+def acceptance(ctx: Context, position: float, ideal_point: float) -> float:
+    """Probability that an actor at `ideal_point` accepts a text at `position` (quadratic-loss curve)."""
+    sigma = ctx.params.acceptance_sigma
+    distance = ideal_point - position
+    return (1.0 - ctx.params.baseline_defection) * math.exp(-(distance * distance) / (2.0 * sigma * sigma))
+
+
+def acceptability(ctx: Context, candidate: int, members: tuple[int, ...]) -> float:
+    """Mean acceptance of the convener's own position by the members (1.0 for an empty core)."""
+    if not members:
+        return 1.0
+    sigma2 = 2.0 * ctx.params.acceptance_sigma ** 2
+    a = ctx.alignment[candidate]
+    total = 0.0
+    for m in members:
+        d = a - ctx.alignment[m]
+        total += math.exp(-(d * d) / sigma2)
+    return total / len(members)
+
+
+def choose_convener(ctx: Context, members: tuple[int, ...]) -> tuple[int | None, float, float]:
+    """The best convener for these members: (actor, quality, acceptability). Ties go to the lower code."""
+    best: int | None = None
+    best_quality, best_accept = -1.0, 0.0
+    for candidate in ctx.pool_order:
+        static = ctx.fit[candidate] * ctx.neutrality[candidate]
+        if static <= 0.0 and best is not None:
+            break
+        if best is not None and static ** (1.0 / 3.0) < best_quality:
+            break  # the pool is sorted by the static part; no later candidate can do better
+        accept = acceptability(ctx, candidate, members)
+        quality = (static * accept) ** (1.0 / 3.0)
+        if quality > best_quality or (quality == best_quality and best is not None and candidate < best):
+            best, best_quality, best_accept = candidate, quality, accept
+    if best is None:
+        return None, 0.0, 0.0
+    return best, best_quality, best_accept
+
+
+def rival_tracks(ctx: Context, members: tuple[int, ...]) -> tuple[Track, ...]:
+    """One track per rivalry whose available members are not all in the core."""
+    inside = set(members)
+    tracks = []
+    for r, group in enumerate(ctx.rivalries):
+        available = tuple(i for i in group if i not in ctx.excluded)
+        if len(available) < 2 or all(i in inside for i in available):
+            continue
+        tracks.append(Track(rivalry=r, members=available, convener=ctx.track_conveners[r]))
+    return tuple(tracks)
+
+
+def build(ctx: Context, members: tuple[int, ...] | list[int]) -> Architecture:
+    """The architecture the engine recommends around a member set."""
+    node = Node.of(ctx, members)
+    convener, quality, accept = choose_convener(ctx, node.members)
+    return Architecture(
+        node=node,
+        convener=convener,
+        convener_quality=quality,
+        convener_acceptability=accept,
+        tracks=rival_tracks(ctx, node.members),
+    )
+
+
+def best_convener_bound(ctx: Context) -> float:
+    """An upper bound on any convener's quality (acceptability at most 1)."""
+    if not ctx.pool_order:
+        return 0.0
+    top = ctx.pool_order[0]
+    return float((ctx.fit[top] * ctx.neutrality[top]) ** (1.0 / 3.0))

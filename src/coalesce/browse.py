@@ -1,0 +1,141 @@
+"""Browse the data and its provenance: lists of issues, actors, sources; one issue or actor in full."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from coalesce.errors import UsageError
+from coalesce.loading.files import Dataset
+from coalesce.loading.resolve import UnknownActor
+from coalesce.models.browse import Detail, Listing
+
+
+def list_issues(dataset: Dataset) -> Listing:
+    """Every issue with its rule, target and deadline."""
+    rows = [
+        {
+            "id": issue.id,
+            "title": issue.title,
+            "rule": issue.decision_rule.kind,
+            "target": issue.target,
+            "deadline_months": issue.deadline_months,
+            "sizes": f"{issue.min_size}-{issue.max_size}",
+        }
+        for issue in dataset.issues.values()
+    ]
+    return Listing(command="issues", title="Issues", columns=["id", "title", "rule", "target", "deadline_months", "sizes"], rows=rows)
+
+
+def list_actors(dataset: Dataset, domain: str | None = None) -> Listing:
+    """Every actor, or with --domain the holders of that domain by share, with sources."""
+    world = dataset.world
+    if domain is None:
+        rows = [
+            {
+                "code": a.code,
+                "name": a.name,
+                "kind": a.kind,
+                "population_m": a.population_m,
+                "gdp_usd_bn": a.gdp_usd_bn,
+                "ideal_point": a.alignment.ideal_point if a.alignment else None,
+                "memberships": ", ".join(a.memberships),
+            }
+            for a in sorted(world.actors, key=lambda a: a.code)
+        ]
+        return Listing(
+            command="actors", title=f"Actors ({len(rows)})",
+            columns=["code", "name", "kind", "population_m", "gdp_usd_bn", "ideal_point", "memberships"], rows=rows,
+        )
+    known = {d.id: d for d in world.domains}
+    if domain not in known:
+        import difflib
+
+        close = difflib.get_close_matches(domain, list(known), n=3, cutoff=0.5)
+        raise UsageError(f"--domain: unknown domain {domain!r}; " + (f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(sorted(known))}"))
+    holders = [(a, a.capabilities[domain]) for a in world.actors if domain in a.capabilities]
+    holders.sort(key=lambda item: (-item[1].share, item[0].code))
+    rows = [
+        {
+            "code": a.code,
+            "name": a.name,
+            "share": fig.share,
+            "uncertainty": fig.uncertainty,
+            "source": fig.source,
+            "flags": ", ".join(f for f, on in (("estimate", fig.estimate), ("secondary", fig.secondary)) if on),
+        }
+        for a, fig in holders
+    ]
+    d = known[domain]
+    return Listing(
+        command="actors",
+        title=f"{d.name}: {d.measure} ({d.year}); listed total {sum(f.share for a, f in holders if a.kind == 'state'):.1%} by states",
+        columns=["code", "name", "share", "uncertainty", "source", "flags"],
+        rows=rows,
+    )
+
+
+def citation_counts(dataset: Dataset) -> Counter[str]:
+    """How many figures cite each source."""
+    counts: Counter[str] = Counter()
+    world = dataset.world
+    for actor in world.actors:
+        counts[actor.figure_sources.get("population_m", world.defaults.population.source)] += 1
+        counts[actor.figure_sources.get("gdp_usd_bn", world.defaults.gdp.source)] += 1
+        if actor.alignment:
+            counts[actor.alignment.source] += 1
+        for fig in actor.capabilities.values():
+            counts[fig.source] += 1
+        for efig in actor.expertise.values():
+            counts[efig.source] += 1
+    for issue in dataset.issues.values():
+        for source in issue.sources:
+            counts[source] += 1
+    return counts
+
+
+def list_sources(dataset: Dataset) -> Listing:
+    """Every source with how many figures cite it."""
+    counts = citation_counts(dataset)
+    rows = [
+        {
+            "id": s.id,
+            "publisher": s.publisher,
+            "year": s.year,
+            "title": s.title,
+            "url": s.url,
+            "figures": counts.get(s.id, 0),
+            "secondary": s.secondary,
+        }
+        for s in sorted(dataset.sources.values(), key=lambda s: s.id)
+    ]
+    return Listing(command="sources", title=f"Sources ({len(rows)})", columns=["id", "publisher", "year", "title", "url", "figures", "secondary"], rows=rows)
+
+
+def show(dataset: Dataset, key: str) -> Detail:
+    """An issue (by id) or an actor (by code or name) in full, with the sources it cites."""
+    if key in dataset.issues:
+        issue = dataset.issues[key]
+        data = issue.model_dump(mode="json")
+        cited = set(issue.sources)
+        cited |= {d.source for d in dataset.world.domains if d.id in issue.domains}
+        cited |= {t.source for t in dataset.world.tags if t.id in issue.expertise}
+        return Detail(kind="issue", id=issue.id, data=data, sources=_sources(dataset, cited))
+    try:
+        code = dataset.resolver.resolve(key)
+    except UnknownActor as exc:
+        issue_hint = [i for i in dataset.issues if key.lower() in i]
+        extra = f"; issues containing it: {', '.join(issue_hint)}" if issue_hint else ""
+        raise UsageError(f"show: no issue or actor {key!r}{'; ' + str(exc) if exc.suggestions else ''}{extra}") from None
+    actor = dataset.world.actor(code)
+    data = actor.model_dump(mode="json", exclude_defaults=False)
+    world = dataset.world
+    cited = {actor.figure_sources.get("population_m", world.defaults.population.source),
+             actor.figure_sources.get("gdp_usd_bn", world.defaults.gdp.source)}
+    if actor.alignment:
+        cited.add(actor.alignment.source)
+    cited |= {f.source for f in actor.capabilities.values()} | {f.source for f in actor.expertise.values()}
+    return Detail(kind="actor", id=actor.code, data=data, sources=_sources(dataset, cited))
+
+
+def _sources(dataset: Dataset, ids: set[str]) -> list[dict[str, object]]:
+    return [dataset.sources[s].model_dump(mode="json") for s in sorted(ids) if s in dataset.sources]

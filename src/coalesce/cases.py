@@ -1,0 +1,101 @@
+"""Historical cases (data/cases.yaml): real minilaterals and the negotiations that calibrate timeliness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from coalesce.errors import DataError, Problem
+from coalesce.loading.files import Dataset, read_tree, require_mapping, resolve_codes
+from coalesce.loading.validate import validate_model
+from coalesce.loading.yamlsafe import position_of
+from coalesce.models.base import Frozen, Identifier
+from coalesce.models.issue import Issue
+from coalesce.models.world import Source
+
+
+class Case(Frozen):
+    """A real minilateral: the issue as it stood, who formed it, who convened, how long it took."""
+
+    id: Identifier
+    name: str
+    year: int = Field(ge=1900, le=2100)
+    issue: Identifier | Issue
+    issue_overrides: dict[str, Any] = Field(default_factory=dict)
+    set: dict[str, Any] = Field(default_factory=dict)
+    members: list[str] = Field(min_length=1)
+    convener: str
+    months_to_agreement: float | None = Field(default=None, gt=0)
+    sources: list[Identifier] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Negotiation(Frozen):
+    """A real negotiation with its size, duration and alignment spread (timeliness calibration)."""
+
+    id: Identifier
+    name: str
+    parties: int = Field(ge=1)
+    start: str = Field(pattern=r"^\d{4}-\d{2}$")
+    end: str = Field(pattern=r"^\d{4}-\d{2}$")
+    months: float = Field(gt=0)
+    spread: float = Field(ge=0)
+    sources: list[Identifier] = Field(default_factory=list)
+    party_codes: list[str] = Field(default_factory=list)
+    all_un: bool = False
+    note: str | None = None
+
+
+class CaseFile(Frozen):
+    """The contents of cases.yaml."""
+
+    schema_version: int = 1
+    sources: list[Source] = Field(default_factory=list)
+    cases: list[Case] = Field(default_factory=list)
+    negotiations: list[Negotiation] = Field(default_factory=list)
+
+
+def load_cases(dataset: Dataset, path: Path) -> CaseFile:
+    """Read and check cases.yaml against the dataset: codes resolve, sources and issues exist."""
+    label = str(path)
+    tree = require_mapping(read_tree(path), label, "a mapping with 'cases'")
+    problems: list[Problem] = []
+    for i, case in enumerate(tree.get("cases") or []):
+        if isinstance(case, dict):
+            resolve_codes(tree, ("cases", i, "members"), dataset.resolver, label, problems)
+            convener = case.get("convener")
+            if isinstance(convener, str):
+                try:
+                    case["convener"] = dataset.resolver.resolve(convener)
+                except LookupError as exc:
+                    line, col = position_of(tree, ("cases", i, "convener"))
+                    problems.append(Problem(label, line, col, f"cases[{case.get('id')}].convener: {exc}"))
+            if isinstance(case.get("issue"), dict):
+                for r, _ in enumerate(case["issue"].get("rivals") or []):
+                    resolve_codes(tree, ("cases", i, "issue", "rivals", r), dataset.resolver, label, problems)
+    for i, negotiation in enumerate(tree.get("negotiations") or []):
+        if isinstance(negotiation, dict):
+            resolve_codes(tree, ("negotiations", i, "party_codes"), dataset.resolver, label, problems)
+    case_file, found = validate_model(CaseFile, tree, label)
+    problems += found
+    if case_file is not None:
+        known = set(dataset.sources) | {s.id for s in case_file.sources}
+        for i, case in enumerate(case_file.cases):
+            if isinstance(case.issue, str) and case.issue not in dataset.issues:
+                line, col = position_of(tree, ("cases", i, "issue"))
+                problems.append(Problem(label, line, col, f"cases[{case.id}].issue: unknown issue {case.issue!r}"))
+            for j, source in enumerate(case.sources):
+                if source not in known:
+                    line, col = position_of(tree, ("cases", i, "sources", j))
+                    problems.append(Problem(label, line, col, f"cases[{case.id}].sources: unknown source {source!r}"))
+        for i, negotiation in enumerate(case_file.negotiations):
+            for j, source in enumerate(negotiation.sources):
+                if source not in known:
+                    line, col = position_of(tree, ("negotiations", i, "sources", j))
+                    problems.append(Problem(label, line, col, f"negotiations[{negotiation.id}].sources: unknown source {source!r}"))
+    if problems:
+        raise DataError(problems)
+    assert case_file is not None
+    return case_file

@@ -1,0 +1,326 @@
+"""The command line: parse flags, call the core, render, map errors to SPEC's exit codes.
+
+This is the only module that prints or exits. Heavy imports (pydantic, yaml, the engine) happen inside
+commands, so `coalesce --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from coalesce.render import Format
+
+if TYPE_CHECKING:
+    from coalesce.loading.files import Dataset
+    from coalesce.scenarios import Applied
+
+app = typer.Typer(
+    name="coalesce",
+    help="Design minilateral coalitions: the smallest group of states with the largest impact.\n\n"
+    "Example: coalesce propose ai-governance",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DataOpt = Annotated[Optional[Path], typer.Option("--data", help="Data directory holding states.yaml and issues.yaml (default: shipped data).")]  # noqa: UP007
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format: table, json or markdown.")]
+ScenarioOpt = Annotated[Optional[list[Path]], typer.Option("--scenario", help="Scenario file; repeatable, applied in order.")]  # noqa: UP007
+SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="PATH=VALUE override, e.g. issues.ai-governance.deadline_months=12; repeatable.")]  # noqa: UP007
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
+WeightOpt = Annotated[Optional[list[str]], typer.Option("--weight", help="Criterion weight, e.g. veto=2; repeatable.")]  # noqa: UP007
+
+
+def _color() -> bool:
+    if os.environ.get("NO_COLOR") is not None or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def _width() -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return max(40, columns)
+    if sys.stdout.isatty():
+        try:
+            return max(40, os.get_terminal_size().columns)
+        except OSError:
+            pass
+    return 100
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _parse_weights(items: list[str] | None) -> dict[str, float]:
+    from coalesce.errors import UsageError
+
+    out: dict[str, float] = {}
+    for item in items or []:
+        name, sep, raw = item.partition("=")
+        if not sep:
+            raise UsageError(f"--weight {item!r}: expected NAME=NUMBER, e.g. veto=2")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise UsageError(f"--weight {item!r}: {raw!r} is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise UsageError(f"--weight {item!r}: must be a finite number")
+        out[name.strip()] = value
+    return out
+
+
+def _load(data: Path | None, scenarios: list[Path] | None, sets: list[str] | None) -> Applied:
+    from coalesce.loading.files import load_dataset
+    from coalesce.scenarios import apply_all
+
+    return apply_all(load_dataset(data), list(scenarios or []), list(sets or []))
+
+
+def _render(result: Any, fmt: Format, table: Any, markdown: Any) -> None:
+    if fmt is Format.json:
+        from coalesce.render import jsonfmt
+
+        _emit(jsonfmt.render(result))
+    elif fmt is Format.markdown:
+        _emit(markdown(result))
+    else:
+        _emit(table(result, _color(), _width()))
+
+
+@app.command()
+def propose(
+    issue: Annotated[str, typer.Argument(help="Issue id, e.g. ai-governance (see `coalesce issues`).")],
+    top: Annotated[int, typer.Option("--top", help="How many ranked recommendations.")] = 5,
+    min_size: Annotated[Optional[int], typer.Option("--min-size", help="Smallest core size.")] = None,  # noqa: UP007
+    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")] = None,  # noqa: UP007
+    include: Annotated[Optional[list[str]], typer.Option("--include", help="Actors that must be in the core (A,B).")] = None,  # noqa: UP007
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Actors kept out of core, convener and tracks.")] = None,  # noqa: UP007
+    weight: WeightOpt = None,
+    set_: SetOpt = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds before returning the best found with its gap (default 10).")] = None,  # noqa: UP007
+    timing: Annotated[bool, typer.Option("--timing", help="Report the search's wall time in JSON (breaks byte-identical output).")] = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    scenario: ScenarioOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Rank minilateral architectures for an issue: the exact top K, with reasons.
+
+    Example: coalesce propose ai-governance --max-size 6 --weight veto=2 --format json
+    """
+    from coalesce import engine
+    from coalesce.errors import UsageError
+    from coalesce.render import markdown as md
+    from coalesce.render import table as tb
+
+    if time_limit is not None and not (time_limit > 0):
+        raise UsageError(f"--time-limit {time_limit}: must be a positive number of seconds")
+    applied = _load(data, scenario, set_)
+    result = engine.propose(
+        applied.dataset, issue, top=top, min_size=min_size, max_size=max_size,
+        include=[*applied.include, *(include or [])], exclude=[*applied.exclude, *(exclude or [])],
+        weights={**applied.weights, **_parse_weights(weight)},
+        time_limit=time_limit if time_limit is not None else engine.DEFAULT_TIME_LIMIT,
+        timing=timing, scenarios=applied.names, sets=applied.sets,
+    )
+    _render(result, fmt, tb.render_propose, md.render_propose)
+
+
+@app.command()
+def score(
+    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    members: Annotated[Optional[str], typer.Argument(help="The grouping, comma-separated: USA,CHN,GBR.")] = None,  # noqa: UP007
+    batch: Annotated[Optional[Path], typer.Option("--batch", help="File with one grouping per line; prints a list.")] = None,  # noqa: UP007
+    weight: WeightOpt = None,
+    set_: SetOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    scenario: ScenarioOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Assess a given grouping with the same rules and reasons, plus advice.
+
+    Example: coalesce score ai-governance USA,CHN,GBR --format json
+    """
+    from coalesce import engine
+    from coalesce.errors import UsageError
+    from coalesce.render import markdown as md
+    from coalesce.render import table as tb
+
+    applied = _load(data, scenario, set_)
+    weights = {**applied.weights, **_parse_weights(weight)}
+    if batch is None:
+        if not members:
+            raise UsageError("name the grouping (e.g. USA,CHN,GBR) or give --batch FILE")
+        result = engine.score(applied.dataset, issue, [members], weights=weights, exclude=applied.exclude,
+                              scenarios=applied.names, sets=applied.sets)
+        _render(result, fmt, tb.render_score, md.render_score)
+        return
+    from coalesce.batch import score_batch
+
+    listing = score_batch(applied.dataset, issue, batch, weights, applied.exclude)
+    from coalesce.render import listing as lr
+
+    _render(listing, fmt, lr.listing_table, lr.listing_markdown)
+
+
+@app.command(name="issues")
+def issues_cmd(data: DataOpt = None, fmt: FormatOpt = Format.table, scenario: ScenarioOpt = None,
+               set_: SetOpt = None, debug: DebugOpt = False) -> None:
+    """List the issues with their decision rule, target and deadline.
+
+    Example: coalesce issues --format json | jq '.rows[].id'
+    """
+    from coalesce.browse import list_issues
+    from coalesce.render import listing as lr
+
+    _render(list_issues(_load(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
+
+
+@app.command()
+def actors(
+    domain: Annotated[Optional[str], typer.Option("--domain", help="List holders of one capability domain with shares and sources.")] = None,  # noqa: UP007
+    data: DataOpt = None, fmt: FormatOpt = Format.table, scenario: ScenarioOpt = None, set_: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """List the actors, or with --domain the holders of a domain by share, with sources.
+
+    Example: coalesce actors --domain chip-equipment
+    """
+    from coalesce.browse import list_actors
+    from coalesce.render import listing as lr
+
+    _render(list_actors(_load(data, scenario, set_).dataset, domain), fmt, lr.listing_table, lr.listing_markdown)
+
+
+@app.command()
+def show(
+    key: Annotated[str, typer.Argument(help="An issue id or an actor (ISO3, ISO2 or name).")],
+    data: DataOpt = None, fmt: FormatOpt = Format.table, scenario: ScenarioOpt = None, set_: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Show one issue or actor in full, with the sources behind its figures.
+
+    Example: coalesce show Norway
+    """
+    from coalesce.browse import show as show_detail
+    from coalesce.render import listing as lr
+
+    detail = show_detail(_load(data, scenario, set_).dataset, key)
+    _render(detail, fmt, lambda d, c, w: lr.detail_text(d, False), lambda d: lr.detail_text(d, True))
+
+
+@app.command()
+def sources(data: DataOpt = None, fmt: FormatOpt = Format.table, scenario: ScenarioOpt = None,
+            set_: SetOpt = None, debug: DebugOpt = False) -> None:
+    """List every source with publisher, year, address and how many figures cite it.
+
+    Example: coalesce sources --format markdown
+    """
+    from coalesce.browse import list_sources
+    from coalesce.render import listing as lr
+
+    _render(list_sources(_load(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
+
+
+@app.command()
+def validate(data: DataOpt = None, scenario: ScenarioOpt = None, fmt: FormatOpt = Format.table,
+             debug: DebugOpt = False) -> None:
+    """Check data and scenario files; report every problem as file:line:col: message (exit 65).
+
+    Example: coalesce validate --data ./mydata --scenario china-walks-out.yaml
+    """
+    from coalesce.errors import DataError
+    from coalesce.render import listing as lr
+    from coalesce.validation import run_validation
+
+    report, problems = run_validation(data, list(scenario or []))
+    if problems:
+        raise DataError(problems)
+    _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r))
+
+
+@app.command()
+def schema(
+    document: Annotated[str, typer.Argument(help="output, states, issues or scenario.")],
+    debug: DebugOpt = False,
+) -> None:
+    """Print the JSON Schema of a document.
+
+    Example: coalesce schema output | jq '.properties | keys'
+    """
+    from coalesce.schemas import schema_text
+
+    _emit(schema_text(document))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turn every error into one line on stderr and SPEC's exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    code = _run(args, debug)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    # The reader went away (`coalesce ... | head`): stop quietly, without a second error at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+def _run(args: list[str], debug: bool) -> int:
+    import click
+
+    try:
+        app(args=args, prog_name="coalesce", standalone_mode=False)
+        return 0
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.exceptions.Abort:
+        sys.stderr.write("coalesce: aborted\n")
+        return 130
+    except click.UsageError as exc:
+        sys.stderr.write(f"coalesce: {exc.format_message()}\n")
+        return 2
+    except click.ClickException as exc:
+        sys.stderr.write(f"coalesce: {exc.format_message()}\n")
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the one place every error becomes one line
+        from coalesce.errors import CoalesceError, DataError
+
+        if isinstance(exc, DataError):
+            for problem in exc.problems:
+                sys.stderr.write(f"{problem}\n")
+            return exc.exit_code
+        if isinstance(exc, CoalesceError):
+            sys.stderr.write(f"coalesce: {exc}\n")
+            return exc.exit_code
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        else:
+            sys.stderr.write(f"coalesce: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n")
+        return 1

@@ -1,0 +1,93 @@
+"""A candidate coalition with the running aggregates the criteria and the search bounds read."""
+
+from __future__ import annotations
+
+from coalesce.compiled import Context
+
+
+class Node:
+    """A member set and its aggregates: unit mask, coverage, tag maxima, alignment moments and range.
+
+    The search grows nodes one member at a time; `Node.of` builds one from scratch in code order, which
+    is what every reported score uses, so a score never depends on the path the search took.
+    """
+
+    __slots__ = ("amax", "amin", "coverage", "mask", "members", "s1", "s2", "tagmax")
+
+    def __init__(
+        self,
+        members: tuple[int, ...],
+        mask: int,
+        coverage: float,
+        tagmax: tuple[float, ...],
+        s1: float,
+        s2: float,
+        amin: float,
+        amax: float,
+    ) -> None:
+        self.members = members
+        self.mask = mask
+        self.coverage = coverage
+        self.tagmax = tagmax
+        self.s1 = s1
+        self.s2 = s2
+        self.amin = amin
+        self.amax = amax
+
+    @classmethod
+    def empty(cls, ctx: Context) -> Node:
+        """The empty coalition."""
+        return cls((), 0, 0.0, tuple(0.0 for _ in ctx.tag_ids), 0.0, 0.0, float("inf"), float("-inf"))
+
+    @classmethod
+    def of(cls, ctx: Context, members: tuple[int, ...] | list[int]) -> Node:
+        """The node for a member set, aggregated in code order (canonical)."""
+        node = cls.empty(ctx)
+        for actor in sorted(members):
+            node = node.add(ctx, actor)
+        return node
+
+    def add(self, ctx: Context, actor: int) -> Node:
+        """A new node with one more member."""
+        new_units = ctx.unit_masks[actor] & ~self.mask
+        coverage = self.coverage + ctx.mask_value(new_units) if new_units else self.coverage
+        tagmax = self.tagmax
+        if ctx.small[actor] and tagmax:
+            scores = ctx.tag_scores[actor]
+            tagmax = tuple(s if s > t else t for s, t in zip(scores, tagmax, strict=True))
+        a = ctx.alignment[actor]
+        return Node(
+            (*self.members, actor),
+            self.mask | ctx.unit_masks[actor],
+            coverage,
+            tagmax,
+            self.s1 + a,
+            self.s2 + a * a,
+            a if a < self.amin else self.amin,
+            a if a > self.amax else self.amax,
+        )
+
+    @property
+    def size(self) -> int:
+        """Number of members (a bloc is one)."""
+        return len(self.members)
+
+    @property
+    def spread(self) -> float:
+        """Range of the members' ideal points (0 for fewer than two)."""
+        return self.amax - self.amin if len(self.members) > 1 else 0.0
+
+    @property
+    def total_squares(self) -> float:
+        """Sum of squared distances of the ideal points from their mean."""
+        n = len(self.members)
+        if n < 2:
+            return 0.0
+        return max(0.0, self.s2 - self.s1 * self.s1 / n)
+
+    @property
+    def tag_coverage(self) -> float:
+        """Mean over needed tags of the best small-state member's score (1.0 when none are needed)."""
+        if not self.tagmax:
+            return 1.0
+        return sum(self.tagmax) / len(self.tagmax)

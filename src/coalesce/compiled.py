@@ -1,0 +1,298 @@
+"""Compile a World and an Issue into flat, index-based arrays for fast scoring and search.
+
+Actors are indexed in code order, so every sum runs in the same order whatever the order of the files.
+Capability is held in *atomic units*: a state is one unit; a bloc is its member states' units plus a
+residual unit for any part of its own total that its members do not account for. A coalition's coverage
+is the sum over the union of its members' units, so nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from coalesce.models.issue import CRITERIA, Issue, ModelParameters
+from coalesce.models.world import Actor, World
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What the user asked of the search: sizes, forced and forbidden members, weights."""
+
+    min_size: int
+    max_size: int
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    weights: tuple[tuple[str, float], ...] = ()
+    """Criterion weights after issue, scenarios and flags, in CRITERIA order."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the criteria and the search need, precomputed once per (world, issue, constraints)."""
+
+    world: World
+    issue: Issue
+    params: ModelParameters
+    constraints: Constraints
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    index: dict[str, int]
+    alignment: tuple[float, ...]
+    has_alignment: tuple[bool, ...]
+    small: tuple[bool, ...]
+    is_bloc: tuple[bool, ...]
+    population: tuple[float, ...]
+    memberships: tuple[frozenset[str], ...]
+    unit_masks: tuple[int, ...]
+    unit_value: tuple[float, ...]
+    """Weighted coverage of each atomic unit (domain weights normalised to 1)."""
+    unit_domain_share: tuple[tuple[float, ...], ...]
+    """Per unit, its share in each of the issue's domains (issue order)."""
+    unit_label: tuple[str, ...]
+    domain_ids: tuple[str, ...]
+    domain_weights: tuple[float, ...]
+    tag_ids: tuple[str, ...]
+    tag_scores: tuple[tuple[float, ...], ...]
+    """Per actor, its score in each needed tag (0 if none)."""
+    rivalries: tuple[tuple[int, ...], ...]
+    excluded: frozenset[int]
+    forced: tuple[int, ...]
+    candidates: tuple[int, ...]
+    """Actors the search may add (not forced, not excluded, with an alignment), in code order."""
+    convener_pool: tuple[int, ...]
+    weights: dict[str, float]
+    weight_total: float
+    skipped: tuple[str, ...] = field(default=())
+    """Actors left out of the search for lack of an alignment figure."""
+    fit: tuple[float, ...] = field(default=())
+    """Per actor, mean score over the issue's needed tags (1.0 when it needs none)."""
+    neutrality: tuple[float, ...] = field(default=())
+    """Per actor, how evenly it sits between each rivalry's members (1.0 when no rivals)."""
+    pool_order: tuple[int, ...] = field(default=())
+    """Convener pool sorted by fit x neutrality, best first (ties by code)."""
+    track_conveners: tuple[int | None, ...] = field(default=())
+    """Per rivalry, the small state best placed to convene a separate rival track."""
+    actors: tuple[Actor, ...] = field(default=())
+    """The world's actors in code order."""
+    n_min: int = 1
+    """Fewest members that can reach the target (see the parsimony criterion)."""
+    best_coverage: tuple[float, ...] = field(default=())
+    """Best reachable coverage for each size 0..max_size."""
+    domain_sources: dict[str, str] = field(default_factory=dict)
+    tag_sources: dict[str, str] = field(default_factory=dict)
+
+    def world_domain_source(self, domain: str) -> str:
+        """The source id a domain cites."""
+        return self.domain_sources.get(domain, "")
+
+    def world_tag_source(self, tag: str) -> str:
+        """The source id a tag cites."""
+        return self.tag_sources.get(tag, "")
+
+    def actor_value(self, actor: int) -> float:
+        """Standalone weighted coverage of one actor."""
+        mask, total, unit = self.unit_masks[actor], 0.0, 0
+        while mask:
+            if mask & 1:
+                total += self.unit_value[unit]
+            mask >>= 1
+            unit += 1
+        return total
+
+    def coverage(self, members: tuple[int, ...]) -> float:
+        """Weighted coverage of the union of the members' units, summed in unit order."""
+        mask = 0
+        for actor in members:
+            mask |= self.unit_masks[actor]
+        return self.mask_value(mask)
+
+    def mask_value(self, mask: int) -> float:
+        """Sum of unit values over a unit bitmask, in unit order."""
+        total, unit = 0.0, 0
+        while mask:
+            low = mask & -mask
+            unit = low.bit_length() - 1
+            total += self.unit_value[unit]
+            mask ^= low
+        return total
+
+
+def compile_context(world: World, issue: Issue, params: ModelParameters, constraints: Constraints) -> Context:
+    """Build the Context. Assumes the world and issue were validated (codes and ids resolve)."""
+    actors = sorted(world.actors, key=lambda a: a.code)
+    codes = tuple(a.code for a in actors)
+    index = {code: i for i, code in enumerate(codes)}
+    domain_ids = tuple(sorted(issue.domains))
+    raw_weights = [issue.domains[d] for d in domain_ids]
+    weight_sum = sum(raw_weights)
+    domain_weights = tuple(w / weight_sum for w in raw_weights)
+
+    # Atomic units: one per actor index (a bloc's index is its residual unit).
+    unit_shares: list[list[float]] = []
+    for actor in actors:
+        shares = []
+        for d in domain_ids:
+            fig = actor.capabilities.get(d)
+            own = fig.share if fig is not None else 0.0
+            if actor.kind == "bloc" and fig is not None:
+                listed = 0.0
+                for m in sorted(actor.members):
+                    mfig = world_actor_share(actors, index, m, d)
+                    listed += mfig
+                own = max(0.0, own - listed)
+            shares.append(own)
+        unit_shares.append(shares)
+    unit_value = tuple(sum(w * s for w, s in zip(domain_weights, shares, strict=True)) for shares in unit_shares)
+    masks = []
+    for i, actor in enumerate(actors):
+        mask = 1 << i
+        for m in actor.members:
+            if m in index:
+                mask |= 1 << index[m]
+        masks.append(mask)
+
+    small_rule = world.small_states
+    excluded_groups = set(small_rule.exclude_memberships)
+    small = tuple(
+        a.kind == "state"
+        and not (excluded_groups & set(a.memberships))
+        and (small_rule.max_population_m is None or a.population_m <= small_rule.max_population_m)
+        for a in actors
+    )
+    tag_ids = tuple(issue.expertise)
+    tag_scores = tuple(
+        tuple((a.expertise[t].score if t in a.expertise else 0.0) for t in tag_ids) for a in actors
+    )
+    alignment = tuple(a.alignment.ideal_point if a.alignment is not None else 0.0 for a in actors)
+    has_alignment = tuple(a.alignment is not None for a in actors)
+
+    excluded = frozenset(index[c] for c in constraints.exclude)
+    forced = tuple(sorted(index[c] for c in constraints.include))
+    skipped = tuple(codes[i] for i in range(len(codes)) if not has_alignment[i] and i not in excluded)
+    candidates = tuple(
+        i for i in range(len(codes)) if i not in excluded and i not in forced and has_alignment[i]
+    )
+    rivalries = tuple(tuple(sorted(index[c] for c in group)) for group in issue.rivals)
+    pool = tuple(i for i in range(len(codes)) if small[i] and i not in excluded and has_alignment[i])
+    weights = dict(constraints.weights) if constraints.weights else issue.weights.as_dict()
+    weights = {name: float(weights.get(name, 0.0)) for name in CRITERIA}
+    fit = tuple((sum(scores) / len(scores)) if scores else 1.0 for scores in tag_scores)
+    neutrality = tuple(
+        (sum(rival_neutrality(alignment[i], [alignment[r] for r in group]) for group in rivalries) / len(rivalries))
+        if rivalries
+        else 1.0
+        for i in range(len(codes))
+    )
+    pool_order = tuple(sorted(pool, key=lambda i: (-(fit[i] * neutrality[i]), codes[i])))
+    track_conveners: list[int | None] = []
+    for group in rivalries:
+        ranked = sorted(
+            (i for i in pool if i not in group),
+            key=lambda i, g=group: (-(fit[i] * rival_neutrality(alignment[i], [alignment[r] for r in g])), codes[i]),
+        )
+        track_conveners.append(ranked[0] if ranked else None)
+    context = Context(
+        world=world,
+        issue=issue,
+        params=params,
+        constraints=constraints,
+        codes=codes,
+        names=tuple(a.name for a in actors),
+        index=index,
+        alignment=alignment,
+        has_alignment=has_alignment,
+        small=small,
+        is_bloc=tuple(a.kind == "bloc" for a in actors),
+        population=tuple(a.population_m for a in actors),
+        memberships=tuple(frozenset(a.memberships) for a in actors),
+        unit_masks=tuple(masks),
+        unit_value=unit_value,
+        unit_domain_share=tuple(tuple(s) for s in unit_shares),
+        unit_label=codes,
+        domain_ids=domain_ids,
+        domain_weights=domain_weights,
+        tag_ids=tag_ids,
+        tag_scores=tag_scores,
+        rivalries=rivalries,
+        excluded=excluded,
+        forced=forced,
+        candidates=candidates,
+        convener_pool=pool,
+        weights=weights,
+        weight_total=sum(weights.values()),
+        skipped=skipped,
+        fit=fit,
+        neutrality=neutrality,
+        pool_order=pool_order,
+        track_conveners=tuple(track_conveners),
+        actors=tuple(actors),
+        domain_sources={d.id: d.source for d in world.domains},
+        tag_sources={t.id: t.source for t in world.tags},
+    )
+    best = best_coverage_by_size(context, constraints.max_size)
+    reachable = min(issue.target, best[-1])
+    n_min = next((k for k, c in enumerate(best) if k > 0 and c >= reachable - 0.005), max(1, len(best) - 1))
+    object.__setattr__(context, "best_coverage", tuple(best))
+    object.__setattr__(context, "n_min", n_min)
+    return context
+
+
+def best_coverage_by_size(ctx: Context, max_size: int) -> list[float]:
+    """Exact best coverage for every size 0..max_size, by a small branch and bound on coverage alone.
+
+    Includes and excludes are ignored except that excluded actors cannot take part: the parsimony
+    yardstick is what the world allows, not what one run forces.
+    """
+    pool = [i for i in range(len(ctx.codes)) if i not in ctx.excluded]
+    values = {i: ctx.actor_value(i) for i in pool}
+    pool = [i for i in sorted(pool, key=lambda i: (-values[i], i)) if values[i] > 0]
+    best = [0.0]
+    for k in range(1, max_size + 1):
+        best.append(_best_of_size(ctx, pool, values, k, best[-1]))
+    return best
+
+
+def _best_of_size(ctx: Context, pool: list[int], values: dict[int, float], k: int, floor: float) -> float:
+    prefix = [0.0]
+    for i in pool:
+        prefix.append(prefix[-1] + values[i])
+    best = floor
+    stack: list[tuple[int, int, int]] = [(0, 0, 0)]  # (mask, next index, size)
+    while stack:
+        mask, start, size = stack.pop()
+        current = ctx.mask_value(mask)
+        if current > best:
+            best = current
+        if size == k:
+            continue
+        for j in range(start, len(pool)):
+            room = min(k - size, len(pool) - j)
+            if current + prefix[j + room] - prefix[j] <= best + 1e-12:
+                break
+            stack.append((mask | ctx.unit_masks[pool[j]], j + 1, size + 1))
+    return best
+
+
+def rival_neutrality(position: float, rival_positions: list[float]) -> float:
+    """1 when equidistant from every rival, 0 when the distance gap equals the rivals' own spread."""
+    if len(rival_positions) < 2:
+        return 1.0
+    spread = max(rival_positions) - min(rival_positions)
+    if spread <= 1e-12:
+        return 1.0
+    distances = [abs(position - p) for p in rival_positions]
+    return max(0.0, 1.0 - (max(distances) - min(distances)) / spread)
+
+
+def world_actor_share(actors: list, index: dict[str, int], code: str, domain: str) -> float:  # type: ignore[type-arg]
+    """A listed actor's own share in a domain (0 when it lists none)."""
+    if code not in index:
+        return 0.0
+    fig = actors[index[code]].capabilities.get(domain)
+    return fig.share if fig is not None else 0.0
+
+
+def normal_cdf(x: float) -> float:
+    """Standard normal CDF."""
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))

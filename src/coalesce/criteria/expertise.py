@@ -1,0 +1,69 @@
+"""expertise: small-state niche expertise matching the issue's needs, and the convener's fit.
+
+Model (Cohen & Fontaine's microlateralism). Tag coverage is the mean, over the issue's needed tags, of
+the best score held by a small-state member. Convener quality is the geometric mean of the convener's
+fit (its mean score over the needed tags), its neutrality between the key rivals (palatability: 1 when
+equidistant from each rival in UNGA ideal points) and its acceptability to the members. The score is
+(1 - b) * tag coverage + b * convener quality, with b = `expertise_convener_share` (0.5).
+
+A small state is an actor outside the memberships listed in `small_states.exclude_memberships` of
+states.yaml (G20 and the UNSC permanent five by default), optionally under a population cap.
+
+Passing example: Norway convening with Estonia in the core for a digital-governance issue.
+Failing example: a core of great powers, convened by a small state far from one of the rivals.
+"""
+
+from __future__ import annotations
+
+from coalesce.architecture import Architecture, best_convener_bound
+from coalesce.coalition import Node
+from coalesce.compiled import Context
+from coalesce.criteria.base import Scored
+
+NAME = "expertise"
+
+
+def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    """Members' niche coverage blended with the convener's quality."""
+    share = ctx.params.expertise_convener_share
+    coverage = arch.node.tag_coverage
+    value = (1.0 - share) * coverage + share * arch.convener_quality
+    if not explain:
+        return Scored(value)
+    if ctx.tag_ids:
+        best = []
+        for t, tag in enumerate(ctx.tag_ids):
+            holders = [m for m in arch.members if ctx.small[m] and ctx.tag_scores[m][t] > 0]
+            if holders:
+                top = max(holders, key=lambda m, t=t: (ctx.tag_scores[m][t], -m))
+                best.append(f"{tag} {ctx.codes[top]} {ctx.tag_scores[top][t]:.2f}")
+            else:
+                best.append(f"{tag} none")
+        cover = f"small-state niche coverage {coverage:.2f} ({'; '.join(best)})"
+    else:
+        cover = "the issue names no niche expertise"
+    if arch.convener is None:
+        conv = "no eligible small-state convener"
+    else:
+        c = arch.convener
+        where = "inside" if c in arch.members else "outside"
+        conv = (
+            f"convener {ctx.codes[c]} ({where} the core): fit {ctx.fit[c]:.2f}, "
+            f"neutrality between rivals {ctx.neutrality[c]:.2f}, acceptability to members "
+            f"{arch.convener_acceptability:.2f}"
+        )
+    sources = sorted({ctx.world_tag_source(t) for t in ctx.tag_ids})
+    return Scored(value, f"{cover[0].upper()}{cover[1:]}; {conv}.", tuple(sources), {"tag_coverage": round(coverage, 6)})
+
+
+def gain(ctx: Context, actor: int) -> float:
+    """A small state's mean needed-tag score bounds what it adds to the (submodular) coverage."""
+    if not ctx.small[actor] or not ctx.tag_ids:
+        return 0.0
+    return (1.0 - ctx.params.expertise_convener_share) * ctx.fit[actor]
+
+
+def base(ctx: Context, node: Node, size: int) -> float:
+    """Current coverage plus the best convener quality any set could get."""
+    share = ctx.params.expertise_convener_share
+    return (1.0 - share) * node.tag_coverage + share * best_convener_bound(ctx)

@@ -1,0 +1,84 @@
+"""rivals: inclusion of the key rivals, in the core or through a rival track.
+
+Model (the layered answer of the AI-minilateralism seed). Each key rival earns credit 1 inside the core,
+`track_credit` (0.5) when a separate rival track engages it, and 0 when it is excluded and no track can
+seat it. The score is the mean credit over all key rivals (1.0 when the issue names none). A track carries
+no veto risk for the core (the veto criterion scores only the core), which is why it earns less credit.
+
+Passing example: the US in the core and China engaged through a US-China track.
+Failing example: a scenario in which China walks out: China earns nothing anywhere.
+"""
+
+from __future__ import annotations
+
+from coalesce.architecture import Architecture
+from coalesce.coalition import Node
+from coalesce.compiled import Context
+from coalesce.criteria.base import Scored
+
+NAME = "rivals"
+
+
+def _credits(ctx: Context, members: tuple[int, ...], tracked: set[int]) -> dict[int, float]:
+    inside = set(members)
+    credits = {}
+    for group in ctx.rivalries:
+        for r in group:
+            if r in inside:
+                credits[r] = 1.0
+            elif r in tracked:
+                credits[r] = max(credits.get(r, 0.0), ctx.params.track_credit)
+            else:
+                credits.setdefault(r, 0.0)
+    return credits
+
+
+def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    """Mean credit over the key rivals."""
+    if not ctx.rivalries:
+        return Scored(1.0, "The issue names no key rivals." if explain else "")
+    tracked = {m for track in arch.tracks for m in track.members}
+    credits = _credits(ctx, arch.members, tracked)
+    value = sum(credits[r] for r in sorted(credits)) / len(credits)
+    if not explain:
+        return Scored(value)
+    parts = []
+    for r in sorted(credits, key=lambda i: ctx.codes[i]):
+        if credits[r] == 1.0:
+            parts.append(f"{ctx.codes[r]} in the core")
+        elif credits[r] > 0:
+            track = next(t for t in arch.tracks if r in t.members)
+            conv = ctx.codes[track.convener] if track.convener is not None else "no convener"
+            parts.append(f"{ctx.codes[r]} through a {track.kind} track convened by {conv}")
+        else:
+            parts.append(f"{ctx.codes[r]} not engaged (excluded)")
+    return Scored(value, f"Key rivals: {'; '.join(parts)}.")
+
+
+def gain(ctx: Context, actor: int) -> float:
+    """Moving a rival from a track (or nowhere) into the core."""
+    if not ctx.rivalries:
+        return 0.0
+    rivals = {i for group in ctx.rivalries for i in group}
+    if actor not in rivals:
+        return 0.0
+    trackable = any(
+        actor in group and sum(1 for i in group if i not in ctx.excluded) >= 2 for group in ctx.rivalries
+    )
+    return (1.0 - (ctx.params.track_credit if trackable else 0.0)) / len(rivals)
+
+
+def base(ctx: Context, node: Node, size: int) -> float:
+    """The current credit: non-rival members change nothing."""
+    from coalesce.architecture import rival_tracks
+
+    return score_members(ctx, node.members, rival_tracks(ctx, node.members))
+
+
+def score_members(ctx: Context, members: tuple[int, ...], tracks: tuple) -> float:  # type: ignore[type-arg]
+    """Numeric score for members and tracks."""
+    if not ctx.rivalries:
+        return 1.0
+    tracked = {m for track in tracks for m in track.members}
+    credits = _credits(ctx, members, tracked)
+    return sum(credits[r] for r in sorted(credits)) / len(credits)

@@ -1,0 +1,60 @@
+"""timeliness: estimated time to agreement against the issue's deadline.
+
+Model. Months to agreement are log-normal: log(months) = b0 + b1 * log(n) + b2 * spread + noise, with n
+the number of members and spread the range of their UNGA ideal points. b0, b1, b2 and the residual
+standard deviation are fitted by least squares on the real negotiations in data/cases.yaml
+(`negotiations`); docs/model.md lists them and the fit. The score is the probability of agreeing within
+the deadline: Phi((log(deadline) - expected log-months) / residual sd).
+
+Passing example: three like-minded states against an 18-month deadline.
+Failing example: twenty members spread from Iran to the US against a 6-month deadline.
+"""
+
+from __future__ import annotations
+
+import math
+
+from coalesce.architecture import Architecture
+from coalesce.coalition import Node
+from coalesce.compiled import Context, normal_cdf
+from coalesce.criteria.base import Scored
+
+NAME = "timeliness"
+
+
+def expected_log_months(ctx: Context, size: int, spread: float) -> float:
+    """The fitted mean of log(months) for a group of `size` with ideal-point range `spread`."""
+    p = ctx.params
+    return p.timeliness_intercept + p.timeliness_size_elasticity * math.log(max(1, size)) + (
+        p.timeliness_spread_coefficient * spread
+    )
+
+
+def probability_in_time(ctx: Context, size: int, spread: float) -> float:
+    """P(agreement within the deadline)."""
+    mu = expected_log_months(ctx, size, spread)
+    return normal_cdf((math.log(ctx.issue.deadline_months) - mu) / ctx.params.timeliness_residual_sd)
+
+
+def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    """Probability of agreeing before the deadline."""
+    node = arch.node
+    value = probability_in_time(ctx, node.size, node.spread)
+    if not explain:
+        return Scored(value)
+    months = math.exp(expected_log_months(ctx, node.size, node.spread))
+    text = (
+        f"Expected {months:.0f} months to agree for {node.size} members with an ideal-point spread of "
+        f"{node.spread:.2f}; {value:.0%} chance within the {ctx.issue.deadline_months:g}-month deadline."
+    )
+    return Scored(value, text, (), {"expected_months": round(months, 3)})
+
+
+def gain(ctx: Context, actor: int) -> float:
+    """More members never speed agreement."""
+    return 0.0
+
+
+def base(ctx: Context, node: Node, size: int) -> float:
+    """The final size with the current spread (spread only grows)."""
+    return probability_in_time(ctx, size, node.spread)

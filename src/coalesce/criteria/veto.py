@@ -1,0 +1,93 @@
+"""veto: the risk that the group is blocked, from preference divergence under the decision rule.
+
+Model (Tsebelis's veto players: more players and wider ideological distance shrink the set of feasible
+agreements). The group's position x is the mean of its members' UNGA ideal points. Each member accepts
+with probability (1 - e) * exp(-(a_i - x)^2 / (2 s^2)): a quadratic-loss acceptance curve of width
+s = `acceptance_sigma`, with a small baseline defection e = `baseline_defection`. The score is the exact
+probability that the group acts under the issue's decision rule (see rules.py): under consensus the
+product of acceptances, otherwise an exact convolution over who accepts. A bloc is one voice.
+
+Passing example: a like-minded core of close allies under consensus.
+Failing example: the US and China in one consensus core without a track.
+"""
+
+from __future__ import annotations
+
+import math
+
+from coalesce.architecture import Architecture, acceptance
+from coalesce.coalition import Node
+from coalesce.compiled import Context
+from coalesce.criteria.base import Scored
+from coalesce.models.issue import Consensus, VetoQuota, WeightedVote
+from coalesce.rules import describe, probability_of_action
+
+NAME = "veto"
+
+
+def member_acceptances(ctx: Context, members: tuple[int, ...]) -> tuple[float, list[float]]:
+    """The group position and each member's acceptance probability."""
+    if not members:
+        return 0.0, []
+    position = sum(ctx.alignment[m] for m in members) / len(members)
+    return position, [acceptance(ctx, position, ctx.alignment[m]) for m in members]
+
+
+def _rule_weights(ctx: Context, members: tuple[int, ...]) -> list[float]:
+    rule = ctx.issue.decision_rule
+    if not isinstance(rule, WeightedVote):
+        return [1.0] * len(members)
+    if rule.field == "population_m":
+        return [ctx.population[m] for m in members]
+    if rule.field == "gdp_usd_bn":
+        return [ctx.actors[m].gdp_usd_bn for m in members]
+    domain = rule.field.split(".")[1]
+    out = []
+    for m in members:
+        fig = ctx.actors[m].capabilities.get(domain)
+        out.append(fig.share if fig is not None else 0.0)
+    return out
+
+
+def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    """Exact probability that no blocking coalition forms under the decision rule."""
+    members = arch.members
+    rule = ctx.issue.decision_rule
+    position, probs = member_acceptances(ctx, members)
+    holders = [
+        isinstance(rule, VetoQuota) and rule.veto_membership in ctx.memberships[m] for m in members
+    ]
+    value = probability_of_action(
+        rule, probs, [ctx.population[m] for m in members], _rule_weights(ctx, members), holders
+    )
+    if not explain:
+        return Scored(value)
+    if members:
+        weakest = min(range(len(members)), key=lambda i: (probs[i], ctx.codes[members[i]]))
+        w = members[weakest]
+        risk = (
+            f"; likeliest to block: {ctx.codes[w]} (accepts with p={probs[weakest]:.2f}, "
+            f"{abs(ctx.alignment[w] - position):.2f} from the group position {position:+.2f})"
+        )
+    else:
+        risk = ""
+    text = f"Under {describe(rule)}, the group acts with probability {value:.2f}{risk}."
+    source = ctx.world.defaults.alignment.source if ctx.world.defaults.alignment else None
+    return Scored(value, text, (source,) if source else (), {"position": round(position, 6)})
+
+
+def gain(ctx: Context, actor: int) -> float:
+    """Adding a member never lowers the bound used below, so no gain is needed."""
+    return 0.0
+
+
+def base(ctx: Context, node: Node, size: int) -> float:
+    """Under consensus the best case for any superset: (1-e)^size * exp(-TSS(S) / (2 s^2)).
+
+    Adding members can only raise the total squared distance from the mean, and each member multiplies
+    in at most (1 - e). Under other rules an added ally can raise the chance of acting, so the bound is 1.
+    """
+    if not isinstance(ctx.issue.decision_rule, Consensus):
+        return 1.0
+    sigma = ctx.params.acceptance_sigma
+    return float((1.0 - ctx.params.baseline_defection) ** size * math.exp(-node.total_squares / (2 * sigma * sigma)))

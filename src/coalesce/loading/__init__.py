@@ -1,0 +1,1 @@
+"""Reading files: strict YAML with positions, then files into a validated World."""

@@ -1,0 +1,275 @@
+"""Files -> a validated Dataset (world, issues, model parameters), reporting every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coalesce.errors import DataError, Problem
+from coalesce.loading import yamlsafe
+from coalesce.loading.resolve import Resolver, UnknownActor
+from coalesce.loading.validate import validate_model
+from coalesce.loading.yamlsafe import PosDict, PosList, position_of
+from coalesce.models.issue import Issue, IssueFile, ModelParameters, WeightedVote, VetoQuota
+from coalesce.models.world import Source, World
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A loaded data directory: the world, its issues and the model parameters."""
+
+    world: World
+    issues: dict[str, Issue]
+    params: ModelParameters
+    sources: dict[str, Source]
+    directory: Path
+    resolver: Resolver
+
+    def issue(self, issue_id: str) -> Issue:
+        """The issue with this id (KeyError if absent)."""
+        return self.issues[issue_id]
+
+
+def default_data_dir() -> Path:
+    """The data shipped with the package (inside the wheel), or the repository's data/ in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "data"
+    if (packaged / "states.yaml").is_file():
+        return packaged
+    return here.parent.parent / "data"
+
+
+def read_tree(path: Path, label: str | None = None) -> Any:
+    """Read and parse one YAML file strictly; a missing or unreadable file is a DataError."""
+    shown = label or str(path)
+    try:
+        if path.stat().st_size > yamlsafe.MAX_BYTES:
+            raise DataError([Problem(shown, 0, 0, f"file is over the {yamlsafe.MAX_BYTES}-byte limit")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(shown, 0, 0, "file not found")]) from None
+    except IsADirectoryError:
+        raise DataError([Problem(shown, 0, 0, "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise DataError([Problem(shown, 0, 0, f"cannot read: {exc.strerror}")]) from None
+    return yamlsafe.load(yamlsafe.decode(raw, shown), shown)
+
+
+def require_mapping(tree: Any, label: str, what: str) -> PosDict:
+    """The top level must be a mapping."""
+    if tree is None:
+        raise DataError([Problem(label, 1, 1, f"file is empty; expected {what}")])
+    if not isinstance(tree, PosDict):
+        kind = "a list" if isinstance(tree, list) else f"a scalar {tree!r}"
+        raise DataError([Problem(label, 1, 1, f"top level is {kind}; expected {what}")])
+    return tree
+
+
+def _resolver_from_tree(tree: PosDict) -> Resolver:
+    entries = []
+    for actor in tree.get("actors") or []:
+        if isinstance(actor, dict) and isinstance(actor.get("code"), str):
+            name = actor.get("name") if isinstance(actor.get("name"), str) else actor["code"]
+            aliases = [a for a in actor.get("aliases") or [] if isinstance(a, str)]
+            entries.append((actor["code"], name, aliases))
+    return Resolver(entries)
+
+
+def resolve_codes(tree: Any, path: tuple[Any, ...], resolver: Resolver, label: str, problems: list[Problem]) -> None:
+    """Resolve every actor reference in the list at `path` in place (ISO2 and names -> ISO3)."""
+    node = tree
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return
+    if not isinstance(node, PosList):
+        return
+    for i, item in enumerate(node):
+        try:
+            node[i] = resolver.resolve(item)
+        except UnknownActor as exc:
+            where = node.item_pos[i]
+            problems.append(Problem(label, where[0], where[1], f"{_dotted(path)}: {exc}"))
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def load_dataset(directory: Path | None = None) -> Dataset:
+    """Load states.yaml and issues.yaml from `directory` (default: the shipped data)."""
+    directory = directory or default_data_dir()
+    if not directory.is_dir():
+        raise DataError([Problem(str(directory), 0, 0, "data directory not found")])
+    states_path, issues_path = directory / "states.yaml", directory / "issues.yaml"
+    states_label, issues_label = str(states_path), str(issues_path)
+    problems: list[Problem] = []
+
+    states_tree = require_mapping(read_tree(states_path), states_label, "a mapping with 'actors'")
+    resolver = _resolver_from_tree(states_tree)
+    for i, actor in enumerate(states_tree.get("actors") or []):
+        if isinstance(actor, dict):
+            resolve_codes(states_tree, ("actors", i, "members"), resolver, states_label, problems)
+    world, found = validate_model(World, states_tree, states_label)
+    problems += found
+    if world is not None:
+        problems += list(check_world(world, states_tree, states_label))
+
+    issues_tree = require_mapping(read_tree(issues_path), issues_label, "a mapping with 'issues'")
+    for i, issue in enumerate(issues_tree.get("issues") or []):
+        if isinstance(issue, dict):
+            for r, _ in enumerate(issue.get("rivals") or []):
+                resolve_codes(issues_tree, ("issues", i, "rivals", r), resolver, issues_label, problems)
+    issue_sources = issues_tree.get("sources") if isinstance(issues_tree.get("sources"), list) else []
+    extra_sources = [validate_model(Source, s, issues_label) for s in issue_sources]
+    for _, found in extra_sources:
+        problems += found
+    issue_file, found = validate_model(IssueFile, issues_tree, issues_label)
+    problems += found
+    sources: dict[str, Source] = {s.id: s for s in world.sources} if world else {}
+    for source, _ in extra_sources:
+        if source is not None and source.id not in sources:
+            sources[source.id] = source
+    if world is not None and issue_file is not None:
+        problems += list(check_issues(world, issue_file, sources, issues_tree, issues_label))
+    if problems:
+        raise DataError(problems)
+    assert world is not None and issue_file is not None  # guaranteed when there are no problems
+    issues = {issue.id: issue for issue in sorted(issue_file.issues, key=lambda x: x.id)}
+    return Dataset(world, issues, issue_file.model, sources, directory, resolver)
+
+
+def check_world(world: World, tree: Any, label: str) -> Iterator[Problem]:
+    """Cross-reference checks that a schema cannot express."""
+
+    def at(path: tuple[Any, ...], message: str) -> Problem:
+        line, col = position_of(tree, path)
+        return Problem(label, line, col, message)
+
+    source_ids: set[str] = set()
+    for i, source in enumerate(world.sources):
+        if source.id in source_ids:
+            yield at(("sources", i, "id"), f"duplicate source id {source.id!r}")
+        source_ids.add(source.id)
+    for section in ("domains", "tags", "groupings"):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(world, section)):
+            if item.id in seen:
+                yield at((section, i, "id"), f"duplicate {section[:-1]} id {item.id!r}")
+            seen.add(item.id)
+            if item.source not in source_ids:
+                yield at((section, i, "source"), f"{section[:-1]} {item.id}: unknown source {item.source!r}")
+    for name in ("population", "gdp", "alignment"):
+        default = getattr(world.defaults, name)
+        if default is not None and default.source not in source_ids:
+            yield at(("defaults", name, "source"), f"defaults.{name}: unknown source {default.source!r}")
+    domains = {d.id: d for d in world.domains}
+    tags = {t.id for t in world.tags}
+    groupings = {g.id for g in world.groupings}
+    codes: dict[str, int] = {}
+    for i, actor in enumerate(world.actors):
+        where = ("actors", i)
+        if actor.code in codes:
+            yield at((*where, "code"), f"duplicate actor code {actor.code!r} (first at actors[{codes[actor.code]}])")
+        codes.setdefault(actor.code, i)
+        if actor.kind == "state" and len(actor.code) != 3:
+            yield at((*where, "code"), f"state code {actor.code!r} must be ISO 3166-1 alpha-3 (e.g. NOR, not NO)")
+        for field, source in actor.figure_sources.items():
+            if source not in source_ids:
+                yield at((*where, "figure_sources", field), f"actors[{actor.code}].{field}: unknown source {source!r}")
+        for group in actor.memberships:
+            if group not in groupings:
+                yield at((*where, "memberships"), f"actors[{actor.code}]: unknown grouping {group!r}")
+        if actor.alignment is not None and actor.alignment.source not in source_ids:
+            yield at((*where, "alignment", "source"), f"actors[{actor.code}].alignment: unknown source {actor.alignment.source!r}")
+        for d, fig in actor.capabilities.items():
+            if d not in domains:
+                yield at((*where, "capabilities", d), f"actors[{actor.code}]: unknown domain {d!r}")
+            if fig.source not in source_ids:
+                yield at((*where, "capabilities", d, "source"), f"actors[{actor.code}].capabilities.{d}: unknown source {fig.source!r}")
+        for t, efig in actor.expertise.items():
+            if t not in tags:
+                yield at((*where, "expertise", t), f"actors[{actor.code}]: unknown tag {t!r}")
+            if efig.source not in source_ids:
+                yield at((*where, "expertise", t, "source"), f"actors[{actor.code}].expertise.{t}: unknown source {efig.source!r}")
+    by_code = {a.code: a for a in world.actors}
+    for i, actor in enumerate(world.actors):
+        if actor.kind != "bloc":
+            continue
+        for j, member in enumerate(actor.members):
+            where = ("actors", i, "members", j)
+            if member == actor.code:
+                yield at(where, f"bloc {actor.code} lists itself as a member")
+            elif member not in by_code:
+                yield at(where, f"bloc {actor.code}: unknown member {member!r}")
+            elif by_code[member].kind == "bloc":
+                yield at(where, f"bloc {actor.code}: member {member} is a bloc; blocs hold states only")
+        if len(set(actor.members)) != len(actor.members):
+            yield at(("actors", i, "members"), f"bloc {actor.code} lists a member twice")
+    yield from _check_domain_sums(world, tree, label, by_code)
+
+
+def _check_domain_sums(world: World, tree: Any, label: str, by_code: dict[str, Any]) -> Iterator[Problem]:
+    for d_index, domain in enumerate(world.domains):
+        total = 0.0
+        for actor in sorted(world.actors, key=lambda a: a.code):
+            fig = actor.capabilities.get(domain.id)
+            if fig is None:
+                continue
+            if actor.kind == "bloc":
+                listed = sum(
+                    by_code[m].capabilities[domain.id].share
+                    for m in sorted(actor.members)
+                    if m in by_code and domain.id in by_code[m].capabilities
+                )
+                if fig.share + domain.tolerance < listed:
+                    i = world.actors.index(actor)
+                    line, col = position_of(tree, ("actors", i, "capabilities", domain.id, "share"))
+                    yield Problem(
+                        label, line, col,
+                        f"bloc {actor.code} total {fig.share:g} in {domain.id} is below its members' {listed:.4f}",
+                    )
+                total += max(0.0, fig.share - listed)
+            else:
+                total += fig.share
+        if total > 1.0 + domain.tolerance + 1e-12:
+            line, col = position_of(tree, ("domains", d_index, "id"))
+            yield Problem(label, line, col, f"domain {domain.id}: shares add up to {total:.4f}, above 1 + tolerance {domain.tolerance:g}")
+
+
+def check_issues(world: World, issue_file: IssueFile, sources: dict[str, Source], tree: Any, label: str) -> Iterator[Problem]:
+    """Issues must reference domains, tags, actors, groupings and sources that exist."""
+    domains = {d.id for d in world.domains}
+    tags = {t.id for t in world.tags}
+    groupings = {g.id for g in world.groupings}
+    seen: set[str] = set()
+    for i, issue in enumerate(issue_file.issues):
+        def at(path: tuple[Any, ...], message: str, i: int = i, issue_id: str = issue.id) -> Problem:
+            line, col = position_of(tree, ("issues", i, *path))
+            return Problem(label, line, col, f"issues[{issue_id}].{message}")
+
+        if issue.id in seen:
+            yield at(("id",), f"id: duplicate issue id {issue.id!r}")
+        seen.add(issue.id)
+        for d in issue.domains:
+            if d not in domains:
+                yield at(("domains", d), f"domains: unknown domain {d!r}; known: {', '.join(sorted(domains))}")
+        for t_index, t in enumerate(issue.expertise):
+            if t not in tags:
+                yield at(("expertise", t_index), f"expertise: unknown tag {t!r}; known: {', '.join(sorted(tags))}")
+        for r_index, group in enumerate(issue.rivals):
+            if len(set(group)) < 2:
+                yield at(("rivals", r_index), "rivals: a rivalry needs at least two different actors")
+        rule = issue.decision_rule
+        if isinstance(rule, WeightedVote) and rule.field.startswith("capabilities."):
+            domain = rule.field.split(".")[1]
+            if domain not in domains:
+                yield at(("decision_rule", "field"), f"decision_rule.field: unknown domain {domain!r}")
+        if isinstance(rule, VetoQuota) and rule.veto_membership not in groupings:
+            yield at(("decision_rule", "veto_membership"), f"decision_rule.veto_membership: unknown grouping {rule.veto_membership!r}")
+        for s_index, source in enumerate(issue.sources):
+            if source not in sources:
+                yield at(("sources", s_index), f"sources: unknown source {source!r}")

@@ -1,0 +1,1 @@
+"""Frozen pydantic models: the world (actors, sources, domains), issues, scenarios and results."""

@@ -1,0 +1,41 @@
+"""Result models of the browsing commands: issues, actors, show, sources, validate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from coalesce.models.results import SCHEMA_VERSION, Result
+
+
+class Listing(Result):
+    """A titled table: what `issues`, `actors` and `sources` print."""
+
+    schema_version: int = SCHEMA_VERSION
+    command: str
+    title: str
+    columns: list[str]
+    rows: list[dict[str, Any]] = Field(description="One object per row, keyed by column.")
+
+
+class Detail(Result):
+    """One issue or actor in full, with the sources it cites (what `show` prints)."""
+
+    schema_version: int = SCHEMA_VERSION
+    command: str = "show"
+    kind: str
+    id: str
+    data: dict[str, Any]
+    sources: list[dict[str, Any]]
+
+
+class ValidationReport(Result):
+    """What `validate` found."""
+
+    schema_version: int = SCHEMA_VERSION
+    command: str = "validate"
+    ok: bool
+    checked: list[str]
+    problems: list[str]
+    counts: dict[str, int] = Field(default_factory=dict)

@@ -1,0 +1,140 @@
+"""Turn an evaluated architecture into a Recommendation: reasons, tracks, passengers, expansion ladder."""
+
+from __future__ import annotations
+
+from coalesce.compiled import Context
+from coalesce.criteria import REGISTRY
+from coalesce.models.results import CriterionResult, ExpansionStep, IssueSummary, Recommendation, TrackResult
+from coalesce.rules import describe
+from coalesce.scoring import Evaluation, evaluate
+
+LADDER_STEPS = 3
+"""How many invitees the expansion ladder names."""
+
+
+def r6(value: float) -> float:
+    """Round for output: six decimals keep JSON readable and stable."""
+    return round(value + 0.0, 6)
+
+
+def issue_summary(ctx: Context) -> IssueSummary:
+    """The issue as used."""
+    issue = ctx.issue
+    return IssueSummary(
+        id=issue.id,
+        title=issue.title,
+        decision_rule=describe(issue.decision_rule),
+        target=issue.target,
+        deadline_months=issue.deadline_months,
+        domains=dict(sorted(issue.domains.items())),
+        rivals=[sorted(group) for group in issue.rivals],
+        expertise=list(issue.expertise),
+    )
+
+
+def best_additions(ctx: Context, members: tuple[int, ...], current: float, limit: int) -> list[tuple[float, int]]:
+    """The `limit` best single additions by total score, exactly, pruning with the criteria's bounds."""
+    from coalesce.coalition import Node
+
+    node = Node.of(ctx, members)
+    size = node.size + 1
+    weights = [ctx.weights[n] / ctx.weight_total for n in REGISTRY]
+    bases = [module.base(ctx, node, size) for module in REGISTRY.values()]
+    inside = set(members)
+    scored: list[tuple[float, int]] = []
+    for actor in ctx.candidates:
+        if actor in inside:
+            continue
+        bound = 0.0
+        for w, b, module in zip(weights, bases, REGISTRY.values(), strict=True):
+            value = b + module.gain(ctx, actor)
+            bound += w * (value if value < 1.0 else 1.0)
+        scored.append((bound, actor))
+    scored.sort(key=lambda item: (-item[0], ctx.codes[item[1]]))
+    found: list[tuple[float, int]] = []
+    for bound, actor in scored:
+        if len(found) >= limit and bound < found[-1][0] - 1e-12:
+            break
+        total = evaluate(ctx, (*members, actor)).total
+        found.append((total, actor))
+        found.sort(key=lambda item: (-item[0], ctx.codes[item[1]]))
+        found = found[:limit] if len(found) > limit else found
+    return found
+
+
+def ladder(ctx: Context, evaluation: Evaluation, steps: int = LADDER_STEPS) -> list[ExpansionStep]:
+    """Greedy expansion: at each rung, the single invitee that leaves the best total."""
+    out: list[ExpansionStep] = []
+    members = evaluation.arch.members
+    previous = evaluation
+    for step in range(1, steps + 1):
+        options = best_additions(ctx, members, previous.total, 1)
+        if not options:
+            break
+        _, actor = options[0]
+        members = tuple(sorted((*members, actor)))
+        after = evaluate(ctx, members)
+        deltas = {name: r6(after.criteria[name].value - previous.criteria[name].value) for name in REGISTRY}
+        gains = [f"{name} {d:+.2f}" for name, d in sorted(deltas.items(), key=lambda kv: -abs(kv[1])) if abs(d) >= 0.005]
+        out.append(
+            ExpansionStep(
+                step=step,
+                invite=ctx.codes[actor],
+                name=ctx.names[actor],
+                score_after=r6(after.total),
+                delta=r6(after.total - previous.total),
+                criteria_delta=deltas,
+                reason=("changes " + ", ".join(gains[:3])) if gains else "changes no criterion by 0.01 or more",
+            )
+        )
+        previous = after
+    return out
+
+
+def recommendation(ctx: Context, members: tuple[int, ...], rank: int | None, with_ladder: bool = True) -> Recommendation:
+    """The full, explained recommendation for a member set."""
+    evaluation = evaluate(ctx, members, explain=True)
+    arch = evaluation.arch
+    criteria = {}
+    for name in REGISTRY:
+        verdict = evaluation.criteria[name]
+        weight = ctx.weights[name]
+        criteria[name] = CriterionResult(
+            score=r6(verdict.value),
+            weight=weight,
+            contribution=r6(weight * verdict.value / ctx.weight_total),
+            rationale=verdict.rationale,
+            sources=[s for s in verdict.sources if s],
+            details=dict(verdict.details),
+        )
+    tracks = []
+    for track in arch.tracks:
+        convener = ctx.codes[track.convener] if track.convener is not None else None
+        rivals = " and ".join(ctx.codes[m] for m in track.members)
+        tracks.append(
+            TrackResult(
+                kind=track.kind,
+                members=[ctx.codes[m] for m in track.members],
+                convener=convener,
+                rationale=(
+                    f"A separate {track.kind} track seats {rivals}, which the core does not hold together"
+                    + (f"; {convener} is the small state best placed between them." if convener else ".")
+                ),
+            )
+        )
+    details = criteria["parsimony"].details
+    passengers = list(details.get("passengers", [])) if isinstance(details.get("passengers"), list) else []
+    months = criteria["timeliness"].details.get("expected_months", 0.0)
+    return Recommendation(
+        rank=rank,
+        score=r6(evaluation.total),
+        members=[ctx.codes[m] for m in arch.members],
+        names=[ctx.names[m] for m in arch.members],
+        convener=ctx.codes[arch.convener] if arch.convener is not None else None,
+        tracks=tracks,
+        criteria=criteria,
+        expansion=ladder(ctx, evaluation) if with_ladder else [],
+        passengers=passengers,
+        coverage=r6(arch.node.coverage),
+        expected_months=float(months) if isinstance(months, int | float) else 0.0,
+    )

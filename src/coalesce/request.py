@@ -1,0 +1,113 @@
+"""Turn what a user asked for (codes, sizes, weights) into validated search constraints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from coalesce.compiled import Constraints
+from coalesce.errors import UsageError
+from coalesce.loading.files import Dataset
+from coalesce.loading.resolve import UnknownActor
+from coalesce.models.issue import CRITERIA, Issue
+
+HARD_MAX_SIZE = 60
+"""No search asks for a core above this size: minilateralism is about small groups."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """A validated request: the issue, its constraints, and how many results are wanted."""
+
+    issue: Issue
+    constraints: Constraints
+    top: int
+
+
+def resolve_actors(dataset: Dataset, items: Iterable[str], flag: str) -> tuple[str, ...]:
+    """Codes for user-typed actors; UsageError with suggestions for an unknown one."""
+    out: list[str] = []
+    for item in items:
+        for part in (p for p in item.split(",") if p.strip()):
+            try:
+                code = dataset.resolver.resolve(part)
+            except UnknownActor as exc:
+                raise UsageError(f"{flag}: {exc}") from None
+            if code not in out:
+                out.append(code)
+    return tuple(out)
+
+
+def find_issue(dataset: Dataset, issue_id: str) -> Issue:
+    """The issue, or UsageError with suggestions."""
+    if issue_id in dataset.issues:
+        return dataset.issues[issue_id]
+    import difflib
+
+    close = difflib.get_close_matches(issue_id, list(dataset.issues), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; known issues: {', '.join(dataset.issues)}"
+    raise UsageError(f"unknown issue {issue_id!r}{hint}")
+
+
+def merge_weights(issue: Issue, overrides: Mapping[str, float] | None) -> tuple[tuple[str, float], ...]:
+    """Issue weights with overrides applied; unknown names, negatives and all-zero are usage errors."""
+    weights = issue.weights.as_dict()
+    for name, value in (overrides or {}).items():
+        if name not in CRITERIA:
+            import difflib
+
+            close = difflib.get_close_matches(name, CRITERIA, n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; criteria are {', '.join(CRITERIA)}"
+            raise UsageError(f"--weight: unknown criterion {name!r}{hint}")
+        if not (value >= 0.0) or value == float("inf"):
+            raise UsageError(f"--weight {name}={value}: a weight must be a finite number >= 0")
+        weights[name] = float(value)
+    if sum(weights.values()) <= 0:
+        raise UsageError("--weight: at least one criterion weight must be positive")
+    return tuple((name, weights[name]) for name in CRITERIA)
+
+
+def build_request(
+    dataset: Dataset,
+    issue_id: str,
+    *,
+    top: int = 5,
+    min_size: int | None = None,
+    max_size: int | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    weights: Mapping[str, float] | None = None,
+) -> Request:
+    """Validate a request against the dataset; every problem is a UsageError naming the flag."""
+    issue = find_issue(dataset, issue_id)
+    if top < 1:
+        raise UsageError(f"--top {top}: must be at least 1")
+    low = issue.min_size if min_size is None else min_size
+    high = issue.max_size if max_size is None else max_size
+    actor_count = len(dataset.world.actors)
+    if high < 1:
+        raise UsageError(f"--max-size {high}: must be at least 1")
+    if low < 1:
+        raise UsageError(f"--min-size {low}: must be at least 1")
+    if high > min(HARD_MAX_SIZE, actor_count):
+        raise UsageError(
+            f"--max-size {high}: above the limit of {min(HARD_MAX_SIZE, actor_count)} "
+            f"(the world has {actor_count} actors; coalitions above {HARD_MAX_SIZE} are not minilateral)"
+        )
+    if low > high:
+        raise UsageError(f"--min-size {low} is above --max-size {high}")
+    inc = resolve_actors(dataset, include, "--include")
+    exc = resolve_actors(dataset, exclude, "--exclude")
+    both = sorted(set(inc) & set(exc))
+    if both:
+        raise UsageError(f"--include and --exclude both name {', '.join(both)}")
+    if len(inc) > high:
+        raise UsageError(f"--include names {len(inc)} actors, more than --max-size {high}")
+    return Request(
+        issue=issue,
+        constraints=Constraints(
+            min_size=low, max_size=high, include=tuple(sorted(inc)), exclude=tuple(sorted(exc)),
+            weights=merge_weights(issue, weights),
+        ),
+        top=top,
+    )

@@ -1,0 +1,149 @@
+"""Decision rules: the exact probability that a group acts, given each member's acceptance probability.
+
+Every rule is computed exactly, by products or by dynamic programming over the distribution of the
+accepting set (a Poisson-binomial convolution, extended with a second coordinate for population or vote
+weight); nothing is sampled. Weights and populations are turned into integers at the data's own
+precision so the DP is exact for the figures as given.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from coalesce.models.issue import (
+    Consensus,
+    DecisionRule,
+    DoubleMajority,
+    Majority,
+    QualifiedMajority,
+    VetoQuota,
+    WeightedVote,
+)
+
+WEIGHT_SCALE = 10_000
+"""Weights (vote shares, population in millions) are resolved to 1/10,000 before the exact DP."""
+
+
+def required_count(rule: DecisionRule, n: int) -> int:
+    """How many members must accept under a count-based rule."""
+    if isinstance(rule, Consensus):
+        return n
+    if isinstance(rule, Majority):
+        return n // 2 + 1
+    if isinstance(rule, QualifiedMajority | VetoQuota):
+        return max(1, math.ceil(rule.quota * n - 1e-9))
+    if isinstance(rule, DoubleMajority):
+        return max(1, math.ceil(rule.members * n - 1e-9))
+    return 0
+
+
+def count_distribution(probabilities: Sequence[float]) -> list[float]:
+    """P(exactly k accept) for k = 0..n, by convolution (Poisson-binomial)."""
+    dist = [1.0]
+    for p in probabilities:
+        q = 1.0 - p
+        nxt = [0.0] * (len(dist) + 1)
+        for k, mass in enumerate(dist):
+            nxt[k] += mass * q
+            nxt[k + 1] += mass * p
+        dist = nxt
+    return dist
+
+
+def _weighted_pass(probabilities: Sequence[float], weights: Sequence[int], quota: int) -> float:
+    """P(sum of accepting weights >= quota), exact DP over integer weight sums (saturating at quota)."""
+    states: dict[int, float] = {0: 1.0}
+    for p, w in zip(probabilities, weights, strict=True):
+        nxt: dict[int, float] = {}
+        q = 1.0 - p
+        for total, mass in states.items():
+            nxt[total] = nxt.get(total, 0.0) + mass * q
+            up = min(quota, total + w)
+            nxt[up] = nxt.get(up, 0.0) + mass * p
+        states = nxt
+    return states.get(quota, 0.0)
+
+
+def _double_pass(
+    probabilities: Sequence[float], populations: Sequence[int], need_count: int, need_pop: int, blocking_min: int
+) -> float:
+    """P(pass) under a double majority with a blocking-minority floor, exact DP over (count, population)."""
+    n = len(probabilities)
+    states: dict[tuple[int, int], float] = {(0, 0): 1.0}
+    for p, w in zip(probabilities, populations, strict=True):
+        nxt: dict[tuple[int, int], float] = {}
+        q = 1.0 - p
+        for (count, pop), mass in states.items():
+            key = (count, pop)
+            nxt[key] = nxt.get(key, 0.0) + mass * q
+            key = (count + 1, min(need_pop, pop + w))
+            nxt[key] = nxt.get(key, 0.0) + mass * p
+        states = nxt
+    total = 0.0
+    for (count, pop), mass in states.items():
+        opposed = n - count
+        if (count >= need_count and pop >= need_pop) or opposed < blocking_min:
+            total += mass
+    return total
+
+
+def probability_of_action(
+    rule: DecisionRule,
+    probabilities: Sequence[float],
+    populations: Sequence[float],
+    weights: Sequence[float],
+    veto_holders: Sequence[bool],
+) -> float:
+    """Exact probability that the group acts under `rule` (members accept independently)."""
+    n = len(probabilities)
+    if n == 0:
+        return 1.0
+    if isinstance(rule, Consensus):
+        product = 1.0
+        for p in probabilities:
+            product *= p
+        return product
+    if isinstance(rule, Majority | QualifiedMajority):
+        need = required_count(rule, n)
+        return sum(count_distribution(probabilities)[need:])
+    if isinstance(rule, VetoQuota):
+        product, others = 1.0, []
+        for p, holder in zip(probabilities, veto_holders, strict=True):
+            if holder:
+                product *= p
+            else:
+                others.append(p)
+        holders = n - len(others)
+        need = max(0, required_count(rule, n) - holders)
+        return product * sum(count_distribution(others)[need:])
+    if isinstance(rule, WeightedVote):
+        ints = [round(w * WEIGHT_SCALE) for w in weights]
+        total = sum(ints)
+        if total == 0:
+            return 0.0
+        quota = math.ceil(rule.quota * total - 1e-9)
+        return _weighted_pass(probabilities, ints, quota)
+    if isinstance(rule, DoubleMajority):
+        pops = [round(p * 100) for p in populations]  # population_m at 0.01 m precision
+        need_pop = math.ceil(rule.population * sum(pops) - 1e-9)
+        return _double_pass(probabilities, pops, required_count(rule, n), need_pop, rule.blocking_min)
+    raise TypeError(f"unknown decision rule {rule!r}")
+
+
+def describe(rule: DecisionRule) -> str:
+    """The rule in plain words."""
+    if isinstance(rule, Consensus):
+        return "consensus (any member can block)"
+    if isinstance(rule, Majority):
+        return "simple majority"
+    if isinstance(rule, QualifiedMajority):
+        return f"qualified majority of {rule.quota:.0%} of members"
+    if isinstance(rule, DoubleMajority):
+        return (
+            f"double majority ({rule.members:.0%} of members and {rule.population:.0%} of population; "
+            f"a blocking minority needs {rule.blocking_min})"
+        )
+    if isinstance(rule, WeightedVote):
+        return f"weighted vote, {rule.quota:.0%} of {rule.field}"
+    return f"{rule.veto_membership} veto plus {rule.quota:.0%} of members"

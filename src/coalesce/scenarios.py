@@ -1,0 +1,213 @@
+"""Apply scenarios and --set overrides to a Dataset, in order, producing a new Dataset.
+
+Paths are dotted: `actors.<actor>.<field>...` (the actor by ISO3, ISO2 or name), `issues.<id>.<field>...`
+and `model.<parameter>`. A path that does not exist is an error naming the nearest valid one. Setting a
+capability share an actor did not have creates the figure, marked as an estimate whose basis is the
+scenario. The overridden actor or issue is validated again, so a share of 1.3 fails as it would in
+states.yaml.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from coalesce.errors import DataError, Problem, UsageError
+from coalesce.loading.files import Dataset, read_tree, require_mapping
+from coalesce.loading.resolve import UnknownActor
+from coalesce.loading.validate import validate_model
+from coalesce.loading.yamlsafe import PosDict, position_of
+from coalesce.models.issue import CRITERIA, Issue, ModelParameters
+from coalesce.models.scenario import Scenario
+from coalesce.models.world import Actor
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A dataset after scenarios, and the request parts the scenarios contributed."""
+
+    dataset: Dataset
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    weights: dict[str, float] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
+    sets: dict[str, Any] = field(default_factory=dict)
+
+
+class PathError(ValueError):
+    """A dotted path that does not exist; the message names the nearest valid path."""
+
+
+def load_scenario(path: Path) -> tuple[Scenario, PosDict, str]:
+    """Read a scenario file strictly."""
+    label = str(path)
+    tree = require_mapping(read_tree(path), label, "a scenario mapping (name, exclude, set, ...)")
+    scenario, problems = validate_model(Scenario, tree, label)
+    if scenario is not None:
+        for name in scenario.weights:
+            if name not in CRITERIA:
+                line, col = position_of(tree, ("weights", name))
+                close = difflib.get_close_matches(name, CRITERIA, n=1)
+                hint = f"; did you mean {close[0]}?" if close else f"; criteria are {', '.join(CRITERIA)}"
+                problems.append(Problem(label, line, col, f"weights: unknown criterion {name!r}{hint}"))
+    if problems:
+        raise DataError(problems)
+    assert scenario is not None
+    return scenario, tree, label
+
+
+def apply_all(dataset: Dataset, scenario_paths: list[Path], sets: list[str]) -> Applied:
+    """Apply each scenario file in order, then each --set PATH=VALUE flag."""
+    applied = Applied(dataset)
+    for path in scenario_paths:
+        scenario, tree, label = load_scenario(path)
+        applied = apply_scenario(applied, scenario, tree, label)
+    for raw in sets:
+        path, value = parse_set_flag(raw)
+        try:
+            new = set_value(applied.dataset, path, value, "--set")
+        except PathError as exc:
+            raise UsageError(f"--set {path}: {exc}") from None
+        applied = replace(applied, dataset=new, sets={**applied.sets, path: value})
+    return applied
+
+
+def parse_set_flag(raw: str) -> tuple[str, Any]:
+    """PATH=VALUE, with VALUE read by the same strict scalar rules as the YAML files."""
+    if "=" not in raw:
+        raise UsageError(f"--set {raw!r}: expected PATH=VALUE, e.g. issues.ai-governance.deadline_months=12")
+    path, text = raw.split("=", 1)
+    from coalesce.loading import yamlsafe
+
+    try:
+        value = yamlsafe.load(text, "--set") if text.strip() else None
+    except DataError as exc:
+        raise UsageError(f"--set {path}: {exc.problems[0].message}") from None
+    if isinstance(value, dict | list):
+        value = _plain(value)
+    return path.strip(), value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def apply_scenario(applied: Applied, scenario: Scenario, tree: PosDict, label: str) -> Applied:
+    """Apply one scenario: its `set` paths, then record its include, exclude and weights."""
+    dataset = applied.dataset
+    problems: list[Problem] = []
+
+    def resolve_list(items: list[str], key: str) -> tuple[str, ...]:
+        out = []
+        for i, item in enumerate(items):
+            try:
+                out.append(dataset.resolver.resolve(item))
+            except UnknownActor as exc:
+                line, col = position_of(tree, (key, i))
+                problems.append(Problem(label, line, col, f"{key}: {exc}"))
+        return tuple(out)
+
+    include = resolve_list(scenario.include, "include")
+    exclude = resolve_list(scenario.exclude, "exclude")
+    for path, value in scenario.set.items():
+        try:
+            dataset = set_value(dataset, path, _plain(value), f"scenario {scenario.name}")
+        except PathError as exc:
+            line, col = position_of(tree, ("set", path))
+            problems.append(Problem(label, line, col, f"set {path}: {exc}"))
+        except UsageError as exc:
+            line, col = position_of(tree, ("set", path))
+            problems.append(Problem(label, line, col, f"set {path}: {exc}"))
+    if problems:
+        raise DataError(problems)
+    merged_include = tuple(dict.fromkeys((*applied.include, *include)))
+    merged_exclude = tuple(dict.fromkeys((*applied.exclude, *exclude)))
+    return Applied(
+        dataset=dataset,
+        include=tuple(c for c in merged_include if c not in exclude),
+        exclude=tuple(c for c in merged_exclude if c not in include),
+        weights={**applied.weights, **scenario.weights},
+        names=(*applied.names, scenario.name),
+        sets={**applied.sets, **{k: _plain(v) for k, v in scenario.set.items()}},
+    )
+
+
+def _nearest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.4)
+    return f"; nearest valid: {close[0]}" if close else (f"; valid: {', '.join(options[:12])}" if options else "")
+
+
+def _assign(data: dict[str, Any], keys: list[str], value: Any, prefix: str, model: type[BaseModel]) -> None:
+    node: Any = data
+    for depth, key in enumerate(keys):
+        last = depth == len(keys) - 1
+        if not isinstance(node, dict):
+            raise PathError(f"{'.'.join([prefix, *keys[:depth]])} is not a mapping")
+        if key not in node:
+            known = sorted(node)
+            if not last or not _may_create(prefix, keys, depth):
+                raise PathError(f"no field {'.'.join([prefix, *keys[: depth + 1]])}{_nearest(key, [f'{prefix}.' + '.'.join([*keys[:depth], k]) for k in known])}")
+        if last:
+            node[key] = value
+        else:
+            node = node[key]
+
+
+def _may_create(prefix: str, keys: list[str], depth: int) -> bool:
+    # Issue weights and domain weights may gain an entry; actor figures are created in set_value.
+    return prefix.startswith("issues.") and depth == 1 and keys[0] in ("weights", "domains")
+
+
+def set_value(dataset: Dataset, path: str, value: Any, origin: str) -> Dataset:
+    """A new dataset with one dotted path changed."""
+    parts = path.split(".")
+    root = parts[0]
+    if root == "actors" and len(parts) >= 3:
+        try:
+            code = dataset.resolver.resolve(parts[1])
+        except UnknownActor as exc:
+            raise PathError(str(exc)) from None
+        actor = dataset.world.actor(code)
+        data = actor.model_dump()
+        keys = parts[2:]
+        if keys[0] == "capabilities" and len(keys) == 3 and keys[1] not in data["capabilities"]:
+            domains = {d.id: d for d in dataset.world.domains}
+            if keys[1] not in domains:
+                raise PathError(f"unknown domain {keys[1]!r}{_nearest(keys[1], sorted(domains))}")
+            data["capabilities"][keys[1]] = {
+                "share": 0.0, "uncertainty": 0.0, "source": domains[keys[1]].source,
+                "estimate": True, "basis": f"set by {origin}",
+            }
+        _assign(data, keys, value, f"actors.{code}", Actor)
+        new_actor = _revalidate(Actor, data, path)
+        actors = [new_actor if a.code == code else a for a in dataset.world.actors]
+        return replace(dataset, world=dataset.world.model_copy(update={"actors": actors}))
+    if root == "issues" and len(parts) >= 3:
+        issue_id = parts[1]
+        if issue_id not in dataset.issues:
+            raise PathError(f"unknown issue {issue_id!r}{_nearest(issue_id, sorted(dataset.issues))}")
+        data = dataset.issues[issue_id].model_dump()
+        _assign(data, parts[2:], value, f"issues.{issue_id}", Issue)
+        new_issue = _revalidate(Issue, data, path)
+        return replace(dataset, issues={**dataset.issues, issue_id: new_issue})
+    if root == "model" and len(parts) == 2:
+        data = dataset.params.model_dump()
+        _assign(data, parts[1:], value, "model", ModelParameters)
+        return replace(dataset, params=_revalidate(ModelParameters, data, path))
+    raise PathError("paths start with actors.<actor>.<field>, issues.<issue>.<field> or model.<parameter>")
+
+
+def _revalidate(model: type[Any], data: dict[str, Any], path: str) -> Any:
+    try:
+        return model.model_validate(data, strict=False)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise PathError(f"invalid value: {first['msg']}") from None

@@ -1,0 +1,174 @@
+"""Exact top-K search by branch and bound, generic over the criteria's bounds.
+
+Candidates are ordered by their combined optimistic gain. A depth-first search adds them one at a time;
+at each node the bound is, for every reachable final size n,
+
+    sum over criteria of  weight * min(1, base(S, n) + the largest (n - |S|) gains left in the suffix)
+
+and a branch is cut when its bound falls below the K-th best score found. The inequality each criterion
+promises (criteria/base.py) makes the cut safe, so when the search finishes the top K is certified.
+With a time limit the search may stop early; it then reports the best found and the largest bound still
+open, whose difference from the K-th best is the optimality gap.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import time
+from dataclasses import dataclass
+
+from coalesce.coalition import Node
+from coalesce.compiled import Context
+from coalesce.criteria import REGISTRY
+from coalesce.scoring import evaluate
+
+EPSILON = 1e-9
+CHECK_EVERY = 64
+
+
+@dataclass(frozen=True)
+class Found:
+    """One ranked member set."""
+
+    score: float
+    members: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The certified (or best-found) top K and how the search went."""
+
+    results: tuple[Found, ...]
+    exact: bool
+    gap: float
+    """Largest open bound minus the K-th best score (0 when exact)."""
+    nodes: int
+    seconds: float
+    timed_out: bool
+
+
+def _rank_key(found: Found, ctx: Context) -> tuple[float, int, tuple[str, ...]]:
+    # Best score first; ties go to the smaller group, then to the alphabetically first codes.
+    return (-found.score, len(found.members), tuple(ctx.codes[m] for m in found.members))
+
+
+class _Search:
+    def __init__(self, ctx: Context, k: int, time_limit: float | None) -> None:
+        self.ctx = ctx
+        self.k = k
+        self.deadline = None if time_limit is None else time.perf_counter() + time_limit
+        self.weights = [ctx.weights[name] / ctx.weight_total for name in REGISTRY]
+        self.modules = list(REGISTRY.values())
+        gains = [[module.gain(ctx, a) for a in range(len(ctx.codes))] for module in self.modules]
+        combined = [sum(w * g[a] for w, g in zip(self.weights, gains, strict=True)) for a in range(len(ctx.codes))]
+        self.order = sorted(ctx.candidates, key=lambda a: (-combined[a], ctx.codes[a]))
+        self.max_size = ctx.constraints.max_size
+        self.min_size = ctx.constraints.min_size
+        # For each criterion with gains, the prefix sums of the largest gains in every suffix of the order.
+        self.gainful = [c for c, g in enumerate(gains) if any(g[a] > 0 for a in self.order)]
+        self.suffix_tops: dict[int, list[list[float]]] = {}
+        for c in self.gainful:
+            tops: list[list[float]] = [[0.0] for _ in range(len(self.order) + 1)]
+            ranked: list[float] = []
+            for i in range(len(self.order) - 1, -1, -1):
+                bisect.insort(ranked, -gains[c][self.order[i]])
+                if len(ranked) > self.max_size:
+                    ranked.pop()
+                sums = [0.0]
+                for negative in ranked:
+                    sums.append(sums[-1] - negative)
+                tops[i] = sums
+            self.suffix_tops[c] = tops
+        self.heap: list[tuple[tuple[float, int, tuple[str, ...]], Found]] = []
+        self.nodes = 0
+        self.timed_out = False
+
+    # -- ranking -------------------------------------------------------------------------------------
+    def kth(self) -> float:
+        """The K-th best score so far (-inf until K sets are known)."""
+        if len(self.heap) < self.k:
+            return float("-inf")
+        return max(self.heap, key=lambda item: item[0])[1].score
+
+    def offer(self, members: tuple[int, ...]) -> None:
+        found = Found(evaluate(self.ctx, members).total, tuple(sorted(members)))
+        key = _rank_key(found, self.ctx)
+        if len(self.heap) < self.k:
+            self.heap.append((key, found))
+            return
+        worst_index = max(range(len(self.heap)), key=lambda i: self.heap[i][0])
+        if key < self.heap[worst_index][0]:
+            self.heap[worst_index] = (key, found)
+
+    # -- bounds --------------------------------------------------------------------------------------
+    def bound(self, node: Node, start: int, sizes: range) -> float:
+        """Upper bound on any superset of node using order[start:], with final size in `sizes`."""
+        ctx, best = self.ctx, float("-inf")
+        size_now = node.size
+        for size in sizes:
+            extra = size - size_now
+            total = 0.0
+            for c, module in enumerate(self.modules):
+                value = module.base(ctx, node, size)
+                if c in self.suffix_tops and extra > 0:
+                    tops = self.suffix_tops[c][start]
+                    value += tops[min(extra, len(tops) - 1)]
+                total += self.weights[c] * (value if value < 1.0 else 1.0)
+            if total > best:
+                best = total
+        return best
+
+    def sizes(self, node: Node, start: int, at_least_one: bool) -> range:
+        low = max(self.min_size, node.size + (1 if at_least_one else 0))
+        high = min(self.max_size, node.size + len(self.order) - start)
+        return range(low, high + 1)
+
+    # -- search --------------------------------------------------------------------------------------
+    def run(self) -> float:
+        """Search; returns the largest bound left open (or -inf when the search finished)."""
+        ctx = self.ctx
+        root = Node.of(ctx, ctx.forced)
+        if self.min_size <= root.size <= self.max_size:
+            self.offer(root.members)
+        stack: list[tuple[Node, int]] = [(root, 0)]
+        while stack:
+            node, start = stack.pop()
+            if node.size >= self.max_size or start >= len(self.order):
+                continue
+            self.nodes += 1
+            if self.deadline is not None and self.nodes % CHECK_EVERY == 0 and time.perf_counter() > self.deadline:
+                self.timed_out = True
+                stack.append((node, start))
+                return max(self.bound(n, s, self.sizes(n, s, True)) for n, s in stack)
+            sizes = self.sizes(node, start, True)
+            if not sizes or self.bound(node, start, sizes) < self.kth() - EPSILON:
+                continue
+            # Re-push the node with the next start, then descend into the child: depth-first, in order.
+            actor = self.order[start]
+            stack.append((node, start + 1))
+            child = node.add(ctx, actor)
+            if child.size >= self.min_size:
+                own = self.bound(child, start + 1, range(child.size, child.size + 1))
+                if own >= self.kth() - EPSILON:
+                    self.offer(child.members)
+            stack.append((child, start + 1))
+        return float("-inf")
+
+
+def top_k(ctx: Context, k: int, time_limit: float | None = None) -> SearchOutcome:
+    """The certified top-K member sets (or the best found within the time limit, with its gap)."""
+    began = time.perf_counter()
+    search = _Search(ctx, k, time_limit)
+    open_bound = search.run()
+    ranked = sorted((found for _, found in search.heap), key=lambda f: _rank_key(f, ctx))
+    kth = ranked[-1].score if len(ranked) >= k else 0.0
+    gap = max(0.0, open_bound - kth) if search.timed_out else 0.0
+    return SearchOutcome(
+        results=tuple(ranked),
+        exact=not search.timed_out,
+        gap=gap,
+        nodes=search.nodes,
+        seconds=time.perf_counter() - began,
+        timed_out=search.timed_out,
+    )
