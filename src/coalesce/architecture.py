@@ -2,8 +2,8 @@
 
 The convener is a small state, inside the core or not. Its quality is the geometric mean of three
 things an analyst weighs (Cohen & Fontaine's microlateralism): its fit to the issue's niche needs, its
-neutrality between the key rivals (palatability), and how acceptable it is to the members (the same
-acceptance curve the veto criterion uses, averaged over the members).
+neutrality between the key rivals (palatability), and how acceptable it is to the member farthest from
+it (the same acceptance curve the veto criterion uses).
 
 A rival track is a separate bilateral or trilateral channel that brings in the key rivals the core
 leaves out (the layered answer of the AI-minilateralism seed), convened by the small state best placed
@@ -56,30 +56,29 @@ def acceptance(ctx: Context, position: float, ideal_point: float) -> float:
     return (1.0 - ctx.params.baseline_defection) * math.exp(-(distance * distance) / (2.0 * sigma * sigma))
 
 
-def acceptability(ctx: Context, candidate: int, members: tuple[int, ...]) -> float:
-    """Mean acceptance of the convener's own position by the members (1.0 for an empty core)."""
-    if not members:
+def acceptability(ctx: Context, candidate: int, low: float, high: float, empty: bool) -> float:
+    """How acceptable the convener is to the member farthest from it (1.0 for an empty core).
+
+    A convener has to be acceptable to every party, so the farthest member decides. The members'
+    ideal points span [low, high]; the farthest is at one end. Adding members can only lower this.
+    """
+    if empty:
         return 1.0
-    sigma2 = 2.0 * ctx.params.acceptance_sigma ** 2
     a = ctx.alignment[candidate]
-    total = 0.0
-    for m in members:
-        d = a - ctx.alignment[m]
-        total += math.exp(-(d * d) / sigma2)
-    return total / len(members)
+    d = max(abs(a - low), abs(a - high))
+    return math.exp(-(d * d) / (2.0 * ctx.params.acceptance_sigma ** 2))
 
 
-def choose_convener(ctx: Context, members: tuple[int, ...]) -> tuple[int | None, float, float]:
-    """The best convener for these members: (actor, quality, acceptability). Ties go to the lower code."""
+def choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]:
+    """The best convener for a coalition: (actor, quality, acceptability). Ties go to the lower code."""
     best: int | None = None
     best_quality, best_accept = -1.0, 0.0
+    empty = not node.members
     for candidate in ctx.pool_order:
         static = ctx.fit[candidate] * ctx.neutrality[candidate]
-        if static <= 0.0 and best is not None:
-            break
         if best is not None and static ** (1.0 / 3.0) < best_quality:
             break  # the pool is sorted by the static part; no later candidate can do better
-        accept = acceptability(ctx, candidate, members)
+        accept = acceptability(ctx, candidate, node.amin, node.amax, empty)
         quality = (static * accept) ** (1.0 / 3.0)
         if quality > best_quality or (quality == best_quality and best is not None and candidate < best):
             best, best_quality, best_accept = candidate, quality, accept
@@ -103,7 +102,7 @@ def rival_tracks(ctx: Context, members: tuple[int, ...]) -> tuple[Track, ...]:
 def build(ctx: Context, members: tuple[int, ...] | list[int]) -> Architecture:
     """The architecture the engine recommends around a member set."""
     node = Node.of(ctx, members)
-    convener, quality, accept = choose_convener(ctx, node.members)
+    convener, quality, accept = choose_convener(ctx, node)
     return Architecture(
         node=node,
         convener=convener,
@@ -111,11 +110,3 @@ def build(ctx: Context, members: tuple[int, ...] | list[int]) -> Architecture:
         convener_acceptability=accept,
         tracks=rival_tracks(ctx, node.members),
     )
-
-
-def best_convener_bound(ctx: Context) -> float:
-    """An upper bound on any convener's quality (acceptability at most 1)."""
-    if not ctx.pool_order:
-        return 0.0
-    top = ctx.pool_order[0]
-    return float((ctx.fit[top] * ctx.neutrality[top]) ** (1.0 / 3.0))

@@ -157,7 +157,7 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
     small = tuple(
         a.kind == "state"
         and not (excluded_groups & set(a.memberships))
-        and (small_rule.max_population_m is None or a.population_m <= small_rule.max_population_m)
+        and (small_rule.max_population_m is None or (a.population_m or 0.0) <= small_rule.max_population_m)
         for a in actors
     )
     tag_ids = tuple(issue.expertise)
@@ -204,7 +204,7 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
         has_alignment=has_alignment,
         small=small,
         is_bloc=tuple(a.kind == "bloc" for a in actors),
-        population=tuple(a.population_m for a in actors),
+        population=tuple(a.population_m or 0.0 for a in actors),
         memberships=tuple(frozenset(a.memberships) for a in actors),
         unit_masks=tuple(masks),
         unit_value=unit_value,

@@ -65,24 +65,32 @@ class _Search:
         self.order = sorted(ctx.candidates, key=lambda a: (-combined[a], ctx.codes[a]))
         self.max_size = ctx.constraints.max_size
         self.min_size = ctx.constraints.min_size
-        # For each criterion with gains, the prefix sums of the largest gains in every suffix of the order.
+        # For each criterion with gains, the prefix sums of the largest positive gains in every suffix.
         self.gainful = [c for c, g in enumerate(gains) if any(g[a] > 0 for a in self.order)]
         self.suffix_tops: dict[int, list[list[float]]] = {}
         for c in self.gainful:
             tops: list[list[float]] = [[0.0] for _ in range(len(self.order) + 1)]
             ranked: list[float] = []
             for i in range(len(self.order) - 1, -1, -1):
-                bisect.insort(ranked, -gains[c][self.order[i]])
-                if len(ranked) > self.max_size:
-                    ranked.pop()
+                g = gains[c][self.order[i]]
+                if g > 0:
+                    bisect.insort(ranked, -g)
+                    if len(ranked) > self.max_size:
+                        ranked.pop()
                 sums = [0.0]
                 for negative in ranked:
                     sums.append(sums[-1] - negative)
                 tops[i] = sums
             self.suffix_tops[c] = tops
+        self.summaries = [
+            module.summarise(ctx, self.order) if hasattr(module, "summarise") else None for module in self.modules
+        ]
+        self.sized = [c for c, module in enumerate(self.modules) if module.SIZE_DEPENDENT]
+        self.unsized = [c for c, module in enumerate(self.modules) if not module.SIZE_DEPENDENT]
         self.heap: list[tuple[tuple[float, int, tuple[str, ...]], Found]] = []
         self.nodes = 0
         self.timed_out = False
+        self.offered: dict[tuple[int, ...], float] = {}
 
     # -- ranking -------------------------------------------------------------------------------------
     def kth(self) -> float:
@@ -91,32 +99,61 @@ class _Search:
             return float("-inf")
         return max(self.heap, key=lambda item: item[0])[1].score
 
-    def offer(self, members: tuple[int, ...]) -> None:
-        found = Found(evaluate(self.ctx, members).total, tuple(sorted(members)))
+    def offer(self, members: tuple[int, ...]) -> float:
+        """Evaluate a set exactly and keep it if it belongs in the top K; returns its score."""
+        canonical = tuple(sorted(members))
+        if canonical in self.offered:
+            return self.offered[canonical]
+        found = Found(evaluate(self.ctx, canonical).total, canonical)
+        self.offered[canonical] = found.score
         key = _rank_key(found, self.ctx)
         if len(self.heap) < self.k:
             self.heap.append((key, found))
-            return
+            return found.score
         worst_index = max(range(len(self.heap)), key=lambda i: self.heap[i][0])
         if key < self.heap[worst_index][0]:
             self.heap[worst_index] = (key, found)
+        return found.score
 
     # -- bounds --------------------------------------------------------------------------------------
     def bound(self, node: Node, start: int, sizes: range) -> float:
         """Upper bound on any superset of node using order[start:], with final size in `sizes`."""
-        ctx, best = self.ctx, float("-inf")
+        ctx, weights, modules = self.ctx, self.weights, self.modules
+        fixed = 0.0
+        growing = []  # (weight, base, ceiling, prefix sums of the best remaining gains)
+        saturation = 0
+        for c in self.unsized:
+            module = modules[c]
+            remaining = self.summaries[c][start] if self.summaries[c] is not None else None
+            value = module.base(ctx, node, node.size, remaining)
+            cap = module.ceiling(ctx, node, remaining) if hasattr(module, "ceiling") else 1.0
+            if cap > 1.0:
+                cap = 1.0
+            if c in self.suffix_tops:
+                tops = self.suffix_tops[c][start]
+                growing.append((weights[c], value, cap, tops))
+                # Past this many additions the criterion cannot rise further.
+                k = 0
+                while k < len(tops) - 1 and value + tops[k] < cap:
+                    k += 1
+                saturation = max(saturation, k)
+            else:
+                fixed += weights[c] * (value if value < cap else cap)
+        best = float("-inf")
         size_now = node.size
         for size in sizes:
             extra = size - size_now
-            total = 0.0
-            for c, module in enumerate(self.modules):
-                value = module.base(ctx, node, size)
-                if c in self.suffix_tops and extra > 0:
-                    tops = self.suffix_tops[c][start]
-                    value += tops[min(extra, len(tops) - 1)]
-                total += self.weights[c] * (value if value < 1.0 else 1.0)
+            total = fixed
+            for weight, value, cap, tops in growing:
+                v = value + tops[extra if extra < len(tops) else len(tops) - 1]
+                total += weight * (v if v < cap else cap)
+            for c in self.sized:
+                v = modules[c].base(ctx, node, size, None)
+                total += weights[c] * (v if v < 1.0 else 1.0)
             if total > best:
                 best = total
+            if extra >= saturation:
+                break  # gains are exhausted; larger sizes only lose on the size-dependent criteria
         return best
 
     def sizes(self, node: Node, start: int, at_least_one: bool) -> range:
@@ -125,12 +162,43 @@ class _Search:
         return range(low, high + 1)
 
     # -- search --------------------------------------------------------------------------------------
+    def seed(self, root: Node) -> None:
+        """Greedy forward selection to find good sets early, so the exact search can prune from the start.
+
+        At each step the candidates are ranked by the bound of adding them alone; the most promising are
+        evaluated exactly until the bound falls below the best evaluated, and the best becomes the base of
+        the next step. Every evaluated set is offered to the top-K. This changes speed, never the result.
+        """
+        ctx, current = self.ctx, root
+        while current.size < self.max_size:
+            inside = set(current.members)
+            ranked = []
+            for position, actor in enumerate(self.order):
+                if actor in inside:
+                    continue
+                child = current.add(ctx, actor)
+                ranked.append((self.bound(child, len(self.order), range(child.size, child.size + 1)), position, child))
+            if not ranked:
+                return
+            ranked.sort(key=lambda item: (-item[0], item[1]))
+            best_total, best_child = float("-inf"), None
+            for bound, _, child in ranked:
+                if bound < best_total or (best_child is not None and bound < self.kth() - EPSILON):
+                    break
+                total = self.offer(child.members) if child.size >= self.min_size else evaluate(ctx, child.members).total
+                if total > best_total:
+                    best_total, best_child = total, child
+            if best_child is None:
+                return
+            current = best_child
+
     def run(self) -> float:
         """Search; returns the largest bound left open (or -inf when the search finished)."""
         ctx = self.ctx
         root = Node.of(ctx, ctx.forced)
         if self.min_size <= root.size <= self.max_size:
             self.offer(root.members)
+        self.seed(root)
         stack: list[tuple[Node, int]] = [(root, 0)]
         while stack:
             node, start = stack.pop()

@@ -18,6 +18,7 @@ from coalesce.compiled import Context
 from coalesce.criteria.base import Scored
 
 NAME = "capability"
+SIZE_DEPENDENT = False
 
 
 def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
@@ -55,6 +56,6 @@ def gain(ctx: Context, actor: int) -> float:
     return ctx.actor_value(actor) / ctx.issue.target
 
 
-def base(ctx: Context, node: Node, size: int) -> float:
+def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
     """The current coverage over the target (adding members only adds units)."""
     return node.coverage / ctx.issue.target

@@ -15,12 +15,13 @@ Failing example: a core of great powers, convened by a small state far from one 
 
 from __future__ import annotations
 
-from coalesce.architecture import Architecture, best_convener_bound
+from coalesce.architecture import Architecture, choose_convener
 from coalesce.coalition import Node
 from coalesce.compiled import Context
 from coalesce.criteria.base import Scored
 
 NAME = "expertise"
+SIZE_DEPENDENT = False
 
 
 def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
@@ -63,7 +64,35 @@ def gain(ctx: Context, actor: int) -> float:
     return (1.0 - ctx.params.expertise_convener_share) * ctx.fit[actor]
 
 
-def base(ctx: Context, node: Node, size: int) -> float:
-    """Current coverage plus the best convener quality any set could get."""
+def summarise(ctx: Context, order: list[int]) -> list[tuple[float, ...]]:
+    """For each position of the search order, the best small-state score per tag still available."""
+    best = [0.0] * len(ctx.tag_ids)
+    out: list[tuple[float, ...]] = [tuple(best)]
+    for actor in reversed(order):
+        if ctx.small[actor]:
+            best = [max(b, s) for b, s in zip(best, ctx.tag_scores[actor], strict=True)]
+        out.append(tuple(best))
+    out.reverse()
+    return out
+
+
+def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
+    """Coverage can reach at most each tag's best remaining score; convener quality only falls as members join.
+
+    The returned value is the current coverage plus the convener term; the search adds gains on top, so
+    the ceiling from the remaining candidates is applied through `ceiling`.
+    """
     share = ctx.params.expertise_convener_share
-    return (1.0 - share) * node.tag_coverage + share * best_convener_bound(ctx)
+    _, quality, _ = choose_convener(ctx, node)
+    return (1.0 - share) * node.tag_coverage + share * quality
+
+
+def ceiling(ctx: Context, node: Node, remaining: object) -> float:
+    """The most this criterion can reach from `node` with the remaining candidates."""
+    share = ctx.params.expertise_convener_share
+    _, quality, _ = choose_convener(ctx, node)
+    if not ctx.tag_ids:
+        return (1.0 - share) + share * quality
+    best = remaining if isinstance(remaining, tuple) else tuple(1.0 for _ in ctx.tag_ids)
+    reach = sum(max(c, b) for c, b in zip(node.tagmax, best, strict=True)) / len(ctx.tag_ids)
+    return (1.0 - share) * reach + share * quality

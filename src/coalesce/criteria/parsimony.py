@@ -18,6 +18,7 @@ from coalesce.compiled import Context
 from coalesce.criteria.base import Scored, name_list
 
 NAME = "parsimony"
+SIZE_DEPENDENT = True
 
 
 def passengers(ctx: Context, arch: Architecture) -> list[int]:
@@ -77,6 +78,6 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
-def base(ctx: Context, node: Node, size: int) -> float:
+def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
     """The size score at the final size (passengers only lower it)."""
     return size_score(ctx, size)

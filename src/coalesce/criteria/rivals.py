@@ -17,6 +17,7 @@ from coalesce.compiled import Context
 from coalesce.criteria.base import Scored
 
 NAME = "rivals"
+SIZE_DEPENDENT = False
 
 
 def _credits(ctx: Context, members: tuple[int, ...], tracked: set[int]) -> dict[int, float]:
@@ -68,17 +69,16 @@ def gain(ctx: Context, actor: int) -> float:
     return (1.0 - (ctx.params.track_credit if trackable else 0.0)) / len(rivals)
 
 
-def base(ctx: Context, node: Node, size: int) -> float:
+def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
     """The current credit: non-rival members change nothing."""
-    from coalesce.architecture import rival_tracks
-
-    return score_members(ctx, node.members, rival_tracks(ctx, node.members))
-
-
-def score_members(ctx: Context, members: tuple[int, ...], tracks: tuple) -> float:  # type: ignore[type-arg]
-    """Numeric score for members and tracks."""
     if not ctx.rivalries:
         return 1.0
-    tracked = {m for track in tracks for m in track.members}
-    credits = _credits(ctx, members, tracked)
-    return sum(credits[r] for r in sorted(credits)) / len(credits)
+    return score(ctx, build_tracks_only(ctx, node), False).value
+
+
+def build_tracks_only(ctx: Context, node: Node) -> Architecture:
+    """An architecture with tracks but no convener: all the rivals criterion reads."""
+    from coalesce.architecture import rival_tracks
+
+    return Architecture(node=node, convener=None, convener_quality=0.0, convener_acceptability=0.0,
+                        tracks=rival_tracks(ctx, node.members))

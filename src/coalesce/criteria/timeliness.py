@@ -20,6 +20,7 @@ from coalesce.compiled import Context, normal_cdf
 from coalesce.criteria.base import Scored
 
 NAME = "timeliness"
+SIZE_DEPENDENT = True
 
 
 def expected_log_months(ctx: Context, size: int, spread: float) -> float:
@@ -55,6 +56,6 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
-def base(ctx: Context, node: Node, size: int) -> float:
+def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
     """The final size with the current spread (spread only grows)."""
     return probability_in_time(ctx, size, node.spread)

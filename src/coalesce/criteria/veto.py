@@ -23,6 +23,7 @@ from coalesce.models.issue import Consensus, VetoQuota, WeightedVote
 from coalesce.rules import describe, probability_of_action
 
 NAME = "veto"
+SIZE_DEPENDENT = True
 
 
 def member_acceptances(ctx: Context, members: tuple[int, ...]) -> tuple[float, list[float]]:
@@ -40,7 +41,7 @@ def _rule_weights(ctx: Context, members: tuple[int, ...]) -> list[float]:
     if rule.field == "population_m":
         return [ctx.population[m] for m in members]
     if rule.field == "gdp_usd_bn":
-        return [ctx.actors[m].gdp_usd_bn for m in members]
+        return [ctx.actors[m].gdp_usd_bn or 0.0 for m in members]
     domain = rule.field.split(".")[1]
     out = []
     for m in members:
@@ -81,7 +82,7 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
-def base(ctx: Context, node: Node, size: int) -> float:
+def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
     """Under consensus the best case for any superset: (1-e)^size * exp(-TSS(S) / (2 s^2)).
 
     Adding members can only raise the total squared distance from the mean, and each member multiplies

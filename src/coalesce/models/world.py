@@ -131,8 +131,10 @@ class Actor(Frozen):
     name: str = Field(min_length=1)
     kind: Literal["state", "bloc"] = "state"
     un_member: bool = True
-    population_m: NonNegative
-    gdp_usd_bn: NonNegative
+    population_m: NonNegative | None = None
+    """Millions; null where the source has no figure (the gap is noted, never filled)."""
+    gdp_usd_bn: NonNegative | None = None
+    """Current US$ billions; null where the source has no figure."""
     figure_sources: dict[Literal["population_m", "gdp_usd_bn"], Identifier] = Field(default_factory=dict)
     figure_years: dict[Literal["population_m", "gdp_usd_bn"], int] = Field(default_factory=dict)
     memberships: list[GroupingId] = Field(default_factory=list)
