@@ -66,7 +66,7 @@ def acceptability(ctx: Context, candidate: int, low: float, high: float, empty: 
         return 1.0
     a = ctx.alignment[candidate]
     d = max(abs(a - low), abs(a - high))
-    return math.exp(-(d * d) / (2.0 * ctx.params.acceptance_sigma ** 2))
+    return math.exp(-(d * d) / (2.0 * ctx.params.acceptance_sigma**2))
 
 
 def choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]:

@@ -12,7 +12,9 @@ from coalesce.loading.files import Dataset
 from coalesce.models.browse import Listing
 
 
-def score_batch(dataset: Dataset, issue: str, path: Path, weights: Mapping[str, float], exclude: tuple[str, ...]) -> Listing:
+def score_batch(
+    dataset: Dataset, issue: str, path: Path, weights: Mapping[str, float], exclude: tuple[str, ...]
+) -> Listing:
     """Each non-empty, non-comment line is a comma-separated grouping. Bad lines are reported by number."""
     label = str(path)
     try:
@@ -27,7 +29,9 @@ def score_batch(dataset: Dataset, issue: str, path: Path, weights: Mapping[str, 
         if not stripped:
             continue
         try:
-            result = engine.score(dataset, issue, [stripped], weights=weights, exclude=exclude, rank_depth=1, time_limit=2.0)
+            result = engine.score(
+                dataset, issue, [stripped], weights=weights, exclude=exclude, rank_depth=1, time_limit=2.0
+            )
         except UsageError as exc:
             problems.append(Problem(label, number, 1, str(exc)))
             continue
@@ -46,6 +50,8 @@ def score_batch(dataset: Dataset, issue: str, path: Path, weights: Mapping[str, 
         raise DataError(problems)
     rows.sort(key=lambda r: (-float(r["score"]), r["line"]))  # type: ignore[arg-type]
     return Listing(
-        command="score", title=f"Groupings scored for {issue}",
-        columns=["line", "members", "score", "convener", "coverage", "best_addition", "best_removal"], rows=rows,
+        command="score",
+        title=f"Groupings scored for {issue}",
+        columns=["line", "members", "score", "convener", "coverage", "best_addition", "best_removal"],
+        rows=rows,
     )

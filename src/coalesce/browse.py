@@ -23,7 +23,12 @@ def list_issues(dataset: Dataset) -> Listing:
         }
         for issue in dataset.issues.values()
     ]
-    return Listing(command="issues", title="Issues", columns=["id", "title", "rule", "target", "deadline_months", "sizes"], rows=rows)
+    return Listing(
+        command="issues",
+        title="Issues",
+        columns=["id", "title", "rule", "target", "deadline_months", "sizes"],
+        rows=rows,
+    )
 
 
 def list_actors(dataset: Dataset, domain: str | None = None) -> Listing:
@@ -43,15 +48,20 @@ def list_actors(dataset: Dataset, domain: str | None = None) -> Listing:
             for a in sorted(world.actors, key=lambda a: a.code)
         ]
         return Listing(
-            command="actors", title=f"Actors ({len(rows)})",
-            columns=["code", "name", "kind", "population_m", "gdp_usd_bn", "ideal_point", "memberships"], rows=rows,
+            command="actors",
+            title=f"Actors ({len(rows)})",
+            columns=["code", "name", "kind", "population_m", "gdp_usd_bn", "ideal_point", "memberships"],
+            rows=rows,
         )
     known = {d.id: d for d in world.domains}
     if domain not in known:
         import difflib
 
         close = difflib.get_close_matches(domain, list(known), n=3, cutoff=0.5)
-        raise UsageError(f"--domain: unknown domain {domain!r}; " + (f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(sorted(known))}"))
+        raise UsageError(
+            f"--domain: unknown domain {domain!r}; "
+            + (f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(sorted(known))}")
+        )
     holders = [(a, a.capabilities[domain]) for a in world.actors if domain in a.capabilities]
     holders.sort(key=lambda item: (-item[1].share, item[0].code))
     rows = [
@@ -61,7 +71,9 @@ def list_actors(dataset: Dataset, domain: str | None = None) -> Listing:
             "share": fig.share,
             "uncertainty": fig.uncertainty,
             "source": fig.source,
-            "flags": ", ".join(f for f, on in (("estimate", fig.estimate), ("secondary", fig.secondary)) if on),
+            "flags": ", ".join(
+                f for f, on in (("estimate", fig.estimate), ("secondary", fig.secondary)) if on
+            ),
         }
         for a, fig in holders
     ]
@@ -108,7 +120,12 @@ def list_sources(dataset: Dataset) -> Listing:
         }
         for s in sorted(dataset.sources.values(), key=lambda s: s.id)
     ]
-    return Listing(command="sources", title=f"Sources ({len(rows)})", columns=["id", "publisher", "year", "title", "url", "figures", "secondary"], rows=rows)
+    return Listing(
+        command="sources",
+        title=f"Sources ({len(rows)})",
+        columns=["id", "publisher", "year", "title", "url", "figures", "secondary"],
+        rows=rows,
+    )
 
 
 def show(dataset: Dataset, key: str) -> Detail:
@@ -125,12 +142,16 @@ def show(dataset: Dataset, key: str) -> Detail:
     except UnknownActor as exc:
         issue_hint = [i for i in dataset.issues if key.lower() in i]
         extra = f"; issues containing it: {', '.join(issue_hint)}" if issue_hint else ""
-        raise UsageError(f"show: no issue or actor {key!r}{'; ' + str(exc) if exc.suggestions else ''}{extra}") from None
+        raise UsageError(
+            f"show: no issue or actor {key!r}{'; ' + str(exc) if exc.suggestions else ''}{extra}"
+        ) from None
     actor = dataset.world.actor(code)
     data = actor.model_dump(mode="json", exclude_defaults=False)
     world = dataset.world
-    cited = {actor.figure_sources.get("population_m", world.defaults.population.source),
-             actor.figure_sources.get("gdp_usd_bn", world.defaults.gdp.source)}
+    cited = {
+        actor.figure_sources.get("population_m", world.defaults.population.source),
+        actor.figure_sources.get("gdp_usd_bn", world.defaults.gdp.source),
+    }
     if actor.alignment:
         cited.add(actor.alignment.source)
     cited |= {f.source for f in actor.capabilities.values()} | {f.source for f in actor.expertise.values()}

@@ -85,16 +85,27 @@ def load_cases(dataset: Dataset, path: Path) -> CaseFile:
         for i, case in enumerate(case_file.cases):
             if isinstance(case.issue, str) and case.issue not in dataset.issues:
                 line, col = position_of(tree, ("cases", i, "issue"))
-                problems.append(Problem(label, line, col, f"cases[{case.id}].issue: unknown issue {case.issue!r}"))
+                problems.append(
+                    Problem(label, line, col, f"cases[{case.id}].issue: unknown issue {case.issue!r}")
+                )
             for j, source in enumerate(case.sources):
                 if source not in known:
                     line, col = position_of(tree, ("cases", i, "sources", j))
-                    problems.append(Problem(label, line, col, f"cases[{case.id}].sources: unknown source {source!r}"))
+                    problems.append(
+                        Problem(label, line, col, f"cases[{case.id}].sources: unknown source {source!r}")
+                    )
         for i, negotiation in enumerate(case_file.negotiations):
             for j, source in enumerate(negotiation.sources):
                 if source not in known:
                     line, col = position_of(tree, ("negotiations", i, "sources", j))
-                    problems.append(Problem(label, line, col, f"negotiations[{negotiation.id}].sources: unknown source {source!r}"))
+                    problems.append(
+                        Problem(
+                            label,
+                            line,
+                            col,
+                            f"negotiations[{negotiation.id}].sources: unknown source {source!r}",
+                        )
+                    )
     if problems:
         raise DataError(problems)
     assert case_file is not None

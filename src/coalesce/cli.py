@@ -16,7 +16,6 @@ import typer
 from coalesce.render import Format
 
 if TYPE_CHECKING:
-    from coalesce.loading.files import Dataset
     from coalesce.scenarios import Applied
 
 app = typer.Typer(
@@ -29,12 +28,26 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DataOpt = Annotated[Optional[Path], typer.Option("--data", help="Data directory holding states.yaml and issues.yaml (default: shipped data).")]  # noqa: UP007
+DataOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--data", help="Data directory holding states.yaml and issues.yaml (default: shipped data)."
+    ),
+]
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format: table, json or markdown.")]
-ScenarioOpt = Annotated[Optional[list[Path]], typer.Option("--scenario", help="Scenario file; repeatable, applied in order.")]  # noqa: UP007
-SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="PATH=VALUE override, e.g. issues.ai-governance.deadline_months=12; repeatable.")]  # noqa: UP007
+ScenarioOpt = Annotated[
+    Optional[list[Path]], typer.Option("--scenario", help="Scenario file; repeatable, applied in order.")
+]
+SetOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--set", help="PATH=VALUE override, e.g. issues.ai-governance.deadline_months=12; repeatable."
+    ),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
-WeightOpt = Annotated[Optional[list[str]], typer.Option("--weight", help="Criterion weight, e.g. veto=2; repeatable.")]  # noqa: UP007
+WeightOpt = Annotated[
+    Optional[list[str]], typer.Option("--weight", help="Criterion weight, e.g. veto=2; repeatable.")
+]
 
 
 def _color() -> bool:
@@ -103,14 +116,28 @@ def _render(result: Any, fmt: Format, table: Any, markdown: Any) -> None:
 def propose(
     issue: Annotated[str, typer.Argument(help="Issue id, e.g. ai-governance (see `coalesce issues`).")],
     top: Annotated[int, typer.Option("--top", help="How many ranked recommendations.")] = 5,
-    min_size: Annotated[Optional[int], typer.Option("--min-size", help="Smallest core size.")] = None,  # noqa: UP007
-    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")] = None,  # noqa: UP007
-    include: Annotated[Optional[list[str]], typer.Option("--include", help="Actors that must be in the core (A,B).")] = None,  # noqa: UP007
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Actors kept out of core, convener and tracks.")] = None,  # noqa: UP007
+    min_size: Annotated[Optional[int], typer.Option("--min-size", help="Smallest core size.")] = None,
+    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")] = None,
+    include: Annotated[
+        Optional[list[str]], typer.Option("--include", help="Actors that must be in the core (A,B).")
+    ] = None,
+    exclude: Annotated[
+        Optional[list[str]], typer.Option("--exclude", help="Actors kept out of core, convener and tracks.")
+    ] = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
-    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds before returning the best found with its gap (default 10).")] = None,  # noqa: UP007
-    timing: Annotated[bool, typer.Option("--timing", help="Report the search's wall time in JSON (breaks byte-identical output).")] = False,
+    time_limit: Annotated[
+        Optional[float],
+        typer.Option(
+            "--time-limit", help="Seconds before returning the best found with its gap (default 10)."
+        ),
+    ] = None,
+    timing: Annotated[
+        bool,
+        typer.Option(
+            "--timing", help="Report the search's wall time in JSON (breaks byte-identical output)."
+        ),
+    ] = False,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
     scenario: ScenarioOpt = None,
@@ -129,11 +156,18 @@ def propose(
         raise UsageError(f"--time-limit {time_limit}: must be a positive number of seconds")
     applied = _load(data, scenario, set_)
     result = engine.propose(
-        applied.dataset, issue, top=top, min_size=min_size, max_size=max_size,
-        include=[*applied.include, *(include or [])], exclude=[*applied.exclude, *(exclude or [])],
+        applied.dataset,
+        issue,
+        top=top,
+        min_size=min_size,
+        max_size=max_size,
+        include=[*applied.include, *(include or [])],
+        exclude=[*applied.exclude, *(exclude or [])],
         weights={**applied.weights, **_parse_weights(weight)},
         time_limit=time_limit if time_limit is not None else engine.DEFAULT_TIME_LIMIT,
-        timing=timing, scenarios=applied.names, sets=applied.sets,
+        timing=timing,
+        scenarios=applied.names,
+        sets=applied.sets,
     )
     _render(result, fmt, tb.render_propose, md.render_propose)
 
@@ -141,8 +175,12 @@ def propose(
 @app.command()
 def score(
     issue: Annotated[str, typer.Argument(help="Issue id.")],
-    members: Annotated[Optional[str], typer.Argument(help="The grouping, comma-separated: USA,CHN,GBR.")] = None,  # noqa: UP007
-    batch: Annotated[Optional[Path], typer.Option("--batch", help="File with one grouping per line; prints a list.")] = None,  # noqa: UP007
+    members: Annotated[
+        Optional[str], typer.Argument(help="The grouping, comma-separated: USA,CHN,GBR.")
+    ] = None,
+    batch: Annotated[
+        Optional[Path], typer.Option("--batch", help="File with one grouping per line; prints a list.")
+    ] = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
     data: DataOpt = None,
@@ -164,8 +202,15 @@ def score(
     if batch is None:
         if not members:
             raise UsageError("name the grouping (e.g. USA,CHN,GBR) or give --batch FILE")
-        result = engine.score(applied.dataset, issue, [members], weights=weights, exclude=applied.exclude,
-                              scenarios=applied.names, sets=applied.sets)
+        result = engine.score(
+            applied.dataset,
+            issue,
+            [members],
+            weights=weights,
+            exclude=applied.exclude,
+            scenarios=applied.names,
+            sets=applied.sets,
+        )
         _render(result, fmt, tb.render_score, md.render_score)
         return
     from coalesce.batch import score_batch
@@ -177,8 +222,13 @@ def score(
 
 
 @app.command(name="issues")
-def issues_cmd(data: DataOpt = None, fmt: FormatOpt = Format.table, scenario: ScenarioOpt = None,
-               set_: SetOpt = None, debug: DebugOpt = False) -> None:
+def issues_cmd(
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
     """List the issues with their decision rule, target and deadline.
 
     Example: coalesce issues --format json | jq '.rows[].id'
@@ -191,8 +241,14 @@ def issues_cmd(data: DataOpt = None, fmt: FormatOpt = Format.table, scenario: Sc
 
 @app.command()
 def actors(
-    domain: Annotated[Optional[str], typer.Option("--domain", help="List holders of one capability domain with shares and sources.")] = None,  # noqa: UP007
-    data: DataOpt = None, fmt: FormatOpt = Format.table, scenario: ScenarioOpt = None, set_: SetOpt = None,
+    domain: Annotated[
+        Optional[str],
+        typer.Option("--domain", help="List holders of one capability domain with shares and sources."),
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """List the actors, or with --domain the holders of a domain by share, with sources.
@@ -202,13 +258,18 @@ def actors(
     from coalesce.browse import list_actors
     from coalesce.render import listing as lr
 
-    _render(list_actors(_load(data, scenario, set_).dataset, domain), fmt, lr.listing_table, lr.listing_markdown)
+    _render(
+        list_actors(_load(data, scenario, set_).dataset, domain), fmt, lr.listing_table, lr.listing_markdown
+    )
 
 
 @app.command()
 def show(
     key: Annotated[str, typer.Argument(help="An issue id or an actor (ISO3, ISO2 or name).")],
-    data: DataOpt = None, fmt: FormatOpt = Format.table, scenario: ScenarioOpt = None, set_: SetOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Show one issue or actor in full, with the sources behind its figures.
@@ -223,8 +284,13 @@ def show(
 
 
 @app.command()
-def sources(data: DataOpt = None, fmt: FormatOpt = Format.table, scenario: ScenarioOpt = None,
-            set_: SetOpt = None, debug: DebugOpt = False) -> None:
+def sources(
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
     """List every source with publisher, year, address and how many figures cite it.
 
     Example: coalesce sources --format markdown
@@ -236,8 +302,9 @@ def sources(data: DataOpt = None, fmt: FormatOpt = Format.table, scenario: Scena
 
 
 @app.command()
-def validate(data: DataOpt = None, scenario: ScenarioOpt = None, fmt: FormatOpt = Format.table,
-             debug: DebugOpt = False) -> None:
+def validate(
+    data: DataOpt = None, scenario: ScenarioOpt = None, fmt: FormatOpt = Format.table, debug: DebugOpt = False
+) -> None:
     """Check data and scenario files; report every problem as file:line:col: message (exit 65).
 
     Example: coalesce validate --data ./mydata --scenario china-walks-out.yaml
@@ -307,7 +374,7 @@ def _run(args: list[str], debug: bool) -> int:
     except click.ClickException as exc:
         sys.stderr.write(f"coalesce: {exc.format_message()}\n")
         return 2
-    except Exception as exc:  # noqa: BLE001 - the one place every error becomes one line
+    except Exception as exc:
         from coalesce.errors import CoalesceError, DataError
 
         if isinstance(exc, DataError):
@@ -322,5 +389,7 @@ def _run(args: list[str], debug: bool) -> int:
 
             traceback.print_exc()
         else:
-            sys.stderr.write(f"coalesce: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n")
+            sys.stderr.write(
+                f"coalesce: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n"
+            )
         return 1

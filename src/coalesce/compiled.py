@@ -143,7 +143,9 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
                 own = max(0.0, own - listed)
             shares.append(own)
         unit_shares.append(shares)
-    unit_value = tuple(sum(w * s for w, s in zip(domain_weights, shares, strict=True)) for shares in unit_shares)
+    unit_value = tuple(
+        sum(w * s for w, s in zip(domain_weights, shares, strict=True)) for shares in unit_shares
+    )
     masks = []
     for i, actor in enumerate(actors):
         mask = 1 << i
@@ -179,7 +181,10 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
     weights = {name: float(weights.get(name, 0.0)) for name in CRITERIA}
     fit = tuple((sum(scores) / len(scores)) if scores else 1.0 for scores in tag_scores)
     neutrality = tuple(
-        (sum(rival_neutrality(alignment[i], [alignment[r] for r in group]) for group in rivalries) / len(rivalries))
+        (
+            sum(rival_neutrality(alignment[i], [alignment[r] for r in group]) for group in rivalries)
+            / len(rivalries)
+        )
         if rivalries
         else 1.0
         for i in range(len(codes))
@@ -187,9 +192,14 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
     pool_order = tuple(sorted(pool, key=lambda i: (-(fit[i] * neutrality[i]), codes[i])))
     track_conveners: list[int | None] = []
     for group in rivalries:
+        rival_points = [alignment[r] for r in group]
+
+        def track_rank(i: int, points: list[float] = rival_points) -> tuple[float, str]:
+            return (-(fit[i] * rival_neutrality(alignment[i], points)), codes[i])
+
         ranked = sorted(
             (i for i in pool if i not in group),
-            key=lambda i, g=group: (-(fit[i] * rival_neutrality(alignment[i], [alignment[r] for r in g])), codes[i]),
+            key=track_rank,
         )
         track_conveners.append(ranked[0] if ranked else None)
     context = Context(

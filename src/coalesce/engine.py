@@ -53,7 +53,13 @@ def propose(
 ) -> ProposeResult:
     """Ranked architectures for an issue: the exact top `top` (or best found within `time_limit`)."""
     request = build_request(
-        dataset, issue_id, top=top, min_size=min_size, max_size=max_size, include=include, exclude=exclude,
+        dataset,
+        issue_id,
+        top=top,
+        min_size=min_size,
+        max_size=max_size,
+        include=include,
+        exclude=exclude,
         weights=weights,
     )
     ctx = context_for(dataset, request)
@@ -72,7 +78,8 @@ def propose(
         elif len(outcome.results) < request.top:
             note = f"only {len(outcome.results)} groupings satisfy the size limits"
     recommendations = [
-        recommendation(ctx, found.members, rank) for rank, found in enumerate(outcome.results if outcome else (), 1)
+        recommendation(ctx, found.members, rank)
+        for rank, found in enumerate(outcome.results if outcome else (), 1)
     ]
     return ProposeResult(
         issue=issue_summary(ctx),
@@ -125,11 +132,15 @@ def score(
         raise UsageError(f"cannot score {', '.join(missing)}: no alignment figure in the data")
     rec = recommendation(ctx, indices, None)
     current = evaluate(ctx, indices).total
-    additions = best_additions(ctx, indices, current, 1) if len(indices) < request.constraints.max_size else []
+    additions = (
+        best_additions(ctx, indices, current, 1) if len(indices) < request.constraints.max_size else []
+    )
     best_add = None
     if additions:
         total, actor = additions[0]
-        best_add = Move(actor=ctx.codes[actor], name=ctx.names[actor], score_after=r6(total), delta=r6(total - current))
+        best_add = Move(
+            actor=ctx.codes[actor], name=ctx.names[actor], score_after=r6(total), delta=r6(total - current)
+        )
     best_remove = None
     if len(indices) > 1:
         removals = []
@@ -138,7 +149,9 @@ def score(
             removals.append((evaluate(ctx, rest).total, m))
         removals.sort(key=lambda item: (-item[0], ctx.codes[item[1]]))
         total, actor = removals[0]
-        best_remove = Move(actor=ctx.codes[actor], name=ctx.names[actor], score_after=r6(total), delta=r6(total - current))
+        best_remove = Move(
+            actor=ctx.codes[actor], name=ctx.names[actor], score_after=r6(total), delta=r6(total - current)
+        )
     rank, rank_note = _rank(ctx, indices, request.top, time_limit)
     return ScoreResult(
         **rec.model_dump(),
@@ -148,14 +161,22 @@ def score(
     )
 
 
-def _rank(ctx: Context, members: tuple[int, ...], depth: int, time_limit: float | None) -> tuple[int | None, str]:
+def _rank(
+    ctx: Context, members: tuple[int, ...], depth: int, time_limit: float | None
+) -> tuple[int | None, str]:
     size_ok = ctx.constraints.min_size <= len(members) <= ctx.constraints.max_size
     if not size_ok:
         return None, "outside the size limits, so not ranked"
     outcome = top_k(ctx, depth, time_limit)
     for rank, found in enumerate(outcome.results, 1):
         if found.members == members:
-            return rank, f"rank {rank} of all groupings of {ctx.constraints.min_size}-{ctx.constraints.max_size} members"
+            return (
+                rank,
+                f"rank {rank} of all groupings of {ctx.constraints.min_size}-{ctx.constraints.max_size} members",
+            )
     if outcome.exact:
-        return None, f"below the top {depth} groupings of {ctx.constraints.min_size}-{ctx.constraints.max_size} members"
+        return (
+            None,
+            f"below the top {depth} groupings of {ctx.constraints.min_size}-{ctx.constraints.max_size} members",
+        )
     return None, "not in the best groupings found within the time limit"

@@ -32,7 +32,9 @@ def issue_summary(ctx: Context) -> IssueSummary:
     )
 
 
-def best_additions(ctx: Context, members: tuple[int, ...], current: float, limit: int) -> list[tuple[float, int]]:
+def best_additions(
+    ctx: Context, members: tuple[int, ...], current: float, limit: int
+) -> list[tuple[float, int]]:
     """The `limit` best single additions by total score, exactly, pruning with the criteria's bounds."""
     from coalesce.coalition import Node
 
@@ -75,7 +77,11 @@ def ladder(ctx: Context, evaluation: Evaluation, steps: int = LADDER_STEPS) -> l
         members = tuple(sorted((*members, actor)))
         after = evaluate(ctx, members)
         deltas = {name: r6(after.criteria[name].value - previous.criteria[name].value) for name in REGISTRY}
-        gains = [f"{name} {d:+.2f}" for name, d in sorted(deltas.items(), key=lambda kv: -abs(kv[1])) if abs(d) >= 0.005]
+        gains = [
+            f"{name} {d:+.2f}"
+            for name, d in sorted(deltas.items(), key=lambda kv: -abs(kv[1]))
+            if abs(d) >= 0.005
+        ]
         out.append(
             ExpansionStep(
                 step=step,
@@ -84,14 +90,18 @@ def ladder(ctx: Context, evaluation: Evaluation, steps: int = LADDER_STEPS) -> l
                 score_after=r6(after.total),
                 delta=r6(after.total - previous.total),
                 criteria_delta=deltas,
-                reason=("changes " + ", ".join(gains[:3])) if gains else "changes no criterion by 0.01 or more",
+                reason=("changes " + ", ".join(gains[:3]))
+                if gains
+                else "changes no criterion by 0.01 or more",
             )
         )
         previous = after
     return out
 
 
-def recommendation(ctx: Context, members: tuple[int, ...], rank: int | None, with_ladder: bool = True) -> Recommendation:
+def recommendation(
+    ctx: Context, members: tuple[int, ...], rank: int | None, with_ladder: bool = True
+) -> Recommendation:
     """The full, explained recommendation for a member set."""
     evaluation = evaluate(ctx, members, explain=True)
     arch = evaluation.arch

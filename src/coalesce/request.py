@@ -106,7 +106,10 @@ def build_request(
     return Request(
         issue=issue,
         constraints=Constraints(
-            min_size=low, max_size=high, include=tuple(sorted(inc)), exclude=tuple(sorted(exc)),
+            min_size=low,
+            max_size=high,
+            include=tuple(sorted(inc)),
+            exclude=tuple(sorted(exc)),
             weights=merge_weights(issue, weights),
         ),
         top=top,

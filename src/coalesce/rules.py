@@ -52,21 +52,32 @@ def count_distribution(probabilities: Sequence[float]) -> list[float]:
 
 
 def _weighted_pass(probabilities: Sequence[float], weights: Sequence[int], quota: int) -> float:
-    """P(sum of accepting weights >= quota), exact DP over integer weight sums (saturating at quota)."""
-    states: dict[int, float] = {0: 1.0}
+    """P(sum of accepting weights >= quota), exact.
+
+    The group acts unless the opposing weight exceeds `tolerance` = total - quota, so the DP runs over
+    the opposing weight 0..tolerance; any mass beyond it is blocked and dropped.
+    """
+    tolerance = sum(weights) - quota
+    if tolerance < 0:
+        return 0.0
+    dist = [0.0] * (tolerance + 1)
+    dist[0] = 1.0
     for p, w in zip(probabilities, weights, strict=True):
-        nxt: dict[int, float] = {}
         q = 1.0 - p
-        for total, mass in states.items():
-            nxt[total] = nxt.get(total, 0.0) + mass * q
-            up = min(quota, total + w)
-            nxt[up] = nxt.get(up, 0.0) + mass * p
-        states = nxt
-    return states.get(quota, 0.0)
+        accepted = [mass * p for mass in dist]
+        if w <= tolerance:
+            shifted = dist[: tolerance + 1 - w]
+            accepted[w:] = [a + q * b for a, b in zip(accepted[w:], shifted, strict=True)]
+        dist = accepted
+    return sum(dist)
 
 
 def _double_pass(
-    probabilities: Sequence[float], populations: Sequence[int], need_count: int, need_pop: int, blocking_min: int
+    probabilities: Sequence[float],
+    populations: Sequence[int],
+    need_count: int,
+    need_pop: int,
+    blocking_min: int,
 ) -> float:
     """P(pass) under a double majority with a blocking-minority floor, exact DP over (count, population)."""
     n = len(probabilities)

@@ -67,12 +67,12 @@ def apply_all(dataset: Dataset, scenario_paths: list[Path], sets: list[str]) -> 
         scenario, tree, label = load_scenario(path)
         applied = apply_scenario(applied, scenario, tree, label)
     for raw in sets:
-        path, value = parse_set_flag(raw)
+        dotted, value = parse_set_flag(raw)
         try:
-            new = set_value(applied.dataset, path, value, "--set")
+            new = set_value(applied.dataset, dotted, value, "--set")
         except PathError as exc:
-            raise UsageError(f"--set {path}: {exc}") from None
-        applied = replace(applied, dataset=new, sets={**applied.sets, path: value})
+            raise UsageError(f"--set {dotted}: {exc}") from None
+        applied = replace(applied, dataset=new, sets={**applied.sets, dotted: value})
     return applied
 
 
@@ -142,7 +142,11 @@ def apply_scenario(applied: Applied, scenario: Scenario, tree: PosDict, label: s
 
 def _nearest(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.4)
-    return f"; nearest valid: {close[0]}" if close else (f"; valid: {', '.join(options[:12])}" if options else "")
+    return (
+        f"; nearest valid: {close[0]}"
+        if close
+        else (f"; valid: {', '.join(options[:12])}" if options else "")
+    )
 
 
 def _assign(data: dict[str, Any], keys: list[str], value: Any, prefix: str, model: type[BaseModel]) -> None:
@@ -154,7 +158,9 @@ def _assign(data: dict[str, Any], keys: list[str], value: Any, prefix: str, mode
         if key not in node:
             known = sorted(node)
             if not last or not _may_create(prefix, keys, depth):
-                raise PathError(f"no field {'.'.join([prefix, *keys[: depth + 1]])}{_nearest(key, [f'{prefix}.' + '.'.join([*keys[:depth], k]) for k in known])}")
+                raise PathError(
+                    f"no field {'.'.join([prefix, *keys[: depth + 1]])}{_nearest(key, [f'{prefix}.' + '.'.join([*keys[:depth], k]) for k in known])}"
+                )
         if last:
             node[key] = value
         else:
@@ -183,8 +189,11 @@ def set_value(dataset: Dataset, path: str, value: Any, origin: str) -> Dataset:
             if keys[1] not in domains:
                 raise PathError(f"unknown domain {keys[1]!r}{_nearest(keys[1], sorted(domains))}")
             data["capabilities"][keys[1]] = {
-                "share": 0.0, "uncertainty": 0.0, "source": domains[keys[1]].source,
-                "estimate": True, "basis": f"set by {origin}",
+                "share": 0.0,
+                "uncertainty": 0.0,
+                "source": domains[keys[1]].source,
+                "estimate": True,
+                "basis": f"set by {origin}",
             }
         _assign(data, keys, value, f"actors.{code}", Actor)
         new_actor = _revalidate(Actor, data, path)

@@ -14,9 +14,9 @@ open, whose difference from the K-th best is the optimality gap.
 from __future__ import annotations
 
 import bisect
-import heapq
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from coalesce.coalition import Node
 from coalesce.compiled import Context
@@ -25,6 +25,8 @@ from coalesce.scoring import evaluate
 
 EPSILON = 1e-9
 CHECK_EVERY = 64
+STRETCH_LEVELS = (0.0, 0.5, 1.0, 2.0, float("inf"))
+"""How far additions may stretch the members' ideal-point range, in buckets (see `bound`)."""
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,24 @@ class _Search:
         self.weights = [ctx.weights[name] / ctx.weight_total for name in REGISTRY]
         self.modules = list(REGISTRY.values())
         gains = [[module.gain(ctx, a) for a in range(len(ctx.codes))] for module in self.modules]
-        combined = [sum(w * g[a] for w, g in zip(self.weights, gains, strict=True)) for a in range(len(ctx.codes))]
-        self.order = sorted(ctx.candidates, key=lambda a: (-combined[a], ctx.codes[a]))
+        combined = [
+            sum(w * g[a] for w, g in zip(self.weights, gains, strict=True)) for a in range(len(ctx.codes))
+        ]
+        self.gains = gains
         self.max_size = ctx.constraints.max_size
         self.min_size = ctx.constraints.min_size
+        self.sized = [c for c, module in enumerate(self.modules) if module.SIZE_DEPENDENT]
+        self.unsized = [c for c, module in enumerate(self.modules) if not module.SIZE_DEPENDENT]
+        self._set_order(sorted(ctx.candidates, key=lambda a: (-combined[a], ctx.codes[a])))
+        self.heap: list[tuple[tuple[float, int, tuple[str, ...]], Found]] = []
+        self.nodes = 0
+        self.timed_out = False
+        self.offered: dict[tuple[int, ...], float] = {}
+
+    def _set_order(self, order: list[int]) -> None:
+        """Fix the candidate order and precompute the suffix summaries the bounds read."""
+        ctx, gains = self.ctx, self.gains
+        self.order = order
         # For each criterion with gains, the prefix sums of the largest positive gains in every suffix.
         self.gainful = [c for c, g in enumerate(gains) if any(g[a] > 0 for a in self.order)]
         self.suffix_tops: dict[int, list[list[float]]] = {}
@@ -82,15 +98,17 @@ class _Search:
                     sums.append(sums[-1] - negative)
                 tops[i] = sums
             self.suffix_tops[c] = tops
-        self.summaries = [
-            module.summarise(ctx, self.order) if hasattr(module, "summarise") else None for module in self.modules
+        self.summaries: list[list[Any] | None] = [
+            module.summarise(ctx, self.order) if hasattr(module, "summarise") else None
+            for module in self.modules
         ]
-        self.sized = [c for c, module in enumerate(self.modules) if module.SIZE_DEPENDENT]
-        self.unsized = [c for c, module in enumerate(self.modules) if not module.SIZE_DEPENDENT]
-        self.heap: list[tuple[tuple[float, int, tuple[str, ...]], Found]] = []
-        self.nodes = 0
-        self.timed_out = False
-        self.offered: dict[tuple[int, ...], float] = {}
+        self.by_gain = {
+            c: sorted(
+                (p for p, a in enumerate(self.order) if gains[c][a] > 0),
+                key=lambda p: -gains[c][self.order[p]],
+            )
+            for c in self.gainful
+        }
 
     # -- ranking -------------------------------------------------------------------------------------
     def kth(self) -> float:
@@ -116,45 +134,105 @@ class _Search:
         return found.score
 
     # -- bounds --------------------------------------------------------------------------------------
-    def bound(self, node: Node, start: int, sizes: range) -> float:
-        """Upper bound on any superset of node using order[start:], with final size in `sizes`."""
+    def bound(self, node: Node, start: int, sizes: range, stretch: bool = True) -> float:
+        """Upper bound on any superset of node using order[start:], with final size in `sizes`.
+
+        Additions are bucketed by how far each would stretch the members' ideal-point range. If the
+        final range grows by between two consecutive levels, only candidates within the upper level can
+        be in the set, and the size-dependent criteria see at least the lower level's extra spread. The
+        bound is the best case over levels and sizes.
+        """
         ctx, weights, modules = self.ctx, self.weights, self.modules
         fixed = 0.0
-        growing = []  # (weight, base, ceiling, prefix sums of the best remaining gains)
-        saturation = 0
+        growing = []  # (criterion, weight, base, ceiling)
         for c in self.unsized:
             module = modules[c]
-            remaining = self.summaries[c][start] if self.summaries[c] is not None else None
+            summary = self.summaries[c]
+            remaining = summary[start] if summary is not None else None
             value = module.base(ctx, node, node.size, remaining)
             cap = module.ceiling(ctx, node, remaining) if hasattr(module, "ceiling") else 1.0
-            if cap > 1.0:
-                cap = 1.0
+            cap = min(cap, 1.0)
             if c in self.suffix_tops:
-                tops = self.suffix_tops[c][start]
-                growing.append((weights[c], value, cap, tops))
-                # Past this many additions the criterion cannot rise further.
+                growing.append((c, weights[c], value, cap))
+            else:
+                fixed += weights[c] * min(value, cap)
+        max_extra = sizes[-1] - node.size if sizes else 0
+        if not stretch or node.size == 0 or max_extra <= 0 or not growing:
+            levels = [(0.0, {c: self.suffix_tops[c][start] for c, _, _, _ in growing})]
+        else:
+            levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra)
+        best = float("-inf")
+        size_now = node.size
+        previous: dict[int, list[float]] | None = None
+        for span_floor, tops_by_c in levels:
+            if previous is not None and all(tops_by_c[c] == previous[c] for c, _, _, _ in growing):
+                continue  # no new candidates at this level: same gains, more spread, so dominated
+            previous = tops_by_c
+            saturation = 0
+            for c, _, value, cap in growing:
+                tops = tops_by_c[c]
                 k = 0
                 while k < len(tops) - 1 and value + tops[k] < cap:
                     k += 1
                 saturation = max(saturation, k)
-            else:
-                fixed += weights[c] * (value if value < cap else cap)
-        best = float("-inf")
-        size_now = node.size
-        for size in sizes:
-            extra = size - size_now
-            total = fixed
-            for weight, value, cap, tops in growing:
-                v = value + tops[extra if extra < len(tops) else len(tops) - 1]
-                total += weight * (v if v < cap else cap)
-            for c in self.sized:
-                v = modules[c].base(ctx, node, size, None)
-                total += weights[c] * (v if v < 1.0 else 1.0)
-            if total > best:
-                best = total
-            if extra >= saturation:
-                break  # gains are exhausted; larger sizes only lose on the size-dependent criteria
+            span = node.spread + span_floor
+            for size in sizes:
+                extra = size - size_now
+                total = fixed
+                for c, weight, value, cap in growing:
+                    tops = tops_by_c[c]
+                    v = value + tops[extra if extra < len(tops) else len(tops) - 1]
+                    total += weight * (v if v < cap else cap)
+                for c in self.sized:
+                    v = modules[c].base(ctx, node, size, None, span)
+                    total += weights[c] * (v if v < 1.0 else 1.0)
+                if total > best:
+                    best = total
+                if extra >= saturation:
+                    break  # gains are exhausted; larger sizes only lose on the size-dependent criteria
         return best
+
+    def _stretch_levels(
+        self, node: Node, start: int, criteria: list[int], max_extra: int
+    ) -> list[tuple[float, dict[int, list[float]]]]:
+        """For each stretch level: (least extra spread, per criterion the prefix sums of the best gains
+        among remaining candidates whose own stretch is within the level)."""
+        low, high = node.amin, node.amax
+        alignment, order = self.ctx.alignment, self.order
+        top_level = len(STRETCH_LEVELS) - 1
+        level_of: dict[int, int] = {}
+        out: list[tuple[float, dict[int, list[float]]]] = []
+        per_level: list[dict[int, list[float]]] = [{} for _ in STRETCH_LEVELS]
+        for c in criteria:
+            collected: list[list[float]] = [[] for _ in STRETCH_LEVELS]
+            gains = self.gains[c]
+            for position in self.by_gain[c]:
+                if position < start:
+                    continue
+                level = level_of.get(position)
+                if level is None:
+                    a = alignment[order[position]]
+                    stretch = (low - a if a < low else 0.0) + (a - high if a > high else 0.0)
+                    level = 0
+                    while STRETCH_LEVELS[level] < stretch:
+                        level += 1
+                    level_of[position] = level
+                g = gains[order[position]]
+                for target in range(level, top_level + 1):
+                    bucket = collected[target]
+                    if len(bucket) < max_extra:
+                        bucket.append(g)
+                if len(collected[0]) >= max_extra:
+                    break  # every level already holds its best gains
+            for target in range(top_level + 1):
+                sums = [0.0]
+                for g in collected[target]:
+                    sums.append(sums[-1] + g)
+                per_level[target][c] = sums
+        for target in range(top_level + 1):
+            floor = STRETCH_LEVELS[target - 1] if target > 0 else 0.0
+            out.append((floor, per_level[target]))
+        return out
 
     def sizes(self, node: Node, start: int, at_least_one: bool) -> range:
         low = max(self.min_size, node.size + (1 if at_least_one else 0))
@@ -177,7 +255,9 @@ class _Search:
                 if actor in inside:
                     continue
                 child = current.add(ctx, actor)
-                ranked.append((self.bound(child, len(self.order), range(child.size, child.size + 1)), position, child))
+                ranked.append(
+                    (self.bound(child, len(self.order), range(child.size, child.size + 1)), position, child)
+                )
             if not ranked:
                 return
             ranked.sort(key=lambda item: (-item[0], item[1]))
@@ -185,12 +265,39 @@ class _Search:
             for bound, _, child in ranked:
                 if bound < best_total or (best_child is not None and bound < self.kth() - EPSILON):
                     break
-                total = self.offer(child.members) if child.size >= self.min_size else evaluate(ctx, child.members).total
+                total = (
+                    self.offer(child.members)
+                    if child.size >= self.min_size
+                    else evaluate(ctx, child.members).total
+                )
                 if total > best_total:
                     best_total, best_child = total, child
             if best_child is None:
                 return
             current = best_child
+
+    def fix_variables(self, root: Node) -> None:
+        """Drop candidates that cannot be in any top-K set: the bound of every set containing them is
+        already below the K-th best found. Exactness is kept because the bound is valid."""
+        if len(self.heap) < self.k:
+            return
+        threshold = self.kth() - EPSILON
+        keep = []
+        for actor in self.order:
+            forced = root.add(self.ctx, actor)
+            if forced.size > self.max_size:
+                continue
+            if (
+                forced.size >= self.min_size
+                and self.bound(forced, 0, range(forced.size, forced.size + 1)) >= threshold
+            ):
+                keep.append(actor)
+                continue
+            sizes = range(max(self.min_size, forced.size), self.max_size + 1)
+            if sizes and self.bound(forced, 0, sizes) >= threshold:
+                keep.append(actor)
+        if len(keep) < len(self.order):
+            self._set_order(keep)
 
     def run(self) -> float:
         """Search; returns the largest bound left open (or -inf when the search finished)."""
@@ -199,18 +306,29 @@ class _Search:
         if self.min_size <= root.size <= self.max_size:
             self.offer(root.members)
         self.seed(root)
+        self.fix_variables(root)
         stack: list[tuple[Node, int]] = [(root, 0)]
         while stack:
             node, start = stack.pop()
             if node.size >= self.max_size or start >= len(self.order):
                 continue
             self.nodes += 1
-            if self.deadline is not None and self.nodes % CHECK_EVERY == 0 and time.perf_counter() > self.deadline:
+            if (
+                self.deadline is not None
+                and self.nodes % CHECK_EVERY == 0
+                and time.perf_counter() > self.deadline
+            ):
                 self.timed_out = True
                 stack.append((node, start))
                 return max(self.bound(n, s, self.sizes(n, s, True)) for n, s in stack)
             sizes = self.sizes(node, start, True)
-            if not sizes or self.bound(node, start, sizes) < self.kth() - EPSILON:
+            if not sizes:
+                continue
+            threshold = self.kth() - EPSILON
+            if (
+                self.bound(node, start, sizes, stretch=False) < threshold
+                or self.bound(node, start, sizes) < threshold
+            ):
                 continue
             # Re-push the node with the next start, then descend into the child: depth-first, in order.
             actor = self.order[start]

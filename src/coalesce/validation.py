@@ -46,5 +46,7 @@ def run_validation(data: Path | None, scenarios: list[Path]) -> tuple[Validation
                 apply_scenario(Applied(dataset), scenario, tree, label)
             except DataError as exc:
                 problems += exc.problems
-    report = ValidationReport(ok=not problems, checked=checked, problems=[str(p) for p in problems], counts=counts)
+    report = ValidationReport(
+        ok=not problems, checked=checked, problems=[str(p) for p in problems], counts=counts
+    )
     return report, problems

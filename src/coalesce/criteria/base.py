@@ -5,8 +5,8 @@ A criterion is a module with:
 - `NAME`: its key in `--weight` and in the JSON;
 - `score(ctx, arch, explain) -> Scored`: a value in [0, 1] with plain-language reasons and sources;
 - `gain(ctx, actor) -> float`: an upper bound on how much adding `actor` can raise the score of any set;
-- `base(ctx, node, size, remaining) -> float`: an upper bound on the score of any superset of `node`
-  with `size` members, before the gains of the added members;
+- `base(ctx, node, size, remaining, span) -> float`: an upper bound on the score of any superset of
+  `node` with `size` members whose ideal points span at least `span`, before the added members' gains;
 - `SIZE_DEPENDENT`: whether `base` depends on `size` (if not, the search calls it once per node);
 - optionally `summarise(ctx, order) -> list`: a summary of the candidates still available at each
   position of the search order (`remaining` is `summary[i]`, or None when the criterion has none).
@@ -45,7 +45,7 @@ class Criterion(Protocol):
 
     def gain(self, ctx: Context, actor: int) -> float: ...
 
-    def base(self, ctx: Context, node: Node, size: int, remaining: object) -> float: ...
+    def base(self, ctx: Context, node: Node, size: int, remaining: object, span: float) -> float: ...
 
 
 def name_list(ctx: Context, actors: list[int] | tuple[int, ...]) -> str:

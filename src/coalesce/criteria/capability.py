@@ -56,6 +56,6 @@ def gain(ctx: Context, actor: int) -> float:
     return ctx.actor_value(actor) / ctx.issue.target
 
 
-def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
+def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
     """The current coverage over the target (adding members only adds units)."""
     return node.coverage / ctx.issue.target

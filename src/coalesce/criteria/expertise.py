@@ -36,7 +36,7 @@ def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
         for t, tag in enumerate(ctx.tag_ids):
             holders = [m for m in arch.members if ctx.small[m] and ctx.tag_scores[m][t] > 0]
             if holders:
-                top = max(holders, key=lambda m, t=t: (ctx.tag_scores[m][t], -m))
+                top = max(holders, key=lambda m: (ctx.tag_scores[m][t], -m))
                 best.append(f"{tag} {ctx.codes[top]} {ctx.tag_scores[top][t]:.2f}")
             else:
                 best.append(f"{tag} none")
@@ -54,7 +54,9 @@ def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
             f"{arch.convener_acceptability:.2f}"
         )
     sources = sorted({ctx.world_tag_source(t) for t in ctx.tag_ids})
-    return Scored(value, f"{cover[0].upper()}{cover[1:]}; {conv}.", tuple(sources), {"tag_coverage": round(coverage, 6)})
+    return Scored(
+        value, f"{cover[0].upper()}{cover[1:]}; {conv}.", tuple(sources), {"tag_coverage": round(coverage, 6)}
+    )
 
 
 def gain(ctx: Context, actor: int) -> float:
@@ -76,7 +78,7 @@ def summarise(ctx: Context, order: list[int]) -> list[tuple[float, ...]]:
     return out
 
 
-def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
+def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
     """Coverage can reach at most each tag's best remaining score; convener quality only falls as members join.
 
     The returned value is the current coverage plus the convener term; the search adds gains on top, so

@@ -66,8 +66,12 @@ def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
         return Scored(value)
     text = (
         f"{n} member{'s' if n != 1 else ''} against the {ctx.n_min} that can reach the target"
-        + (f"; passengers (add under {ctx.params.passenger_coverage:.0%} coverage and no role): "
-           f"{name_list(ctx, riders)}" if riders else "; no passengers")
+        + (
+            f"; passengers (add under {ctx.params.passenger_coverage:.0%} coverage and no role): "
+            f"{name_list(ctx, riders)}"
+            if riders
+            else "; no passengers"
+        )
         + "."
     )
     return Scored(value, text, (), {"n_min": ctx.n_min, "passengers": [ctx.codes[p] for p in riders]})
@@ -78,6 +82,6 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
-def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
+def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
     """The size score at the final size (passengers only lower it)."""
     return size_score(ctx, size)

@@ -69,7 +69,7 @@ def gain(ctx: Context, actor: int) -> float:
     return (1.0 - (ctx.params.track_credit if trackable else 0.0)) / len(rivals)
 
 
-def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
+def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
     """The current credit: non-rival members change nothing."""
     if not ctx.rivalries:
         return 1.0
@@ -80,5 +80,10 @@ def build_tracks_only(ctx: Context, node: Node) -> Architecture:
     """An architecture with tracks but no convener: all the rivals criterion reads."""
     from coalesce.architecture import rival_tracks
 
-    return Architecture(node=node, convener=None, convener_quality=0.0, convener_acceptability=0.0,
-                        tracks=rival_tracks(ctx, node.members))
+    return Architecture(
+        node=node,
+        convener=None,
+        convener_quality=0.0,
+        convener_acceptability=0.0,
+        tracks=rival_tracks(ctx, node.members),
+    )

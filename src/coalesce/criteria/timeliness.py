@@ -26,8 +26,10 @@ SIZE_DEPENDENT = True
 def expected_log_months(ctx: Context, size: int, spread: float) -> float:
     """The fitted mean of log(months) for a group of `size` with ideal-point range `spread`."""
     p = ctx.params
-    return p.timeliness_intercept + p.timeliness_size_elasticity * math.log(max(1, size)) + (
-        p.timeliness_spread_coefficient * spread
+    return (
+        p.timeliness_intercept
+        + p.timeliness_size_elasticity * math.log(max(1, size))
+        + (p.timeliness_spread_coefficient * spread)
     )
 
 
@@ -56,6 +58,6 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
-def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
-    """The final size with the current spread (spread only grows)."""
-    return probability_in_time(ctx, size, node.spread)
+def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+    """The final size with the least final spread (spread only grows)."""
+    return probability_in_time(ctx, size, max(node.spread, span))

@@ -55,9 +55,7 @@ def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     members = arch.members
     rule = ctx.issue.decision_rule
     position, probs = member_acceptances(ctx, members)
-    holders = [
-        isinstance(rule, VetoQuota) and rule.veto_membership in ctx.memberships[m] for m in members
-    ]
+    holders = [isinstance(rule, VetoQuota) and rule.veto_membership in ctx.memberships[m] for m in members]
     value = probability_of_action(
         rule, probs, [ctx.population[m] for m in members], _rule_weights(ctx, members), holders
     )
@@ -82,13 +80,16 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
-def base(ctx: Context, node: Node, size: int, remaining: object = None) -> float:
-    """Under consensus the best case for any superset: (1-e)^size * exp(-TSS(S) / (2 s^2)).
+def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+    """Under consensus the best case for any superset: (1-e)^size * exp(-TSS / (2 s^2)).
 
-    Adding members can only raise the total squared distance from the mean, and each member multiplies
-    in at most (1 - e). Under other rules an added ally can raise the chance of acting, so the bound is 1.
+    Adding members can only raise the total squared distance from the mean (TSS), and each member
+    multiplies in at most (1 - e). If the final ideal points span at least `span`, the two extremes
+    alone give TSS >= span^2 / 2. Under other rules an added ally can raise the chance of acting, so
+    the bound is 1.
     """
     if not isinstance(ctx.issue.decision_rule, Consensus):
         return 1.0
     sigma = ctx.params.acceptance_sigma
-    return float((1.0 - ctx.params.baseline_defection) ** size * math.exp(-node.total_squares / (2 * sigma * sigma)))
+    squares = max(node.total_squares, span * span / 2.0)
+    return float((1.0 - ctx.params.baseline_defection) ** size * math.exp(-squares / (2 * sigma * sigma)))

@@ -12,7 +12,7 @@ from coalesce.loading import yamlsafe
 from coalesce.loading.resolve import Resolver, UnknownActor
 from coalesce.loading.validate import validate_model
 from coalesce.loading.yamlsafe import PosDict, PosList, position_of
-from coalesce.models.issue import Issue, IssueFile, ModelParameters, WeightedVote, VetoQuota
+from coalesce.models.issue import Issue, IssueFile, ModelParameters, VetoQuota, WeightedVote
 from coalesce.models.world import Source, World
 
 
@@ -71,13 +71,19 @@ def _resolver_from_tree(tree: PosDict) -> Resolver:
     entries = []
     for actor in tree.get("actors") or []:
         if isinstance(actor, dict) and isinstance(actor.get("code"), str):
-            name = actor.get("name") if isinstance(actor.get("name"), str) else actor["code"]
-            aliases = [a for a in actor.get("aliases") or [] if isinstance(a, str)]
-            entries.append((actor["code"], name, aliases))
+            code = str(actor["code"])
+            name = str(actor["name"]) if isinstance(actor.get("name"), str) else code
+            raw_aliases = actor.get("aliases")
+            aliases = (
+                [str(a) for a in raw_aliases if isinstance(a, str)] if isinstance(raw_aliases, list) else []
+            )
+            entries.append((code, name, aliases))
     return Resolver(entries)
 
 
-def resolve_codes(tree: Any, path: tuple[Any, ...], resolver: Resolver, label: str, problems: list[Problem]) -> None:
+def resolve_codes(
+    tree: Any, path: tuple[Any, ...], resolver: Resolver, label: str, problems: list[Problem]
+) -> None:
     """Resolve every actor reference in the list at `path` in place (ISO2 and names -> ISO3)."""
     node = tree
     for step in path:
@@ -119,11 +125,13 @@ def load_dataset(directory: Path | None = None) -> Dataset:
         problems += list(check_world(world, states_tree, states_label))
 
     issues_tree = require_mapping(read_tree(issues_path), issues_label, "a mapping with 'issues'")
-    for i, issue in enumerate(issues_tree.get("issues") or []):
+    issue_list = issues_tree.get("issues")
+    for i, issue in enumerate(issue_list if isinstance(issue_list, list) else []):
         if isinstance(issue, dict):
             for r, _ in enumerate(issue.get("rivals") or []):
                 resolve_codes(issues_tree, ("issues", i, "rivals", r), resolver, issues_label, problems)
-    issue_sources = issues_tree.get("sources") if isinstance(issues_tree.get("sources"), list) else []
+    raw_sources = issues_tree.get("sources")
+    issue_sources: list[Any] = raw_sources if isinstance(raw_sources, list) else []
     extra_sources = [validate_model(Source, s, issues_label) for s in issue_sources]
     for _, found in extra_sources:
         problems += found
@@ -173,40 +181,57 @@ def check_world(world: World, tree: Any, label: str) -> Iterator[Problem]:
     for i, actor in enumerate(world.actors):
         where = ("actors", i)
         if actor.code in codes:
-            yield at((*where, "code"), f"duplicate actor code {actor.code!r} (first at actors[{codes[actor.code]}])")
+            yield at(
+                (*where, "code"),
+                f"duplicate actor code {actor.code!r} (first at actors[{codes[actor.code]}])",
+            )
         codes.setdefault(actor.code, i)
         if actor.kind == "state" and len(actor.code) != 3:
-            yield at((*where, "code"), f"state code {actor.code!r} must be ISO 3166-1 alpha-3 (e.g. NOR, not NO)")
-        for field, source in actor.figure_sources.items():
-            if source not in source_ids:
-                yield at((*where, "figure_sources", field), f"actors[{actor.code}].{field}: unknown source {source!r}")
+            yield at(
+                (*where, "code"), f"state code {actor.code!r} must be ISO 3166-1 alpha-3 (e.g. NOR, not NO)"
+            )
+        for field, cited in actor.figure_sources.items():
+            if cited not in source_ids:
+                yield at(
+                    (*where, "figure_sources", field),
+                    f"actors[{actor.code}].{field}: unknown source {cited!r}",
+                )
         for group in actor.memberships:
             if group not in groupings:
                 yield at((*where, "memberships"), f"actors[{actor.code}]: unknown grouping {group!r}")
         if actor.alignment is not None and actor.alignment.source not in source_ids:
-            yield at((*where, "alignment", "source"), f"actors[{actor.code}].alignment: unknown source {actor.alignment.source!r}")
+            yield at(
+                (*where, "alignment", "source"),
+                f"actors[{actor.code}].alignment: unknown source {actor.alignment.source!r}",
+            )
         for d, fig in actor.capabilities.items():
             if d not in domains:
                 yield at((*where, "capabilities", d), f"actors[{actor.code}]: unknown domain {d!r}")
             if fig.source not in source_ids:
-                yield at((*where, "capabilities", d, "source"), f"actors[{actor.code}].capabilities.{d}: unknown source {fig.source!r}")
+                yield at(
+                    (*where, "capabilities", d, "source"),
+                    f"actors[{actor.code}].capabilities.{d}: unknown source {fig.source!r}",
+                )
         for t, efig in actor.expertise.items():
             if t not in tags:
                 yield at((*where, "expertise", t), f"actors[{actor.code}]: unknown tag {t!r}")
             if efig.source not in source_ids:
-                yield at((*where, "expertise", t, "source"), f"actors[{actor.code}].expertise.{t}: unknown source {efig.source!r}")
+                yield at(
+                    (*where, "expertise", t, "source"),
+                    f"actors[{actor.code}].expertise.{t}: unknown source {efig.source!r}",
+                )
     by_code = {a.code: a for a in world.actors}
     for i, actor in enumerate(world.actors):
         if actor.kind != "bloc":
             continue
         for j, member in enumerate(actor.members):
-            where = ("actors", i, "members", j)
+            member_path = ("actors", i, "members", j)
             if member == actor.code:
-                yield at(where, f"bloc {actor.code} lists itself as a member")
+                yield at(member_path, f"bloc {actor.code} lists itself as a member")
             elif member not in by_code:
-                yield at(where, f"bloc {actor.code}: unknown member {member!r}")
+                yield at(member_path, f"bloc {actor.code}: unknown member {member!r}")
             elif by_code[member].kind == "bloc":
-                yield at(where, f"bloc {actor.code}: member {member} is a bloc; blocs hold states only")
+                yield at(member_path, f"bloc {actor.code}: member {member} is a bloc; blocs hold states only")
         if len(set(actor.members)) != len(actor.members):
             yield at(("actors", i, "members"), f"bloc {actor.code} lists a member twice")
     yield from _check_domain_sums(world, tree, label, by_code)
@@ -229,7 +254,9 @@ def _check_domain_sums(world: World, tree: Any, label: str, by_code: dict[str, A
                     i = world.actors.index(actor)
                     line, col = position_of(tree, ("actors", i, "capabilities", domain.id, "share"))
                     yield Problem(
-                        label, line, col,
+                        label,
+                        line,
+                        col,
                         f"bloc {actor.code} total {fig.share:g} in {domain.id} is below its members' {listed:.4f}",
                     )
                 total += max(0.0, fig.share - listed)
@@ -237,16 +264,24 @@ def _check_domain_sums(world: World, tree: Any, label: str, by_code: dict[str, A
                 total += fig.share
         if total > 1.0 + domain.tolerance + 1e-12:
             line, col = position_of(tree, ("domains", d_index, "id"))
-            yield Problem(label, line, col, f"domain {domain.id}: shares add up to {total:.4f}, above 1 + tolerance {domain.tolerance:g}")
+            yield Problem(
+                label,
+                line,
+                col,
+                f"domain {domain.id}: shares add up to {total:.4f}, above 1 + tolerance {domain.tolerance:g}",
+            )
 
 
-def check_issues(world: World, issue_file: IssueFile, sources: dict[str, Source], tree: Any, label: str) -> Iterator[Problem]:
+def check_issues(
+    world: World, issue_file: IssueFile, sources: dict[str, Source], tree: Any, label: str
+) -> Iterator[Problem]:
     """Issues must reference domains, tags, actors, groupings and sources that exist."""
     domains = {d.id for d in world.domains}
     tags = {t.id for t in world.tags}
     groupings = {g.id for g in world.groupings}
     seen: set[str] = set()
     for i, issue in enumerate(issue_file.issues):
+
         def at(path: tuple[Any, ...], message: str, i: int = i, issue_id: str = issue.id) -> Problem:
             line, col = position_of(tree, ("issues", i, *path))
             return Problem(label, line, col, f"issues[{issue_id}].{message}")
@@ -256,10 +291,14 @@ def check_issues(world: World, issue_file: IssueFile, sources: dict[str, Source]
         seen.add(issue.id)
         for d in issue.domains:
             if d not in domains:
-                yield at(("domains", d), f"domains: unknown domain {d!r}; known: {', '.join(sorted(domains))}")
+                yield at(
+                    ("domains", d), f"domains: unknown domain {d!r}; known: {', '.join(sorted(domains))}"
+                )
         for t_index, t in enumerate(issue.expertise):
             if t not in tags:
-                yield at(("expertise", t_index), f"expertise: unknown tag {t!r}; known: {', '.join(sorted(tags))}")
+                yield at(
+                    ("expertise", t_index), f"expertise: unknown tag {t!r}; known: {', '.join(sorted(tags))}"
+                )
         for r_index, group in enumerate(issue.rivals):
             if len(set(group)) < 2:
                 yield at(("rivals", r_index), "rivals: a rivalry needs at least two different actors")
@@ -269,7 +308,10 @@ def check_issues(world: World, issue_file: IssueFile, sources: dict[str, Source]
             if domain not in domains:
                 yield at(("decision_rule", "field"), f"decision_rule.field: unknown domain {domain!r}")
         if isinstance(rule, VetoQuota) and rule.veto_membership not in groupings:
-            yield at(("decision_rule", "veto_membership"), f"decision_rule.veto_membership: unknown grouping {rule.veto_membership!r}")
+            yield at(
+                ("decision_rule", "veto_membership"),
+                f"decision_rule.veto_membership: unknown grouping {rule.veto_membership!r}",
+            )
         for s_index, source in enumerate(issue.sources):
             if source not in sources:
                 yield at(("sources", s_index), f"sources: unknown source {source!r}")

@@ -38,7 +38,7 @@ def readable_path(tree: Any, loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "(top level)"
 
 
-def _message(error: dict[str, Any], path: str) -> str:
+def _message(error: Any, path: str) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"unknown field {path!r}"

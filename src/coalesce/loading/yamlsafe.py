@@ -20,14 +20,19 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+|(?:0|[1-9][0-9]*)(?=[eE]))(?:[eE][-+]?[0-9]+)?")
+_FLOAT = re.compile(
+    r"[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+|(?:0|[1-9][0-9]*)(?=[eE]))(?:[eE][-+]?[0-9]+)?"
+)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 # Plain scalars that YAML 1.1 (or a reader's eye) would take for a number we refuse to guess at.
 _AMBIGUOUS = [
     (re.compile(r"[-+]?0[0-9_]+"), "has a leading zero (YAML 1.1 reads it as octal)"),
-    (re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"), "looks sexagesimal (YAML 1.1 reads 1:30 as 90)"),
+    (
+        re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"),
+        "looks sexagesimal (YAML 1.1 reads 1:30 as 90)",
+    ),
     (re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+"), "is a hex, octal or binary literal"),
     (re.compile(r"[-+]?\.(?:nan|NaN|NAN|inf|Inf|INF)"), "is NaN or infinity"),
     (re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?"), "uses digit separators"),
@@ -68,7 +73,9 @@ def _plain(value: str, where: Position, label: str) -> Any:
         return float(value)
     for pattern, why in _AMBIGUOUS:
         if pattern.fullmatch(value):
-            raise DataError([Problem(label, where[0], where[1], f"ambiguous value {value!r} {why}; quote it")])
+            raise DataError(
+                [Problem(label, where[0], where[1], f"ambiguous value {value!r} {why}; quote it")]
+            )
     return value
 
 
@@ -80,7 +87,9 @@ def decode(raw: bytes, label: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(label, line, 0, f"not UTF-8: byte {raw[exc.start]:#04x} at offset {exc.start}")]) from None
+        raise DataError(
+            [Problem(label, line, 0, f"not UTF-8: byte {raw[exc.start]:#04x} at offset {exc.start}")]
+        ) from None
     return text.removeprefix("\ufeff")
 
 
@@ -105,11 +114,25 @@ def load(text: str, label: str) -> Any:
             parent.item_pos.append(where)
         elif pending_key[-1] is _NO_KEY:
             if not isinstance(value, str):
-                kind = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else repr(value)
-                raise DataError([Problem(label, where[0], where[1], f"mapping key must be a string, not {kind}")])
+                kind = (
+                    "a mapping"
+                    if isinstance(value, dict)
+                    else "a list"
+                    if isinstance(value, list)
+                    else repr(value)
+                )
+                raise DataError(
+                    [Problem(label, where[0], where[1], f"mapping key must be a string, not {kind}")]
+                )
             if value in parent:
                 first = parent.key_pos[value]
-                raise DataError([Problem(label, where[0], where[1], f"duplicate key {value!r} (first at line {first[0]})")])
+                raise DataError(
+                    [
+                        Problem(
+                            label, where[0], where[1], f"duplicate key {value!r} (first at line {first[0]})"
+                        )
+                    ]
+                )
             pending_key[-1] = value
             parent.key_pos[value] = where
         else:
@@ -127,7 +150,9 @@ def load(text: str, label: str) -> Any:
             if kind == "DocumentStartEvent":
                 documents += 1
                 if documents > 1:
-                    raise DataError([Problem(label, where[0], where[1], "more than one YAML document in the file")])
+                    raise DataError(
+                        [Problem(label, where[0], where[1], "more than one YAML document in the file")]
+                    )
                 continue
             if kind == "AliasEvent":
                 raise DataError([Problem(label, where[0], where[1], "aliases (*name) are not allowed")])
@@ -137,12 +162,15 @@ def load(text: str, label: str) -> Any:
             if tag is not None and tag != "!":
                 raise DataError([Problem(label, where[0], where[1], f"tags such as {tag!r} are not allowed")])
             if kind == "ScalarEvent":
-                plain = event.implicit[0] and not event.style
-                value = _plain(event.value, where, label) if plain else event.value
+                scalar: Any = event
+                plain = scalar.implicit[0] and not scalar.style
+                value = _plain(scalar.value, where, label) if plain else scalar.value
                 attach(value, where)
             elif kind in ("MappingStartEvent", "SequenceStartEvent"):
                 if len(stack) >= MAX_DEPTH:
-                    raise DataError([Problem(label, where[0], where[1], f"nesting deeper than {MAX_DEPTH} levels")])
+                    raise DataError(
+                        [Problem(label, where[0], where[1], f"nesting deeper than {MAX_DEPTH} levels")]
+                    )
                 container: Any
                 if kind == "MappingStartEvent":
                     container = PosDict()

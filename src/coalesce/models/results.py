@@ -23,9 +23,13 @@ class CriterionResult(Result):
 
     score: float = Field(description="The criterion's score in [0, 1].")
     weight: float = Field(description="The criterion's weight as configured (issue, scenarios, flags).")
-    contribution: float = Field(description="weight * score / sum of weights: the share of the total it supplies.")
+    contribution: float = Field(
+        description="weight * score / sum of weights: the share of the total it supplies."
+    )
     rationale: str = Field(description="Why, in plain language.")
-    sources: list[str] = Field(default_factory=list, description="Ids of the sources behind the figures used.")
+    sources: list[str] = Field(
+        default_factory=list, description="Ids of the sources behind the figures used."
+    )
     details: dict[str, Any] = Field(default_factory=dict, description="Figures behind the score.")
 
 
@@ -86,11 +90,14 @@ class SearchInfo(Result):
     gap: float = Field(description="Largest open bound minus the K-th best score; 0 when exact.")
     nodes: int
     seconds: float | None = Field(
-        default=None, description="Wall time of the search; only with --timing, so that output stays byte-identical."
+        default=None,
+        description="Wall time of the search; only with --timing, so that output stays byte-identical.",
     )
     time_limit: float | None = None
     candidates: int = 0
-    skipped: list[str] = Field(default_factory=list, description="Actors left out for lack of an alignment figure.")
+    skipped: list[str] = Field(
+        default_factory=list, description="Actors left out for lack of an alignment figure."
+    )
 
 
 class Parameters(Result):
@@ -115,7 +122,9 @@ class ProposeResult(Result):
     parameters: Parameters
     search: SearchInfo
     recommendations: list[Recommendation]
-    note: str | None = Field(default=None, description="Why the list is empty or shorter than asked, if it is.")
+    note: str | None = Field(
+        default=None, description="Why the list is empty or shorter than asked, if it is."
+    )
 
 
 class Move(Result):

@@ -35,7 +35,12 @@ def listing_table(listing: Listing, color: bool, width: int) -> str:
 
 def listing_markdown(listing: Listing) -> str:
     """A markdown table of the listing."""
-    lines = [f"## {listing.title}", "", "| " + " | ".join(listing.columns) + " |", "|" + "---|" * len(listing.columns)]
+    lines = [
+        f"## {listing.title}",
+        "",
+        "| " + " | ".join(listing.columns) + " |",
+        "|" + "---|" * len(listing.columns),
+    ]
     for row in listing.rows:
         lines.append("| " + " | ".join(_text(row.get(c)).replace("|", "\\|") for c in listing.columns) + " |")
     return "\n".join(lines) + "\n"

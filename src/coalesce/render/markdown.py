@@ -10,13 +10,19 @@ def _cell(text: str) -> str:
 
 
 def _architecture(rec: Recommendation, lines: list[str]) -> None:
-    lines.append(f"- **Core:** {', '.join(f'{n} ({c})' for n, c in zip(rec.names, rec.members, strict=True))}")
+    lines.append(
+        f"- **Core:** {', '.join(f'{n} ({c})' for n, c in zip(rec.names, rec.members, strict=True))}"
+    )
     lines.append(f"- **Convener:** {rec.convener or 'none eligible'}")
     for track in rec.tracks:
-        lines.append(f"- **Rival track ({track.kind}):** {' and '.join(track.members)}, convened by {track.convener or 'nobody'}")
+        lines.append(
+            f"- **Rival track ({track.kind}):** {' and '.join(track.members)}, convened by {track.convener or 'nobody'}"
+        )
     if rec.passengers:
         lines.append(f"- **Passengers:** {', '.join(rec.passengers)}")
-    lines.append(f"- **Capability held:** {rec.coverage:.0%}; **expected time to agree:** {rec.expected_months:.0f} months")
+    lines.append(
+        f"- **Capability held:** {rec.coverage:.0%}; **expected time to agree:** {rec.expected_months:.0f} months"
+    )
     lines.append("")
     lines.append("| criterion | score | weight | why |")
     lines.append("|---|---:|---:|---|")
@@ -24,9 +30,13 @@ def _architecture(rec: Recommendation, lines: list[str]) -> None:
         lines.append(f"| {name} | {c.score:.2f} | {c.weight:g} | {_cell(c.rationale)} |")
     if rec.expansion:
         lines.append("")
-        lines.append("**Who to invite next:** " + "; ".join(
-            f"{s.step}. {s.name} ({s.invite}), score {s.score_after:.3f} ({s.delta:+.3f}): {s.reason}" for s in rec.expansion
-        ))
+        lines.append(
+            "**Who to invite next:** "
+            + "; ".join(
+                f"{s.step}. {s.name} ({s.invite}), score {s.score_after:.3f} ({s.delta:+.3f}): {s.reason}"
+                for s in rec.expansion
+            )
+        )
 
 
 def render_propose(result: ProposeResult) -> str:
@@ -48,7 +58,9 @@ def render_propose(result: ProposeResult) -> str:
     if len(result.recommendations) > 1:
         lines += ["", "## Alternatives", "", "| # | score | members | convener |", "|---:|---:|---|---|"]
         for rec in result.recommendations[1:]:
-            lines.append(f"| {rec.rank} | {rec.score:.3f} | {', '.join(rec.members)} | {rec.convener or '-'} |")
+            lines.append(
+                f"| {rec.rank} | {rec.score:.3f} | {', '.join(rec.members)} | {rec.convener or '-'} |"
+            )
     search = result.search
     lines += [
         "",
@@ -56,8 +68,11 @@ def render_propose(result: ProposeResult) -> str:
         "",
         "Six criteria (capability, parsimony, expertise, veto, timeliness, rivals) each score the architecture "
         "in [0, 1]; the total is their weighted mean. "
-        + ("The ranking is exact: the search certifies the top list." if search.exact
-           else f"The search stopped at its time limit; optimality gap {search.gap:.4f}."),
+        + (
+            "The ranking is exact: the search certifies the top list."
+            if search.exact
+            else f"The search stopped at its time limit; optimality gap {search.gap:.4f}."
+        ),
     ]
     if result.note:
         lines += ["", f"Note: {result.note}"]
@@ -66,7 +81,12 @@ def render_propose(result: ProposeResult) -> str:
 
 def render_score(result: ScoreResult) -> str:
     """A brief on one grouping."""
-    lines = [f"# {result.issue.title}: assessment of {', '.join(result.members)}", "", f"**Score:** {result.score:.3f}", ""]
+    lines = [
+        f"# {result.issue.title}: assessment of {', '.join(result.members)}",
+        "",
+        f"**Score:** {result.score:.3f}",
+        "",
+    ]
     _architecture(result, lines)
     advice = result.advice
     lines.append("")

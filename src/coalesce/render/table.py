@@ -38,7 +38,9 @@ def _ladder(rec: Recommendation) -> Table:
     table.add_column("score after", justify="right")
     table.add_column("what it changes", overflow="fold")
     for step in rec.expansion:
-        table.add_row(str(step.step), f"{step.invite}", f"{step.score_after:.3f} ({step.delta:+.3f})", step.reason)
+        table.add_row(
+            str(step.step), f"{step.invite}", f"{step.score_after:.3f} ({step.delta:+.3f})", step.reason
+        )
     return table
 
 
@@ -46,7 +48,9 @@ def _architecture(console: Console, rec: Recommendation) -> None:
     console.print(Text(f"Core: {_members(rec)}", style="bold"))
     console.print(f"Convener: {rec.convener or 'none eligible'}")
     for track in rec.tracks:
-        console.print(f"Track ({track.kind}): {'-'.join(track.members)}, convened by {track.convener or 'nobody'}")
+        console.print(
+            f"Track ({track.kind}): {'-'.join(track.members)}, convened by {track.convener or 'nobody'}"
+        )
     if rec.passengers:
         console.print(f"Passengers: {', '.join(rec.passengers)}")
     console.print(_criteria_table(rec))
@@ -74,8 +78,13 @@ def render_propose(result: ProposeResult, color: bool, width: int) -> str:
         table.add_column("months", justify="right")
         for rec in result.recommendations:
             table.add_row(
-                str(rec.rank), f"{rec.score:.3f}", _members(rec), rec.convener or "-", _tracks(rec),
-                f"{rec.coverage:.0%}", f"{rec.expected_months:.0f}",
+                str(rec.rank),
+                f"{rec.score:.3f}",
+                _members(rec),
+                rec.convener or "-",
+                _tracks(rec),
+                f"{rec.coverage:.0%}",
+                f"{rec.expected_months:.0f}",
             )
         console.print(table)
         if result.note:
@@ -95,7 +104,9 @@ def render_score(result: ScoreResult, color: bool, width: int) -> str:
     """One grouping in detail, with advice."""
 
     def draw(console: Console) -> None:
-        console.print(Text(f"{result.issue.title} ({result.issue.id}): score {result.score:.3f}", style="bold"))
+        console.print(
+            Text(f"{result.issue.title} ({result.issue.id}): score {result.score:.3f}", style="bold")
+        )
         _architecture(console, result)
         advice = result.advice
         if advice.best_addition:

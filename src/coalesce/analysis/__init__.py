@@ -1,0 +1,1 @@
+"""Analyses built on the engine: calibration, frontier, robustness, compare, backtest, power indices."""
