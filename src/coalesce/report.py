@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coalesce.coalition import Node
 from coalesce.compiled import Context
 from coalesce.criteria import REGISTRY
 from coalesce.models.results import CriterionResult, ExpansionStep, IssueSummary, Recommendation, TrackResult
@@ -32,26 +33,31 @@ def issue_summary(ctx: Context) -> IssueSummary:
     )
 
 
+def brings_something(ctx: Context, node: Node, actor: int) -> bool:
+    """Whether adding `actor` would bring coverage, a needed niche score or a rival role (not a passenger)."""
+    if ctx.mask_value(ctx.unit_masks[actor] & ~node.mask) >= ctx.params.passenger_coverage:
+        return True
+    if any(actor in group for group in ctx.rivalries):
+        return True
+    return ctx.small[actor] and any(s > t for s, t in zip(ctx.tag_scores[actor], node.tagmax, strict=True))
+
+
 def best_additions(
-    ctx: Context, members: tuple[int, ...], current: float, limit: int
+    ctx: Context, members: tuple[int, ...], current: float, limit: int, useful_only: bool = False
 ) -> list[tuple[float, int]]:
-    """The `limit` best single additions by total score, exactly, pruning with the criteria's bounds."""
-    from coalesce.coalition import Node
+    """The `limit` best single additions by total score, exactly, pruning with the criteria's bounds.
+
+    With `useful_only`, candidates who would be passengers are not considered.
+    """
+    from coalesce.search import own_bound
 
     node = Node.of(ctx, members)
-    size = node.size + 1
-    weights = [ctx.weights[n] / ctx.weight_total for n in REGISTRY]
-    bases = [module.base(ctx, node, size) for module in REGISTRY.values()]
     inside = set(members)
-    scored: list[tuple[float, int]] = []
-    for actor in ctx.candidates:
-        if actor in inside:
-            continue
-        bound = 0.0
-        for w, b, module in zip(weights, bases, REGISTRY.values(), strict=True):
-            value = b + module.gain(ctx, actor)
-            bound += w * (value if value < 1.0 else 1.0)
-        scored.append((bound, actor))
+    scored = [
+        (own_bound(ctx, node.add(ctx, actor)), actor)
+        for actor in ctx.candidates
+        if actor not in inside and (not useful_only or brings_something(ctx, node, actor))
+    ]
     scored.sort(key=lambda item: (-item[0], ctx.codes[item[1]]))
     found: list[tuple[float, int]] = []
     for bound, actor in scored:
@@ -65,12 +71,13 @@ def best_additions(
 
 
 def ladder(ctx: Context, evaluation: Evaluation, steps: int = LADDER_STEPS) -> list[ExpansionStep]:
-    """Greedy expansion: at each rung, the single invitee that leaves the best total."""
+    """Greedy expansion: at each rung, of the invitees who would bring something (coverage, a needed
+    niche, a rival role), the one that leaves the best total. Passengers are never proposed."""
     out: list[ExpansionStep] = []
     members = evaluation.arch.members
     previous = evaluation
     for step in range(1, steps + 1):
-        options = best_additions(ctx, members, previous.total, 1)
+        options = best_additions(ctx, members, previous.total, 1, useful_only=True)
         if not options:
             break
         _, actor = options[0]

@@ -342,6 +342,15 @@ class _Search:
         return float("-inf")
 
 
+def own_bound(ctx: Context, node: Node) -> float:
+    """An upper bound on the score of exactly this set (no further members): nearly its score."""
+    total = 0.0
+    for name, module in REGISTRY.items():
+        value = module.base(ctx, node, node.size, None, node.spread)
+        total += ctx.weights[name] * (value if value < 1.0 else 1.0)
+    return total / ctx.weight_total if ctx.weight_total > 0 else 0.0
+
+
 def top_k(ctx: Context, k: int, time_limit: float | None = None) -> SearchOutcome:
     """The certified top-K member sets (or the best found within the time limit, with its gap)."""
     began = time.perf_counter()
