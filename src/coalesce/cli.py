@@ -355,25 +355,25 @@ def _silence_stdout() -> None:
 
 
 def _run(args: list[str], debug: bool) -> int:
-    import click
-
     try:
         app(args=args, prog_name="coalesce", standalone_mode=False)
         return 0
     except BrokenPipeError:
         _silence_stdout()
         return 0
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code or 0)
-    except click.exceptions.Abort:
+    except typer.Exit as exc:
+        return int(getattr(exc, "exit_code", 0) or 0)
+    except typer.Abort:
         sys.stderr.write("coalesce: aborted\n")
         return 130
-    except click.UsageError as exc:
+    except typer.TyperException as exc:  # usage errors: bad flag, missing argument, bad choice
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `coalesce`: show the help
+            context = getattr(exc, "ctx", None)
+            if context is not None:
+                sys.stdout.write(context.get_help() + "\n")
+            return 0
         sys.stderr.write(f"coalesce: {exc.format_message()}\n")
-        return 2
-    except click.ClickException as exc:
-        sys.stderr.write(f"coalesce: {exc.format_message()}\n")
-        return 2
+        return int(getattr(exc, "exit_code", 2) or 2)
     except Exception as exc:
         from coalesce.errors import CoalesceError, DataError
 
