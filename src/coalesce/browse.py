@@ -87,10 +87,23 @@ def list_actors(dataset: Dataset, domain: str | None = None) -> Listing:
 
 
 def citation_counts(dataset: Dataset) -> Counter[str]:
-    """How many figures cite each source."""
+    """How many figures and facts cite each source: figures, memberships (via their grouping's source),
+    domain and tag definitions, issues, and estimates whose basis names the source."""
     counts: Counter[str] = Counter()
     world = dataset.world
+    grouping_source = {g.id: g.source for g in world.groupings}
+    for item in (*world.domains, *world.tags):
+        counts[item.source] += 1
+    known = sorted(dataset.sources, key=len, reverse=True)
     for actor in world.actors:
+        for group in actor.memberships:
+            if group in grouping_source:
+                counts[grouping_source[group]] += 1
+        for fig in (*actor.capabilities.values(), *actor.expertise.values(), actor.alignment):
+            text = f"{getattr(fig, 'basis', '') or ''} {getattr(fig, 'note', '') or ''}"
+            for source in known:
+                if source in text and source != getattr(fig, "source", None):
+                    counts[source] += 1
         counts[actor.figure_sources.get("population_m", world.defaults.population.source)] += 1
         counts[actor.figure_sources.get("gdp_usd_bn", world.defaults.gdp.source)] += 1
         if actor.alignment:
