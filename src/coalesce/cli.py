@@ -333,6 +333,67 @@ def schema(
     _emit(schema_text(document))
 
 
+@app.command()
+def frontier(
+    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest size on the curve.")] = None,
+    include: Annotated[
+        Optional[list[str]], typer.Option("--include", help="Actors in every architecture.")
+    ] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Actors kept out.")] = None,
+    weight: WeightOpt = None,
+    set_: SetOpt = None,
+    time_limit: Annotated[
+        Optional[float], typer.Option("--time-limit", help="Seconds for the whole curve (default 30).")
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    scenario: ScenarioOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Naím's curve: the best architecture of each size, and the size after which adding members stops paying.
+
+    Example: coalesce frontier semiconductor-export-controls --max-size 8
+    """
+    from coalesce.analysis.frontier import frontier as run_frontier
+    from coalesce.render import analysis as ra
+
+    applied = _load(data, scenario, set_)
+    result = run_frontier(
+        applied.dataset,
+        issue,
+        max_size=max_size,
+        include=[*applied.include, *(include or [])],
+        exclude=[*applied.exclude, *(exclude or [])],
+        weights={**applied.weights, **_parse_weights(weight)},
+        time_limit=time_limit if time_limit is not None else 30.0,
+        scenarios=applied.names,
+        sets=applied.sets,
+    )
+    _render(result, fmt, ra.frontier_table, ra.frontier_markdown)
+
+
+@app.command()
+def power(
+    issue: Annotated[str, typer.Argument(help="Issue id (its decision rule is used).")],
+    members: Annotated[str, typer.Argument(help="The grouping, comma-separated: USA,CHN,GBR.")],
+    set_: SetOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    scenario: ScenarioOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Voting power of each member under the issue's decision rule: Shapley-Shubik, Banzhaf, Coleman.
+
+    Example: coalesce power imf-quota-reform USA,CHN,JPN,DEU,GBR,FRA --format json
+    """
+    from coalesce.analysis.voting import power as run_power
+    from coalesce.render import analysis as ra
+
+    applied = _load(data, scenario, set_)
+    _render(run_power(applied.dataset, issue, [members]), fmt, ra.power_table, ra.power_markdown)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turn every error into one line on stderr and SPEC's exit code."""
     args = list(sys.argv[1:] if argv is None else argv)

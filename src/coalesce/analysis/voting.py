@@ -1,0 +1,116 @@
+"""`coalesce power`: voting power of a grouping's members under the issue's decision rule."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from fractions import Fraction
+
+from coalesce.analysis.power import Game, indices
+from coalesce.errors import UsageError
+from coalesce.loading.files import Dataset
+from coalesce.models.analysis import MemberPower, PowerResult
+from coalesce.models.issue import (
+    Consensus,
+    DecisionRule,
+    DoubleMajority,
+    Majority,
+    QualifiedMajority,
+    VetoQuota,
+    WeightedVote,
+)
+from coalesce.models.world import Actor
+from coalesce.request import find_issue, resolve_actors
+from coalesce.rules import WEIGHT_SCALE, describe, required_count
+
+
+def game_for(rule: DecisionRule, actors: list[Actor]) -> tuple[Game, list[float]]:
+    """The simple game a decision rule defines over these members, and each member's displayed weight."""
+    n = len(actors)
+    if isinstance(rule, Consensus | Majority | QualifiedMajority):
+        return Game(tuple(0 for _ in actors), ((required_count(rule, n), 0),)), [1.0] * n
+    if isinstance(rule, DoubleMajority):
+        pops = [round((a.population_m or 0.0) * 100) for a in actors]
+        clauses = (
+            (required_count(rule, n), math.ceil(rule.population * sum(pops) - 1e-9)),
+            (n - rule.blocking_min + 1, 0),
+        )
+        return Game(tuple(pops), clauses), [a.population_m or 0.0 for a in actors]
+    if isinstance(rule, WeightedVote):
+        raw = [_field(a, rule.field) for a in actors]
+        ints = [round(w * WEIGHT_SCALE) for w in raw]
+        return Game(tuple(ints), ((0, math.ceil(rule.quota * sum(ints) - 1e-9)),)), raw
+    if isinstance(rule, VetoQuota):
+        holders = [1 if rule.veto_membership in a.memberships else 0 for a in actors]
+        return Game(tuple(holders), ((required_count(rule, n), sum(holders)),)), [float(h) for h in holders]
+    raise TypeError(f"unknown rule {rule!r}")
+
+
+def _field(actor: Actor, field: str) -> float:
+    if field == "population_m":
+        return actor.population_m or 0.0
+    if field == "gdp_usd_bn":
+        return actor.gdp_usd_bn or 0.0
+    fig = actor.capabilities.get(field.split(".")[1])
+    return fig.share if fig is not None else 0.0
+
+
+def _pair(value: Fraction) -> tuple[float, str]:
+    return round(float(value), 6), f"{value.numerator}/{value.denominator}"
+
+
+def power(dataset: Dataset, issue_id: str, members: Iterable[str]) -> PowerResult:
+    """Shapley-Shubik, normalised Banzhaf and Coleman indices for each member, exactly."""
+    from coalesce.compiled import Constraints, compile_context
+    from coalesce.report import issue_summary
+
+    issue = find_issue(dataset, issue_id)
+    codes = sorted(resolve_actors(dataset, members, "members"))
+    if not codes:
+        raise UsageError("name the grouping, e.g. USA,CHN,GBR")
+    if len(codes) > 62:
+        raise UsageError(f"power is computed for at most 62 members, not {len(codes)}")
+    actors = [dataset.world.actor(c) for c in codes]
+    game, shown = game_for(issue.decision_rule, actors)
+    result = indices(game)
+    rows = []
+    for i, actor in enumerate(actors):
+        ss, ss_exact = _pair(result.shapley_shubik[i])
+        bz, bz_exact = _pair(result.banzhaf[i])
+        cp, cp_exact = _pair(result.coleman_prevent[i])
+        rows.append(
+            MemberPower(
+                actor=actor.code,
+                name=actor.name,
+                weight=shown[i],
+                shapley_shubik=ss,
+                shapley_shubik_exact=ss_exact,
+                banzhaf=bz,
+                banzhaf_exact=bz_exact,
+                coleman_prevent=cp,
+                coleman_prevent_exact=cp_exact,
+                swings=result.swings[i],
+            )
+        )
+    act, act_exact = _pair(result.collectivity_to_act)
+    ctx = compile_context(
+        dataset.world, issue, dataset.params, Constraints(min_size=1, max_size=max(1, len(codes)))
+    )
+    dummies = [r.actor for r in rows if r.swings == 0]
+    note = (
+        "Every member counts equally under a count-based rule."
+        if isinstance(issue.decision_rule, Consensus | Majority | QualifiedMajority)
+        else "Members with no swing have no voting power: " + ", ".join(dummies)
+        if dummies
+        else "Every member can swing some decision."
+    )
+    return PowerResult(
+        issue=issue_summary(ctx),
+        rule=describe(issue.decision_rule),
+        members=rows,
+        winning_coalitions=result.winning,
+        coalitions=2 ** len(codes),
+        collectivity_to_act=act,
+        collectivity_to_act_exact=act_exact,
+        note=note,
+    )
