@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from coalesce.analysis.power import Game, indices  # noqa: E402
-from coalesce.loading.files import load_dataset  # noqa: E402
+from coalesce.analysis.power import Game, indices
+from coalesce.loading.files import load_dataset
 
 
 def main() -> None:

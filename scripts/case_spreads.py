@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ideal_points = load_ideal_points(args.raw_csv)
         with args.cases.open(encoding="utf-8") as handle:
-            document = yaml.load(handle, Loader=_StrictBoolLoader)  # noqa: S506 - safe subclass
+            document = yaml.load(handle, Loader=_StrictBoolLoader)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

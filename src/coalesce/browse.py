@@ -92,8 +92,8 @@ def citation_counts(dataset: Dataset) -> Counter[str]:
     counts: Counter[str] = Counter()
     world = dataset.world
     grouping_source = {g.id: g.source for g in world.groupings}
-    for item in (*world.domains, *world.tags):
-        counts[item.source] += 1
+    for source in [d.source for d in world.domains] + [t.source for t in world.tags]:
+        counts[source] += 1
     known = sorted(dataset.sources, key=len, reverse=True)
     for actor in world.actors:
         for group in actor.memberships:
