@@ -71,6 +71,12 @@ def acceptability(ctx: Context, candidate: int, low: float, high: float, empty: 
 
 def choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]:
     """The best convener for a coalition: (actor, quality, acceptability). Ties go to the lower code."""
+    if node.convener is None:
+        node.convener = _choose_convener(ctx, node)
+    return node.convener
+
+
+def _choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]:
     best: int | None = None
     best_quality, best_accept = -1.0, 0.0
     empty = not node.members

@@ -26,6 +26,8 @@ from coalesce.scoring import evaluate
 EPSILON = 1e-9
 CHECK_EVERY = 64
 STRETCH_LEVELS = (0.0, 0.5, 1.0, 2.0, float("inf"))
+SEED_WIDTH = 48
+"""The greedy seed looks at this many of the most promising candidates at each step."""
 """How far additions may stretch the members' ideal-point range, in buckets (see `bound`)."""
 
 
@@ -251,7 +253,7 @@ class _Search:
         while current.size < self.max_size:
             inside = set(current.members)
             ranked = []
-            for position, actor in enumerate(self.order):
+            for position, actor in enumerate(self.order[:SEED_WIDTH]):
                 if actor in inside:
                     continue
                 child = current.add(ctx, actor)
@@ -294,7 +296,7 @@ class _Search:
                 keep.append(actor)
                 continue
             sizes = range(max(self.min_size, forced.size), self.max_size + 1)
-            if sizes and self.bound(forced, 0, sizes) >= threshold:
+            if sizes and self.bound(forced, 0, sizes, stretch=False) >= threshold:
                 keep.append(actor)
         if len(keep) < len(self.order):
             self._set_order(keep)

@@ -70,20 +70,20 @@ def gain(ctx: Context, actor: int) -> float:
 
 
 def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
-    """The current credit: non-rival members change nothing."""
+    """The current credit: non-rival members change nothing. Same arithmetic as `score`, without objects."""
     if not ctx.rivalries:
         return 1.0
-    return score(ctx, build_tracks_only(ctx, node), False).value
-
-
-def build_tracks_only(ctx: Context, node: Node) -> Architecture:
-    """An architecture with tracks but no convener: all the rivals criterion reads."""
-    from coalesce.architecture import rival_tracks
-
-    return Architecture(
-        node=node,
-        convener=None,
-        convener_quality=0.0,
-        convener_acceptability=0.0,
-        tracks=rival_tracks(ctx, node.members),
-    )
+    inside = set(node.members)
+    credit = ctx.params.track_credit
+    credits: dict[int, float] = {}
+    for group in ctx.rivalries:
+        available = [i for i in group if i not in ctx.excluded]
+        tracked = len(available) >= 2 and not all(i in inside for i in available)
+        for r in group:
+            if r in inside:
+                credits[r] = 1.0
+            elif tracked and r in available:
+                credits[r] = max(credits.get(r, 0.0), credit)
+            else:
+                credits.setdefault(r, 0.0)
+    return sum(credits[r] for r in sorted(credits)) / len(credits)
