@@ -394,6 +394,121 @@ def power(
     _render(run_power(applied.dataset, issue, [members]), fmt, ra.power_table, ra.power_markdown)
 
 
+@app.command()
+def compare(
+    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    scenario: Annotated[
+        list[Path], typer.Option("--scenario", help="Scenario file; each is compared with the baseline.")
+    ],
+    top: Annotated[int, typer.Option("--top", help="How many cores to compare.")] = 5,
+    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")] = None,
+    weight: WeightOpt = None,
+    set_: SetOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    debug: DebugOpt = False,
+) -> None:
+    """Baseline against scenarios: rank changes, criterion deltas, who enters and leaves, convener changes.
+
+    Example: coalesce compare ai-governance --scenario examples/scenarios/china-walks-out.yaml
+    """
+    from coalesce.analysis.compare import compare as run_compare
+    from coalesce.render import analysis as ra
+
+    base = _load(data, [], set_)
+    result = run_compare(
+        base, issue, list(scenario), top=top, weights=_parse_weights(weight), max_size=max_size
+    )
+    _render(result, fmt, ra.compare_table, ra.compare_markdown)
+
+
+@app.command()
+def robustness(
+    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    draws: Annotated[int, typer.Option("--draws", help="Number of perturbed draws.")] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed; the same seed gives the same output.")
+    ] = 0,
+    concentration: Annotated[
+        float, typer.Option("--concentration", help="Dirichlet concentration of the weight draws.")
+    ] = 50.0,
+    workers: Annotated[
+        Optional[int], typer.Option("--workers", help="Processes (default: all cores).")
+    ] = None,
+    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")] = None,
+    include: Annotated[Optional[list[str]], typer.Option("--include", help="Actors in every core.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Actors kept out.")] = None,
+    weight: WeightOpt = None,
+    set_: SetOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    scenario: ScenarioOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Perturb weights and figures within their uncertainty: who wins how often, who is in the core, who convenes.
+
+    Example: coalesce robustness semiconductor-export-controls --draws 1000 --seed 7
+    """
+    from coalesce.analysis.robustness import robustness as run_robustness
+    from coalesce.render import analysis as ra
+
+    applied = _load(data, scenario, set_)
+    result = run_robustness(
+        applied.dataset,
+        issue,
+        draws=draws,
+        seed=seed,
+        concentration=concentration,
+        workers=workers,
+        max_size=max_size,
+        include=[*applied.include, *(include or [])],
+        exclude=[*applied.exclude, *(exclude or [])],
+        weights={**applied.weights, **_parse_weights(weight)},
+        scenarios=applied.names,
+        sets=applied.sets,
+    )
+    _render(result, fmt, ra.robustness_table, ra.robustness_markdown)
+
+
+@app.command()
+def sweep(
+    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    vary: Annotated[
+        str,
+        typer.Option("--vary", help="PATH=FROM..TO, e.g. weights.veto=0..3 or actors.CHN.alignment=-1.5..1"),
+    ],
+    steps: Annotated[int, typer.Option("--steps", help="Evenly spaced steps across the range.")] = 20,
+    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")] = None,
+    include: Annotated[Optional[list[str]], typer.Option("--include", help="Actors in every core.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Actors kept out.")] = None,
+    weight: WeightOpt = None,
+    set_: SetOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    scenario: ScenarioOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Vary one parameter and find the tipping points where the recommended core changes.
+
+    Example: coalesce sweep ai-governance --vary weights.veto=0..3 --steps 12
+    """
+    from coalesce.analysis.sweep import sweep as run_sweep
+    from coalesce.render import analysis as ra
+
+    applied = _load(data, scenario, set_)
+    result = run_sweep(
+        applied.dataset,
+        issue,
+        vary,
+        steps=steps,
+        include=[*applied.include, *(include or [])],
+        exclude=[*applied.exclude, *(exclude or [])],
+        weights={**applied.weights, **_parse_weights(weight)},
+        max_size=max_size,
+    )
+    _render(result, fmt, ra.sweep_table, ra.sweep_markdown)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turn every error into one line on stderr and SPEC's exit code."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -9,7 +9,7 @@ is the sum over the union of its members' units, so nothing is counted twice.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from coalesce.models.issue import CRITERIA, Issue, ModelParameters
 from coalesce.models.world import Actor, World
@@ -246,6 +246,42 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
     object.__setattr__(context, "best_coverage", tuple(best))
     object.__setattr__(context, "n_min", n_min)
     return context
+
+
+def unit_uncertainty(ctx: Context) -> tuple[tuple[float, ...], ...]:
+    """Per unit and domain, the stated uncertainty of the figure behind that unit's share."""
+    out = []
+    for actor in ctx.actors:
+        out.append(
+            tuple(
+                (actor.capabilities[d].uncertainty if d in actor.capabilities else 0.0)
+                for d in ctx.domain_ids
+            )
+        )
+    return tuple(out)
+
+
+def perturbed(ctx: Context, unit_shares: list[list[float]], weights: dict[str, float]) -> Context:
+    """The same context with new unit shares per domain and new criterion weights (robustness draws).
+
+    Unit values, the coverage yardstick (n_min) and the weights are recomputed; nothing else changes.
+    """
+    unit_value = tuple(
+        sum(w * s for w, s in zip(ctx.domain_weights, shares, strict=True)) for shares in unit_shares
+    )
+    changed = replace(
+        ctx,
+        unit_value=unit_value,
+        unit_domain_share=tuple(tuple(s) for s in unit_shares),
+        weights=dict(weights),
+        weight_total=sum(weights.values()),
+    )
+    best = best_coverage_by_size(changed, ctx.constraints.max_size)
+    reachable = min(ctx.issue.target, best[-1])
+    n_min = next((k for k, c in enumerate(best) if k > 0 and c >= reachable - 0.005), max(1, len(best) - 1))
+    object.__setattr__(changed, "best_coverage", tuple(best))
+    object.__setattr__(changed, "n_min", n_min)
+    return changed
 
 
 def best_coverage_by_size(ctx: Context, max_size: int) -> list[float]:

@@ -78,6 +78,8 @@ class _Search:
         self.nodes = 0
         self.timed_out = False
         self.offered: dict[tuple[int, ...], float] = {}
+        self.seeds: tuple[tuple[int, ...], ...] = ()
+        self.greedy = True
 
     def _set_order(self, order: list[int]) -> None:
         """Fix the candidate order and precompute the suffix summaries the bounds read."""
@@ -307,7 +309,16 @@ class _Search:
         root = Node.of(ctx, ctx.forced)
         if self.min_size <= root.size <= self.max_size:
             self.offer(root.members)
-        self.seed(root)
+        allowed = set(self.order) | set(ctx.forced)
+        for members in self.seeds:
+            if (
+                set(members) <= allowed
+                and set(ctx.forced) <= set(members)
+                and self.min_size <= len(members) <= self.max_size
+            ):
+                self.offer(tuple(members))
+        if self.greedy or not self.heap:
+            self.seed(root)
         self.fix_variables(root)
         stack: list[tuple[Node, int]] = [(root, 0)]
         while stack:
@@ -353,10 +364,22 @@ def own_bound(ctx: Context, node: Node) -> float:
     return total / ctx.weight_total if ctx.weight_total > 0 else 0.0
 
 
-def top_k(ctx: Context, k: int, time_limit: float | None = None) -> SearchOutcome:
-    """The certified top-K member sets (or the best found within the time limit, with its gap)."""
+def top_k(
+    ctx: Context,
+    k: int,
+    time_limit: float | None = None,
+    seeds: tuple[tuple[int, ...], ...] = (),
+    greedy: bool = True,
+) -> SearchOutcome:
+    """The certified top-K member sets (or the best found within the time limit, with its gap).
+
+    `seeds` are sets known to be good (say, yesterday's answer); they are scored first so the search
+    can prune from the start. With seeds, the greedy pass may be skipped. Neither changes the result.
+    """
     began = time.perf_counter()
     search = _Search(ctx, k, time_limit)
+    search.seeds = seeds
+    search.greedy = greedy
     open_bound = search.run()
     ranked = sorted((found for _, found in search.heap), key=lambda f: _rank_key(f, ctx))
     kth = ranked[-1].score if len(ranked) >= k else 0.0

@@ -67,3 +67,116 @@ class PowerResult(Result):
     collectivity_to_act: float
     collectivity_to_act_exact: str
     note: str
+
+
+class ArchitectureShare(Result):
+    """How often one core won across the draws."""
+
+    members: list[str]
+    count: int
+    share: float
+
+
+class Share(Result):
+    """An actor's share of draws (in the winning core, or as convener)."""
+
+    actor: str
+    name: str
+    share: float
+
+
+class RobustnessResult(Result):
+    """How the winner moves when weights and figures move within their stated uncertainty."""
+
+    schema_version: int = SCHEMA_VERSION
+    command: str = "robustness"
+    issue: IssueSummary
+    parameters: Parameters
+    draws: int
+    seed: int
+    concentration: float = Field(description="Dirichlet concentration of the weight draws.")
+    workers: int
+    baseline: list[str] = Field(description="The winner with the data and weights as given.")
+    baseline_share: float = Field(description="Share of draws in which the baseline winner still wins.")
+    first_place: list[ArchitectureShare] = Field(
+        description="Each winning core with its share of draws; shares sum to 1."
+    )
+    membership: list[Share] = Field(description="Each actor's probability of being in the winning core.")
+    conveners: list[Share]
+    exact_draws: int = Field(description="Draws whose winner was certified by the exact search.")
+
+
+class RankChange(Result):
+    """Where one of the baseline's top cores stands under the scenario."""
+
+    members: list[str]
+    baseline_rank: int
+    scenario_rank: int | None = Field(description="Its rank in the scenario's top list; null if it fell out.")
+    baseline_score: float
+    scenario_score: float | None = Field(
+        description="Its score under the scenario; null if it is no longer allowed."
+    )
+
+
+class ScenarioComparison(Result):
+    """One scenario against the baseline."""
+
+    scenario: str
+    description: str
+    top: list[list[str]] = Field(description="The scenario's top cores, best first.")
+    scores: list[float]
+    rank_changes: list[RankChange]
+    criteria_delta: dict[str, float] = Field(
+        description="Scenario winner minus baseline winner, per criterion."
+    )
+    score_delta: float | None
+    entered: list[str] = Field(description="Actors in the scenario winner's core but not the baseline's.")
+    left: list[str] = Field(description="Actors in the baseline winner's core but not the scenario's.")
+    convener_before: str | None
+    convener_after: str | None
+    tracks_before: list[list[str]]
+    tracks_after: list[list[str]]
+
+
+class CompareResult(Result):
+    """Baseline against each scenario."""
+
+    schema_version: int = SCHEMA_VERSION
+    command: str = "compare"
+    issue: IssueSummary
+    baseline_top: list[list[str]]
+    baseline_scores: list[float]
+    comparisons: list[ScenarioComparison]
+
+
+class SweepPoint(Result):
+    """The winner at one value of the varied parameter."""
+
+    value: float
+    members: list[str]
+    score: float | None
+    convener: str | None
+
+
+class TippingPoint(Result):
+    """Where the winner changes, located by bisection to within `tolerance`."""
+
+    below: float = Field(description="A value at which the winner is `before`.")
+    above: float = Field(description="A value at which the winner is `after`.")
+    before: list[str]
+    after: list[str]
+
+
+class SweepResult(Result):
+    """How the winner changes along one parameter."""
+
+    schema_version: int = SCHEMA_VERSION
+    command: str = "sweep"
+    issue: IssueSummary
+    path: str
+    start: float
+    stop: float
+    steps: int
+    points: list[SweepPoint]
+    tipping_points: list[TippingPoint]
+    tolerance: float

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from coalesce.models.analysis import FrontierResult, PowerResult
+from coalesce.models.analysis import CompareResult, FrontierResult, PowerResult, RobustnessResult, SweepResult
 from coalesce.render.console import capture
 
 BAR = "█"
@@ -124,4 +124,178 @@ def power_markdown(result: PowerResult) -> str:
         "",
         f"Power of the collectivity to act: {result.collectivity_to_act_exact} ({result.collectivity_to_act:.4f}). {result.note}",
     ]
+    return "\n".join(lines) + "\n"
+
+
+def _codes(members: list[str]) -> str:
+    return ", ".join(members) if members else "-"
+
+
+def compare_table(result: CompareResult, color: bool, width: int) -> str:
+    """Baseline and each scenario side by side, then what changed."""
+
+    def draw(console: Console) -> None:
+        console.print(Text(f"What-if: {result.issue.title} ({result.issue.id})", style="bold"))
+        for comparison in result.comparisons:
+            table = Table(title=f"Baseline vs {comparison.scenario}", title_justify="left")
+            table.add_column("#", justify="right")
+            table.add_column("baseline", overflow="fold")
+            table.add_column("score", justify="right")
+            table.add_column(comparison.scenario, overflow="fold")
+            table.add_column("score", justify="right")
+            rows = max(len(result.baseline_top), len(comparison.top))
+            for i in range(rows):
+                table.add_row(
+                    str(i + 1),
+                    _codes(result.baseline_top[i]) if i < len(result.baseline_top) else "",
+                    f"{result.baseline_scores[i]:.3f}" if i < len(result.baseline_scores) else "",
+                    _codes(comparison.top[i]) if i < len(comparison.top) else "",
+                    f"{comparison.scores[i]:.3f}" if i < len(comparison.scores) else "",
+                )
+            console.print(table)
+            if comparison.description:
+                console.print(comparison.description)
+            console.print(f"Entered the core: {_codes(comparison.entered)}; left: {_codes(comparison.left)}.")
+            if comparison.convener_before != comparison.convener_after:
+                console.print(f"Convener: {comparison.convener_before} -> {comparison.convener_after}.")
+            deltas = ", ".join(f"{k} {v:+.2f}" for k, v in comparison.criteria_delta.items())
+            console.print(f"Winner's criteria, scenario minus baseline: {deltas or '-'}")
+            moved = [
+                f"{_codes(c.members)}: #{c.baseline_rank} -> "
+                + (f"#{c.scenario_rank}" if c.scenario_rank else "out")
+                for c in comparison.rank_changes
+                if c.scenario_rank != c.baseline_rank
+            ]
+            if moved:
+                console.print("Rank changes: " + "; ".join(moved))
+
+    return capture(draw, color, width)
+
+
+def compare_markdown(result: CompareResult) -> str:
+    """A memo section per scenario."""
+    lines = [f"# What-if: {result.issue.title}", ""]
+    for c in result.comparisons:
+        lines += [
+            f"## {c.scenario}",
+            "",
+            c.description or "",
+            "",
+            "| # | baseline | score | scenario | score |",
+            "|---:|---|---:|---|---:|",
+        ]
+        for i in range(max(len(result.baseline_top), len(c.top))):
+            b = _codes(result.baseline_top[i]) if i < len(result.baseline_top) else ""
+            bs = f"{result.baseline_scores[i]:.3f}" if i < len(result.baseline_scores) else ""
+            s = _codes(c.top[i]) if i < len(c.top) else ""
+            ss = f"{c.scores[i]:.3f}" if i < len(c.scores) else ""
+            lines.append(f"| {i + 1} | {b} | {bs} | {s} | {ss} |")
+        lines += [
+            "",
+            f"- Entered the core: {_codes(c.entered)}; left: {_codes(c.left)}",
+            f"- Convener: {c.convener_before} -> {c.convener_after}",
+            "- Criteria (scenario minus baseline): "
+            + ", ".join(f"{k} {v:+.2f}" for k, v in c.criteria_delta.items()),
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def robustness_table(result: RobustnessResult, color: bool, width: int) -> str:
+    """First-place shares, membership probabilities and conveners."""
+
+    def draw(console: Console) -> None:
+        console.print(
+            Text(f"Robustness: {result.issue.title} ({result.draws} draws, seed {result.seed})", style="bold")
+        )
+        console.print(
+            f"Baseline winner {_codes(result.baseline)} still wins {result.baseline_share:.0%} of draws; "
+            f"{result.exact_draws} of {result.draws} draws certified exact."
+        )
+        first = Table(title="Winning cores", title_justify="left")
+        first.add_column("share", justify="right")
+        first.add_column("core", overflow="fold")
+        for item in result.first_place[:10]:
+            first.add_row(f"{item.share:.1%}", _codes(item.members))
+        console.print(first)
+        members = Table(title="Probability of being in the winning core", title_justify="left")
+        members.add_column("actor")
+        members.add_column("probability", justify="right")
+        members.add_column("", no_wrap=True)
+        for item in result.membership[:15]:
+            members.add_row(item.actor, f"{item.share:.1%}", _bar(item.share, 20))
+        console.print(members)
+        console.print("Conveners: " + ", ".join(f"{c.actor} {c.share:.0%}" for c in result.conveners))
+
+    return capture(draw, color, width)
+
+
+def robustness_markdown(result: RobustnessResult) -> str:
+    """The distributions as markdown tables."""
+    lines = [
+        f"# Robustness: {result.issue.title}",
+        "",
+        f"{result.draws} draws (seed {result.seed}, Dirichlet concentration {result.concentration:g}); "
+        f"baseline winner {_codes(result.baseline)} wins {result.baseline_share:.0%}; "
+        f"{result.exact_draws} draws certified exact.",
+        "",
+        "| share | winning core |",
+        "|---:|---|",
+        *[f"| {i.share:.1%} | {_codes(i.members)} |" for i in result.first_place[:10]],
+        "",
+        "| actor | P(in winning core) |",
+        "|---|---:|",
+        *[f"| {i.actor} | {i.share:.1%} |" for i in result.membership[:15]],
+        "",
+        "Conveners: " + ", ".join(f"{c.actor} {c.share:.0%}" for c in result.conveners),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def sweep_table(result: SweepResult, color: bool, width: int) -> str:
+    """The winner along the range, and the tipping points."""
+
+    def draw(console: Console) -> None:
+        console.print(
+            Text(
+                f"Sweep {result.path} from {result.start:g} to {result.stop:g} ({result.issue.id})",
+                style="bold",
+            )
+        )
+        table = Table(title_justify="left")
+        table.add_column("value", justify="right")
+        table.add_column("winner", overflow="fold")
+        table.add_column("score", justify="right")
+        for p in result.points:
+            table.add_row(f"{p.value:.4g}", _codes(p.members), "-" if p.score is None else f"{p.score:.3f}")
+        console.print(table)
+        if not result.tipping_points:
+            console.print("No tipping point: the winner is the same across the range.")
+        for t in result.tipping_points:
+            console.print(
+                f"Tipping point between {t.below:.6g} and {t.above:.6g}: {_codes(t.before)} -> {_codes(t.after)}"
+            )
+
+    return capture(draw, color, width)
+
+
+def sweep_markdown(result: SweepResult) -> str:
+    """The sweep as markdown."""
+    lines = [
+        f"# Sweep of {result.path}: {result.issue.title}",
+        "",
+        "| value | winner | score |",
+        "|---:|---|---:|",
+    ]
+    for p in result.points:
+        lines.append(
+            f"| {p.value:.4g} | {_codes(p.members)} | {'-' if p.score is None else f'{p.score:.3f}'} |"
+        )
+    lines.append("")
+    for t in result.tipping_points:
+        lines.append(
+            f"- Tipping point between {t.below:.6g} and {t.above:.6g}: {_codes(t.before)} -> {_codes(t.after)}"
+        )
+    if not result.tipping_points:
+        lines.append("- No tipping point in the range.")
     return "\n".join(lines) + "\n"
