@@ -245,7 +245,7 @@ def robustness_markdown(result: RobustnessResult) -> str:
         "",
         "| actor | P(in winning core) |",
         "|---|---:|",
-        *[f"| {i.actor} | {i.share:.1%} |" for i in result.membership[:15]],
+        *[f"| {m.actor} | {m.share:.1%} |" for m in result.membership[:15]],
         "",
         "Conveners: " + ", ".join(f"{c.actor} {c.share:.0%}" for c in result.conveners),
     ]
