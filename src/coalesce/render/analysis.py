@@ -222,8 +222,8 @@ def robustness_table(result: RobustnessResult, color: bool, width: int) -> str:
         members.add_column("actor")
         members.add_column("probability", justify="right")
         members.add_column("", no_wrap=True)
-        for item in result.membership[:15]:
-            members.add_row(item.actor, f"{item.share:.1%}", _bar(item.share, 20))
+        for member in result.membership[:15]:
+            members.add_row(member.actor, f"{member.share:.1%}", _bar(member.share, 20))
         console.print(members)
         console.print("Conveners: " + ", ".join(f"{c.actor} {c.share:.0%}" for c in result.conveners))
 
