@@ -28,6 +28,8 @@ class Case(Frozen):
     members: list[str] = Field(min_length=1)
     convener: str
     months_to_agreement: float | None = Field(default=None, gt=0)
+    negotiation: Identifier | None = None
+    """The calibration negotiation this case is (left out when the back-test estimates its months)."""
     sources: list[Identifier] = Field(default_factory=list)
     note: str | None = None
 
@@ -94,6 +96,18 @@ def load_cases(dataset: Dataset, path: Path) -> CaseFile:
                     problems.append(
                         Problem(label, line, col, f"cases[{case.id}].sources: unknown source {source!r}")
                     )
+        negotiation_ids = {n.id for n in case_file.negotiations}
+        for i, case in enumerate(case_file.cases):
+            if case.negotiation is not None and case.negotiation not in negotiation_ids:
+                line, col = position_of(tree, ("cases", i, "negotiation"))
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        col,
+                        f"cases[{case.id}].negotiation: unknown negotiation {case.negotiation!r}",
+                    )
+                )
         for i, negotiation in enumerate(case_file.negotiations):
             for j, source in enumerate(negotiation.sources):
                 if source not in known:

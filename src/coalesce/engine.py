@@ -50,6 +50,7 @@ def propose(
     timing: bool = False,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
+    node_limit: int | None = None,
 ) -> ProposeResult:
     """Ranked architectures for an issue: the exact top `top` (or best found within `time_limit`)."""
     request = build_request(
@@ -72,7 +73,7 @@ def propose(
             f"{request.constraints.min_size}"
         )
     else:
-        outcome = top_k(ctx, request.top, time_limit)
+        outcome = top_k(ctx, request.top, time_limit, node_limit=node_limit)
         if not outcome.results:
             note = "infeasible: no grouping satisfies the size limits"
         elif len(outcome.results) < request.top:

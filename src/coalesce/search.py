@@ -80,6 +80,7 @@ class _Search:
         self.offered: dict[tuple[int, ...], float] = {}
         self.seeds: tuple[tuple[int, ...], ...] = ()
         self.greedy = True
+        self.node_limit: int | None = None
 
     def _set_order(self, order: list[int]) -> None:
         """Fix the candidate order and precompute the suffix summaries the bounds read."""
@@ -370,16 +371,19 @@ def top_k(
     time_limit: float | None = None,
     seeds: tuple[tuple[int, ...], ...] = (),
     greedy: bool = True,
+    node_limit: int | None = None,
 ) -> SearchOutcome:
     """The certified top-K member sets (or the best found within the time limit, with its gap).
 
     `seeds` are sets known to be good (say, yesterday's answer); they are scored first so the search
     can prune from the start. With seeds, the greedy pass may be skipped. Neither changes the result.
+    `node_limit` stops the search after that many nodes, deterministically (unlike a time limit).
     """
     began = time.perf_counter()
     search = _Search(ctx, k, time_limit)
     search.seeds = seeds
     search.greedy = greedy
+    search.node_limit = node_limit
     open_bound = search.run()
     ranked = sorted((found for _, found in search.heap), key=lambda f: _rank_key(f, ctx))
     kth = ranked[-1].score if len(ranked) >= k else 0.0
