@@ -509,6 +509,28 @@ def sweep(
     _render(result, fmt, ra.sweep_table, ra.sweep_markdown)
 
 
+@app.command()
+def backtest(
+    case: Annotated[Optional[str], typer.Option("--case", help="Run one case by id (default: all).")] = None,
+    cases: Annotated[
+        Optional[Path], typer.Option("--cases", help="Cases file (default: cases.yaml in the data).")
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    debug: DebugOpt = False,
+) -> None:
+    """Run the historical cases: how close does coalesce come to what actually formed?
+
+    Example: coalesce backtest --format markdown > docs/backtest.md
+    """
+    from coalesce.analysis.backtest import backtest as run_backtest
+    from coalesce.loading.files import load_dataset
+    from coalesce.render import analysis as ra
+
+    result = run_backtest(load_dataset(data), cases, case)
+    _render(result, fmt, ra.backtest_table, ra.backtest_markdown)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turn every error into one line on stderr and SPEC's exit code."""
     args = list(sys.argv[1:] if argv is None else argv)

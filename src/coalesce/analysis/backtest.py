@@ -5,7 +5,7 @@ inline issue), the world with the case's own `set` overrides, then `propose`. Re
 - the Jaccard overlap of the recommended core with the real core (codes as written; a bloc is one code);
 - the real convener's rank among all actors by the engine's convener quality for the recommended core
   (the engine only proposes small states, so a great-power convener is noted as ineligible);
-- the real core's score and rank (among the top 25) and its gap to the recommendation;
+- the real core's score and rank (among the top 10) and its gap to the recommendation;
 - the timeliness model's months for the real core against the real months. Where the case is one of the
   calibration negotiations, the model is refitted without it (leave-one-out), so no case predicts itself.
 Baselines in the same table: the G7 states, and the N largest capability holders in the case's domains
@@ -32,10 +32,9 @@ from coalesce.models.analysis import BacktestCase, BacktestResult, BacktestTotal
 from coalesce.models.issue import Issue
 from coalesce.report import r6
 from coalesce.scenarios import set_value
-from coalesce.search import top_k
 
 NODE_LIMIT = 20_000
-RANK_DEPTH = 25
+RANK_DEPTH = 10
 
 
 def jaccard(a: list[str], b: list[str]) -> float:
@@ -90,7 +89,7 @@ def run_case(dataset: Dataset, cases: CaseFile, case: Case) -> BacktestCase:
     data, issue = case_dataset(_loo_params(dataset, cases, case), case)
     real = sorted(case.members)
     max_size = max(issue.max_size, len(real))
-    proposal = engine.propose(data, case.id, top=5, time_limit=None, node_limit=NODE_LIMIT)
+    proposal = engine.propose(data, case.id, top=RANK_DEPTH, time_limit=None, node_limit=NODE_LIMIT)
     ctx = compile_context(
         data.world, issue, data.params, Constraints(min_size=issue.min_size, max_size=max_size)
     )
@@ -100,8 +99,7 @@ def run_case(dataset: Dataset, cases: CaseFile, case: Case) -> BacktestCase:
     real_score = engine.score(
         data, case.id, [",".join(real)], max_size=max_size, rank_depth=1, time_limit=None
     )
-    ranked = top_k(ctx, RANK_DEPTH, None, seeds=(real_idx,), node_limit=NODE_LIMIT)
-    rank = next((i for i, f in enumerate(ranked.results, 1) if f.members == real_idx), None)
+    rank = next((rec.rank for rec in proposal.recommendations if rec.members == real), None)
     rec_idx = tuple(ctx.index[c] for c in recommended)
     conv = convener_rank(ctx, rec_idx, ctx.index[case.convener]) if case.convener in ctx.index else None
     node = Node.of(ctx, real_idx)
@@ -155,7 +153,7 @@ def backtest(dataset: Dataset, cases_path: Path | None = None, case_id: str | No
         mean_jaccard_top_n=r6(sum(r.top_n_jaccard for r in rows) / len(rows)),
         convener_top3=sum(1 for r in ranked if r.convener_rank is not None and r.convener_rank <= 3),
         convener_ranked=len(ranked),
-        real_core_in_top25=sum(1 for r in rows if r.real_rank is not None),
+        real_core_in_top10=sum(1 for r in rows if r.real_rank is not None),
         timed_cases=len(timed),
         mean_abs_log_months_error=r6(mean_abs) if mean_abs is not None else None,
         typical_months_factor=r6(math.exp(mean_abs)) if mean_abs is not None else None,

@@ -202,7 +202,7 @@ class BacktestCase(Result):
     real_score: float
     recommended_score: float | None
     score_gap: float | None
-    real_rank: int | None = Field(description="The real core's rank among all groupings, if in the top 25.")
+    real_rank: int | None = Field(description="The real core's rank among all groupings, if in the top 10.")
     estimated_months: float = Field(description="The timeliness model's median months for the real core.")
     actual_months: float | None
     months_log_error: float | None = Field(description="log(estimated / actual).")
@@ -224,7 +224,7 @@ class BacktestTotals(Result):
     mean_jaccard_top_n: float
     convener_top3: int
     convener_ranked: int
-    real_core_in_top25: int
+    real_core_in_top10: int
     timed_cases: int
     mean_abs_log_months_error: float | None
     typical_months_factor: float | None
