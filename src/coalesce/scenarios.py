@@ -117,6 +117,10 @@ def apply_scenario(applied: Applied, scenario: Scenario, tree: PosDict, label: s
 
     include = resolve_list(scenario.include, "include")
     exclude = resolve_list(scenario.exclude, "exclude")
+    for i, code in enumerate(exclude):
+        if code in include:
+            line, col = position_of(tree, ("exclude", i))
+            problems.append(Problem(label, line, col, f"exclude: {code} is also in include"))
     for path, value in scenario.set.items():
         try:
             dataset = set_value(dataset, path, _plain(value), f"scenario {scenario.name}")

@@ -189,12 +189,19 @@ def load(text: str, label: str) -> Any:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = getattr(exc, "problem", None) or str(exc)
-        if "\t" in text and "tab" in str(problem).lower():
-            problem = "tab characters cannot indent YAML; use spaces"
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            problem = "a tab character: YAML is indented with spaces, not tabs"
         raise DataError([Problem(label, line, col, f"malformed YAML: {problem}")]) from None
     if not seen_root:
         return None
     return root
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 class _NoKey:
