@@ -29,6 +29,7 @@ def issue_summary(ctx: Context) -> IssueSummary:
         deadline_months=issue.deadline_months,
         domains=dict(sorted(issue.domains.items())),
         rivals=[sorted(group) for group in issue.rivals],
+        exclude=sorted(issue.exclude),
         expertise=list(issue.expertise),
     )
 

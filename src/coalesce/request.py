@@ -97,7 +97,12 @@ def build_request(
     if low > high:
         raise UsageError(f"--min-size {low} is above --max-size {high}")
     inc = resolve_actors(dataset, include, "--include")
-    exc = resolve_actors(dataset, exclude, "--exclude")
+    exc = tuple(dict.fromkeys((*issue.exclude, *resolve_actors(dataset, exclude, "--exclude"))))
+    ruled_out = sorted(set(inc) & set(issue.exclude))
+    if ruled_out:
+        raise UsageError(
+            f"--include {', '.join(ruled_out)}: the issue {issue.id} rules it out (see its 'exclude')"
+        )
     both = sorted(set(inc) & set(exc))
     if both:
         raise UsageError(f"--include and --exclude both name {', '.join(both)}")

@@ -130,6 +130,7 @@ def load_dataset(directory: Path | None = None) -> Dataset:
         if isinstance(issue, dict):
             for r, _ in enumerate(issue.get("rivals") or []):
                 resolve_codes(issues_tree, ("issues", i, "rivals", r), resolver, issues_label, problems)
+            resolve_codes(issues_tree, ("issues", i, "exclude"), resolver, issues_label, problems)
     raw_sources = issues_tree.get("sources")
     issue_sources: list[Any] = raw_sources if isinstance(raw_sources, list) else []
     extra_sources = [validate_model(Source, s, issues_label) for s in issue_sources]

@@ -94,6 +94,7 @@ class Justification(Frozen):
     deadline_months: str | None = None
     size: str | None = None
     weights: str | None = None
+    exclude: str | None = None
 
 
 class Issue(Frozen):
@@ -105,6 +106,9 @@ class Issue(Frozen):
     domains: dict[Identifier, NonNegative] = Field(min_length=1)
     target: Unit
     rivals: list[list[ActorCode]] = Field(default_factory=list)
+    exclude: list[ActorCode] = Field(default_factory=list)
+    """Actors the issue itself rules out (the target of export controls, the supplier to be replaced):
+    they sit in no core, convene nothing and join no track."""
     expertise: list[Identifier] = Field(default_factory=list)
     decision_rule: DecisionRule = Field(default_factory=lambda: Consensus(kind="consensus"))
     deadline_months: float = Field(gt=0.0, le=600.0)

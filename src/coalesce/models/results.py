@@ -80,6 +80,7 @@ class IssueSummary(Result):
     deadline_months: float
     domains: dict[str, float]
     rivals: list[list[str]]
+    exclude: list[str] = Field(default_factory=list, description="Actors the issue rules out.")
     expertise: list[str]
 
 
