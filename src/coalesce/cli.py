@@ -45,6 +45,13 @@ SetOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
+IncludeOpt = Annotated[
+    Optional[list[str]], typer.Option("--include", help="Actors that must be in the core (A,B).")
+]
+ExcludeOpt = Annotated[
+    Optional[list[str]], typer.Option("--exclude", help="Actors kept out of core, convener and tracks.")
+]
+MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")]
 WeightOpt = Annotated[
     Optional[list[str]], typer.Option("--weight", help="Criterion weight, e.g. veto=2; repeatable.")
 ]
@@ -101,6 +108,17 @@ def _load(data: Path | None, scenarios: list[Path] | None, sets: list[str] | Non
     return apply_all(load_dataset(data), list(scenarios or []), list(sets or []))
 
 
+def _merged(
+    applied: Applied, include: list[str] | None, exclude: list[str] | None, weight: list[str] | None
+) -> dict[str, Any]:
+    """Scenario include/exclude/weights first, then the flags."""
+    return {
+        "include": [*applied.include, *(include or [])],
+        "exclude": [*applied.exclude, *(exclude or [])],
+        "weights": {**applied.weights, **_parse_weights(weight)},
+    }
+
+
 def _render(result: Any, fmt: Format, table: Any, markdown: Any) -> None:
     if fmt is Format.json:
         from coalesce.render import jsonfmt
@@ -117,13 +135,9 @@ def propose(
     issue: Annotated[str, typer.Argument(help="Issue id, e.g. ai-governance (see `coalesce issues`).")],
     top: Annotated[int, typer.Option("--top", help="How many ranked recommendations.")] = 5,
     min_size: Annotated[Optional[int], typer.Option("--min-size", help="Smallest core size.")] = None,
-    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")] = None,
-    include: Annotated[
-        Optional[list[str]], typer.Option("--include", help="Actors that must be in the core (A,B).")
-    ] = None,
-    exclude: Annotated[
-        Optional[list[str]], typer.Option("--exclude", help="Actors kept out of core, convener and tracks.")
-    ] = None,
+    max_size: MaxSizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
     time_limit: Annotated[
@@ -161,9 +175,7 @@ def propose(
         top=top,
         min_size=min_size,
         max_size=max_size,
-        include=[*applied.include, *(include or [])],
-        exclude=[*applied.exclude, *(exclude or [])],
-        weights={**applied.weights, **_parse_weights(weight)},
+        **_merged(applied, include, exclude, weight),
         time_limit=time_limit if time_limit is not None else engine.DEFAULT_TIME_LIMIT,
         timing=timing,
         scenarios=applied.names,
@@ -336,11 +348,9 @@ def schema(
 @app.command()
 def frontier(
     issue: Annotated[str, typer.Argument(help="Issue id.")],
-    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest size on the curve.")] = None,
-    include: Annotated[
-        Optional[list[str]], typer.Option("--include", help="Actors in every architecture.")
-    ] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Actors kept out.")] = None,
+    max_size: MaxSizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
     time_limit: Annotated[
@@ -363,9 +373,7 @@ def frontier(
         applied.dataset,
         issue,
         max_size=max_size,
-        include=[*applied.include, *(include or [])],
-        exclude=[*applied.exclude, *(exclude or [])],
-        weights={**applied.weights, **_parse_weights(weight)},
+        **_merged(applied, include, exclude, weight),
         time_limit=time_limit if time_limit is not None else 30.0,
         scenarios=applied.names,
         sets=applied.sets,
@@ -401,7 +409,7 @@ def compare(
         list[Path], typer.Option("--scenario", help="Scenario file; each is compared with the baseline.")
     ],
     top: Annotated[int, typer.Option("--top", help="How many cores to compare.")] = 5,
-    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")] = None,
+    max_size: MaxSizeOpt = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
     data: DataOpt = None,
@@ -435,9 +443,9 @@ def robustness(
     workers: Annotated[
         Optional[int], typer.Option("--workers", help="Processes (default: all cores).")
     ] = None,
-    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")] = None,
-    include: Annotated[Optional[list[str]], typer.Option("--include", help="Actors in every core.")] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Actors kept out.")] = None,
+    max_size: MaxSizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
     data: DataOpt = None,
@@ -461,9 +469,7 @@ def robustness(
         concentration=concentration,
         workers=workers,
         max_size=max_size,
-        include=[*applied.include, *(include or [])],
-        exclude=[*applied.exclude, *(exclude or [])],
-        weights={**applied.weights, **_parse_weights(weight)},
+        **_merged(applied, include, exclude, weight),
         scenarios=applied.names,
         sets=applied.sets,
     )
@@ -478,9 +484,9 @@ def sweep(
         typer.Option("--vary", help="PATH=FROM..TO, e.g. weights.veto=0..3 or actors.CHN.alignment=-1.5..1"),
     ],
     steps: Annotated[int, typer.Option("--steps", help="Evenly spaced steps across the range.")] = 20,
-    max_size: Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")] = None,
-    include: Annotated[Optional[list[str]], typer.Option("--include", help="Actors in every core.")] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Actors kept out.")] = None,
+    max_size: MaxSizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
     data: DataOpt = None,
@@ -501,9 +507,7 @@ def sweep(
         issue,
         vary,
         steps=steps,
-        include=[*applied.include, *(include or [])],
-        exclude=[*applied.exclude, *(exclude or [])],
-        weights={**applied.weights, **_parse_weights(weight)},
+        **_merged(applied, include, exclude, weight),
         max_size=max_size,
     )
     _render(result, fmt, ra.sweep_table, ra.sweep_markdown)

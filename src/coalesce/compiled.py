@@ -241,11 +241,22 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
         tag_sources={t.id: t.source for t in world.tags},
     )
     best = best_coverage_by_size(context, constraints.max_size)
-    reachable = min(issue.target, best[-1])
-    n_min = next((k for k, c in enumerate(best) if k > 0 and c >= reachable - 0.005), max(1, len(best) - 1))
     object.__setattr__(context, "best_coverage", tuple(best))
-    object.__setattr__(context, "n_min", n_min)
+    object.__setattr__(context, "n_min", fewest_members(best, issue.target, params.passenger_coverage))
     return context
+
+
+def fewest_members(best: list[float], target: float, passenger_coverage: float) -> int:
+    """The parsimony yardstick: the fewest members whose best coverage reaches the target; when no size
+    up to the maximum reaches it, the size after which one more member adds less than a passenger's
+    worth of coverage (the point of diminishing returns)."""
+    for k in range(1, len(best)):
+        if best[k] >= target - 1e-9:
+            return k
+    for k in range(1, len(best) - 1):
+        if best[k + 1] - best[k] < passenger_coverage:
+            return k
+    return max(1, len(best) - 1)
 
 
 def unit_uncertainty(ctx: Context) -> tuple[tuple[float, ...], ...]:
@@ -277,10 +288,8 @@ def perturbed(ctx: Context, unit_shares: list[list[float]], weights: dict[str, f
         weight_total=sum(weights.values()),
     )
     best = best_coverage_by_size(changed, ctx.constraints.max_size)
-    reachable = min(ctx.issue.target, best[-1])
-    n_min = next((k for k, c in enumerate(best) if k > 0 and c >= reachable - 0.005), max(1, len(best) - 1))
     object.__setattr__(changed, "best_coverage", tuple(best))
-    object.__setattr__(changed, "n_min", n_min)
+    object.__setattr__(changed, "n_min", fewest_members(best, ctx.issue.target, ctx.params.passenger_coverage))
     return changed
 
 

@@ -8,7 +8,7 @@ from coalesce.compiled import Context, compile_context
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
 from coalesce.models.results import Advice, Move, Parameters, ProposeResult, ScoreResult, SearchInfo
-from coalesce.report import best_additions, issue_summary, r6, recommendation
+from coalesce.report import best_additions, issue_summary, parameters, r6, recommendation
 from coalesce.request import Request, build_request, resolve_actors
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
@@ -18,17 +18,7 @@ DEFAULT_TIME_LIMIT = 10.0
 
 
 def _parameters(request: Request, scenarios: Iterable[str], sets: Mapping[str, object] | None) -> Parameters:
-    c = request.constraints
-    return Parameters(
-        min_size=c.min_size,
-        max_size=c.max_size,
-        top=request.top,
-        include=list(c.include),
-        exclude=list(c.exclude),
-        weights=dict(c.weights),
-        scenarios=list(scenarios),
-        sets=dict(sets or {}),
-    )
+    return parameters(request.constraints, request.top, scenarios, sets)
 
 
 def context_for(dataset: Dataset, request: Request) -> Context:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from coalesce.coalition import Node
-from coalesce.compiled import Context
+from coalesce.compiled import Constraints, Context
 from coalesce.criteria import REGISTRY
-from coalesce.models.results import CriterionResult, ExpansionStep, IssueSummary, Recommendation, TrackResult
+from coalesce.models.results import (
+    CriterionResult,
+    ExpansionStep,
+    IssueSummary,
+    Parameters,
+    Recommendation,
+    TrackResult,
+)
 from coalesce.rules import describe
 from coalesce.scoring import Evaluation, evaluate
 
@@ -16,6 +25,26 @@ LADDER_STEPS = 3
 def r6(value: float) -> float:
     """Round for output: six decimals keep JSON readable and stable."""
     return round(value + 0.0, 6)
+
+
+def parameters(
+    constraints: Constraints,
+    top: int,
+    scenarios: Iterable[str] = (),
+    sets: Mapping[str, object] | None = None,
+    min_size: int | None = None,
+) -> Parameters:
+    """The request as reported in every result: sizes, include/exclude, weights, scenarios and sets."""
+    return Parameters(
+        min_size=constraints.min_size if min_size is None else min_size,
+        max_size=constraints.max_size,
+        top=top,
+        include=list(constraints.include),
+        exclude=list(constraints.exclude),
+        weights=dict(constraints.weights),
+        scenarios=list(scenarios),
+        sets=dict(sets or {}),
+    )
 
 
 def issue_summary(ctx: Context) -> IssueSummary:

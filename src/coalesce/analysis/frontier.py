@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from coalesce.compiled import Constraints, compile_context
 from coalesce.loading.files import Dataset
 from coalesce.models.analysis import FrontierPoint, FrontierResult
-from coalesce.models.results import Parameters, SearchInfo
-from coalesce.report import issue_summary, r6
+from coalesce.models.results import SearchInfo
+from coalesce.report import issue_summary, parameters, r6
 from coalesce.request import build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
@@ -91,16 +91,7 @@ def frontier(
     ctx0 = compile_context(dataset.world, request.issue, dataset.params, base)
     return FrontierResult(
         issue=issue_summary(ctx0),
-        parameters=Parameters(
-            min_size=smallest,
-            max_size=base.max_size,
-            top=1,
-            include=list(base.include),
-            exclude=list(base.exclude),
-            weights=dict(base.weights),
-            scenarios=list(scenarios),
-            sets=dict(sets or {}),
-        ),
+        parameters=parameters(base, 1, scenarios, sets, min_size=smallest),
         points=points,
         magic_number=magic,
         reaches_target=reaches,

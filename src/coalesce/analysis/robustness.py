@@ -23,8 +23,7 @@ from multiprocessing import get_context
 from coalesce.compiled import Context, compile_context, perturbed, unit_uncertainty
 from coalesce.loading.files import Dataset
 from coalesce.models.analysis import ArchitectureShare, RobustnessResult, Share
-from coalesce.models.results import Parameters
-from coalesce.report import issue_summary, r6
+from coalesce.report import issue_summary, parameters, r6
 from coalesce.request import build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
@@ -149,16 +148,7 @@ def robustness(
     c = request.constraints
     return RobustnessResult(
         issue=issue_summary(ctx),
-        parameters=Parameters(
-            min_size=c.min_size,
-            max_size=c.max_size,
-            top=1,
-            include=list(c.include),
-            exclude=list(c.exclude),
-            weights=dict(c.weights),
-            scenarios=list(scenarios),
-            sets=dict(sets or {}),
-        ),
+        parameters=parameters(c, 1, scenarios, sets),
         draws=draws,
         seed=seed,
         concentration=concentration,

@@ -1,7 +1,8 @@
 """parsimony: the smallest possible number (Naím), with passengers flagged.
 
 Model. n_min is the fewest members that can reach the issue's target (or, when no group within the
-size limit reaches it, the fewest that come within half a point of the best reachable coverage). The
+size limit reaches it, the size after which one more member adds less than `passenger_coverage` of
+coverage: the point of diminishing returns). The
 size score is min(1, n_min / n). A passenger is a member whose removal costs less than one point of
 coverage (`passenger_coverage`) and who brings no needed niche expertise, is not a key rival and is not
 the convener. The score is the size score times (1 - passengers / n).
