@@ -289,7 +289,9 @@ def perturbed(ctx: Context, unit_shares: list[list[float]], weights: dict[str, f
     )
     best = best_coverage_by_size(changed, ctx.constraints.max_size)
     object.__setattr__(changed, "best_coverage", tuple(best))
-    object.__setattr__(changed, "n_min", fewest_members(best, ctx.issue.target, ctx.params.passenger_coverage))
+    object.__setattr__(
+        changed, "n_min", fewest_members(best, ctx.issue.target, ctx.params.passenger_coverage)
+    )
     return changed
 
 

@@ -181,21 +181,31 @@ class _Search:
                     k += 1
                 saturation = max(saturation, k)
             span = node.spread + span_floor
-            for size in sizes:
+            # Past `saturation` extra members the gains stop growing, and the size-dependent criteria
+            # only fall, so larger sizes cannot do better.
+            last = min(sizes[-1], size_now + saturation) if sizes else size_now
+            window = range(sizes[0], max(sizes[0], last) + 1) if sizes else sizes
+            sized_values = [self._sized(c, node, window, span) for c in self.sized]
+            for position, size in enumerate(window):
                 extra = size - size_now
                 total = fixed
                 for c, weight, value, cap in growing:
                     tops = tops_by_c[c]
                     v = value + tops[extra if extra < len(tops) else len(tops) - 1]
                     total += weight * (v if v < cap else cap)
-                for c in self.sized:
-                    v = modules[c].base(ctx, node, size, None, span)
+                for c, values in zip(self.sized, sized_values, strict=True):
+                    v = values[position]
                     total += weights[c] * (v if v < 1.0 else 1.0)
                 if total > best:
                     best = total
-                if extra >= saturation:
-                    break  # gains are exhausted; larger sizes only lose on the size-dependent criteria
         return best
+
+    def _sized(self, c: int, node: Node, sizes: range, span: float) -> list[float]:
+        module = self.modules[c]
+        if hasattr(module, "base_by_size"):
+            values: list[float] = module.base_by_size(self.ctx, node, sizes, span)
+            return values
+        return [module.base(self.ctx, node, size, None, span) for size in sizes]
 
     def _stretch_levels(
         self, node: Node, start: int, criteria: list[int], max_extra: int

@@ -8,6 +8,8 @@ A criterion is a module with:
 - `base(ctx, node, size, remaining, span) -> float`: an upper bound on the score of any superset of
   `node` with `size` members whose ideal points span at least `span`, before the added members' gains;
 - `SIZE_DEPENDENT`: whether `base` depends on `size` (if not, the search calls it once per node);
+  a size-dependent criterion may also provide `base_by_size(ctx, node, sizes, span) -> list[float]`,
+  the same values for a range of sizes in one call (the search's hot path);
 - optionally `summarise(ctx, order) -> list`: a summary of the candidates still available at each
   position of the search order (`remaining` is `summary[i]`, or None when the criterion has none).
 

@@ -83,6 +83,11 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
+def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+    """`base` for each size in `sizes`."""
+    return [size_score(ctx, size) for size in sizes]
+
+
 def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
     """The size score at the final size (passengers only lower it)."""
     return size_score(ctx, size)

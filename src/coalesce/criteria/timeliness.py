@@ -58,6 +58,24 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
+def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+    """`base` for each size in `sizes`."""
+    p = ctx.params
+    spread = max(node.spread, span)
+    fixed = (
+        math.log(ctx.issue.deadline_months)
+        - p.timeliness_intercept
+        - p.timeliness_spread_coefficient * spread
+    )
+    if p.timeliness_size_elasticity == 0.0:
+        value = normal_cdf(fixed / p.timeliness_residual_sd)
+        return [value] * len(sizes)
+    return [
+        normal_cdf((fixed - p.timeliness_size_elasticity * math.log(max(1, size))) / p.timeliness_residual_sd)
+        for size in sizes
+    ]
+
+
 def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
     """The final size with the least final spread (spread only grows)."""
     return probability_in_time(ctx, size, max(node.spread, span))

@@ -80,6 +80,17 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
+def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+    """`base` for each size in `sizes`, computing the node's constants once."""
+    if not isinstance(ctx.issue.decision_rule, Consensus):
+        return [1.0] * len(sizes)
+    sigma = ctx.params.acceptance_sigma
+    squares = max(node.total_squares, span * span / 2.0)
+    factor = math.exp(-squares / (2 * sigma * sigma))
+    keep = 1.0 - ctx.params.baseline_defection
+    return [factor * keep**size for size in sizes]
+
+
 def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
     """Under consensus the best case for any superset: (1-e)^size * exp(-TSS / (2 s^2)).
 
