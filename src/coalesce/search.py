@@ -174,12 +174,16 @@ class _Search:
                 continue  # no new candidates at this level: same gains, more spread, so dominated
             previous = tops_by_c
             saturation = 0
+            padded = {}
             for c, _, value, cap in growing:
                 tops = tops_by_c[c]
+                count = len(tops)
                 k = 0
-                while k < len(tops) - 1 and value + tops[k] < cap:
+                while k < count - 1 and value + tops[k] < cap:
                     k += 1
                 saturation = max(saturation, k)
+                # Pad so the hot loop can index by the number of extra members directly.
+                padded[c] = tops + [tops[-1]] * (max_extra + 1 - count) if count <= max_extra else tops
             span = node.spread + span_floor
             # Past `saturation` extra members the gains stop growing, and the size-dependent criteria
             # only fall, so larger sizes cannot do better.
@@ -190,8 +194,7 @@ class _Search:
                 extra = size - size_now
                 total = fixed
                 for c, weight, value, cap in growing:
-                    tops = tops_by_c[c]
-                    v = value + tops[extra if extra < len(tops) else len(tops) - 1]
+                    v = value + padded[c][extra]
                     total += weight * (v if v < cap else cap)
                 for c, values in zip(self.sized, sized_values, strict=True):
                     v = values[position]
