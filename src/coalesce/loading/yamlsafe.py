@@ -18,6 +18,7 @@ from coalesce.errors import DataError, Problem
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_NUMBER_CHARS = 40
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(
@@ -67,6 +68,17 @@ def _plain(value: str, where: Position, label: str) -> Any:
         return True
     if value in _FALSE:
         return False
+    if (_INT.fullmatch(value) or _FLOAT.fullmatch(value)) and len(value) > MAX_NUMBER_CHARS:
+        raise DataError(
+            [
+                Problem(
+                    label,
+                    where[0],
+                    where[1],
+                    f"number {value[:20]}... is {len(value)} characters long; too long to be a figure",
+                )
+            ]
+        )
     if _INT.fullmatch(value):
         return int(value)
     if _FLOAT.fullmatch(value):
