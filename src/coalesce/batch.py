@@ -16,6 +16,9 @@ def score_batch(
     dataset: Dataset, issue: str, path: Path, weights: Mapping[str, float], exclude: tuple[str, ...]
 ) -> Listing:
     """Each non-empty, non-comment line is a comma-separated grouping. Bad lines are reported by number."""
+    from coalesce.request import find_issue
+
+    find_issue(dataset, issue)  # an unknown issue is one usage error, not one per line
     label = str(path)
     try:
         text = yamlsafe.decode(path.read_bytes(), label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,20 @@ class CaseFile(Frozen):
     sources: list[Source] = Field(default_factory=list)
     cases: list[Case] = Field(default_factory=list)
     negotiations: list[Negotiation] = Field(default_factory=list)
+
+
+def case_dataset(dataset: Dataset, case: Case) -> tuple[Dataset, Issue]:
+    """The world and issue as they stood for the case (its overrides and `set` paths applied)."""
+    from coalesce.scenarios import set_value
+
+    base = dataset.issues[case.issue].model_dump() if isinstance(case.issue, str) else case.issue.model_dump()
+    base.update(case.issue_overrides)
+    base["id"] = case.id
+    issue = Issue.model_validate(base, strict=False)
+    data = replace(dataset, issues={**dataset.issues, case.id: issue})
+    for path, value in case.set.items():
+        data = set_value(data, path, value, f"case {case.id}")
+    return data, issue
 
 
 def load_cases(dataset: Dataset, path: Path) -> CaseFile:
@@ -120,7 +135,44 @@ def load_cases(dataset: Dataset, path: Path) -> CaseFile:
                             f"negotiations[{negotiation.id}].sources: unknown source {source!r}",
                         )
                     )
+    if case_file is not None and not problems:
+        problems += _check_case_worlds(dataset, case_file, tree, label)
     if problems:
         raise DataError(problems)
     assert case_file is not None
     return case_file
+
+
+def _check_case_worlds(dataset: Dataset, case_file: CaseFile, tree: Any, label: str) -> list[Problem]:
+    """Each case's issue overrides and `set` paths must produce a valid issue and world."""
+    from pydantic import ValidationError
+
+    from coalesce.scenarios import PathError
+
+    problems = []
+    for i, case in enumerate(case_file.cases):
+        try:
+            _, issue = case_dataset(dataset, case)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            line, col = position_of(tree, ("cases", i, "issue_overrides"))
+            problems.append(
+                Problem(label, line, col, f"cases[{case.id}].issue_overrides: {where}: {first['msg']}")
+            )
+            continue
+        except PathError as exc:
+            line, col = position_of(tree, ("cases", i, "set"))
+            problems.append(Problem(label, line, col, f"cases[{case.id}].set: {exc}"))
+            continue
+        unknown = [
+            c for c in (*case.members, case.convener) if c not in {a.code for a in dataset.world.actors}
+        ]
+        if unknown:
+            line, col = position_of(tree, ("cases", i, "members"))
+            problems.append(
+                Problem(label, line, col, f"cases[{case.id}]: unknown actors {', '.join(unknown)}")
+            )
+        if issue.id != case.id:
+            continue
+    return problems

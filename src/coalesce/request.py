@@ -9,7 +9,7 @@ from coalesce.compiled import Constraints
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
 from coalesce.loading.resolve import UnknownActor
-from coalesce.models.issue import CRITERIA, Issue
+from coalesce.models.issue import CRITERIA, MAX_WEIGHT, Issue
 
 HARD_MAX_SIZE = 60
 """No search asks for a core above this size: minilateralism is about small groups."""
@@ -59,8 +59,8 @@ def merge_weights(issue: Issue, overrides: Mapping[str, float] | None) -> tuple[
             close = difflib.get_close_matches(name, CRITERIA, n=1)
             hint = f"; did you mean {close[0]}?" if close else f"; criteria are {', '.join(CRITERIA)}"
             raise UsageError(f"--weight: unknown criterion {name!r}{hint}")
-        if not (value >= 0.0) or value == float("inf"):
-            raise UsageError(f"--weight {name}={value}: a weight must be a finite number >= 0")
+        if not (0.0 <= value <= MAX_WEIGHT):
+            raise UsageError(f"--weight {name}={value}: a weight must be a number from 0 to {MAX_WEIGHT:g}")
         weights[name] = float(value)
     if sum(weights.values()) <= 0:
         raise UsageError("--weight: at least one criterion weight must be positive")
@@ -106,6 +106,11 @@ def build_request(
     both = sorted(set(inc) & set(exc))
     if both:
         raise UsageError(f"--include and --exclude both name {', '.join(both)}")
+    unaligned = [c for c in inc if dataset.world.actor(c).alignment is None]
+    if unaligned:
+        raise UsageError(
+            f"--include {', '.join(unaligned)}: no alignment figure in the data, so it cannot be scored"
+        )
     if len(inc) > high:
         raise UsageError(f"--include names {len(inc)} actors, more than --max-size {high}")
     return Request(

@@ -188,6 +188,8 @@ def set_value(dataset: Dataset, path: str, value: Any, origin: str) -> Dataset:
         actor = dataset.world.actor(code)
         data = actor.model_dump()
         keys = parts[2:]
+        if keys[0] in ("code", "kind"):
+            raise PathError(f"an actor's {keys[0]} cannot be changed by a scenario; edit states.yaml instead")
         if keys[0] == "capabilities" and len(keys) == 3 and keys[1] not in data["capabilities"]:
             domains = {d.id: d for d in dataset.world.domains}
             if keys[1] not in domains:
@@ -200,22 +202,53 @@ def set_value(dataset: Dataset, path: str, value: Any, origin: str) -> Dataset:
                 "basis": f"set by {origin}",
             }
         _assign(data, keys, value, f"actors.{code}", Actor)
+        data["members"] = _resolved(dataset, data.get("members"))
         new_actor = _revalidate(Actor, data, path)
         actors = [new_actor if a.code == code else a for a in dataset.world.actors]
-        return replace(dataset, world=dataset.world.model_copy(update={"actors": actors}))
+        return _rechecked(replace(dataset, world=dataset.world.model_copy(update={"actors": actors})))
     if root == "issues" and len(parts) >= 3:
         issue_id = parts[1]
         if issue_id not in dataset.issues:
             raise PathError(f"unknown issue {issue_id!r}{_nearest(issue_id, sorted(dataset.issues))}")
         data = dataset.issues[issue_id].model_dump()
         _assign(data, parts[2:], value, f"issues.{issue_id}", Issue)
+        if isinstance(data.get("rivals"), list):
+            data["rivals"] = [_resolved(dataset, group) for group in data["rivals"]]
+        data["exclude"] = _resolved(dataset, data.get("exclude"))
         new_issue = _revalidate(Issue, data, path)
-        return replace(dataset, issues={**dataset.issues, issue_id: new_issue})
+        return _rechecked(replace(dataset, issues={**dataset.issues, issue_id: new_issue}))
     if root == "model" and len(parts) == 2:
         data = dataset.params.model_dump()
         _assign(data, parts[1:], value, "model", ModelParameters)
         return replace(dataset, params=_revalidate(ModelParameters, data, path))
     raise PathError("paths start with actors.<actor>.<field>, issues.<issue>.<field> or model.<parameter>")
+
+
+def _resolved(dataset: Dataset, codes: Any) -> Any:
+    """Actor references in a set value, resolved like everywhere else (ISO2, names -> ISO3)."""
+    if not isinstance(codes, list):
+        return codes
+    out = []
+    for code in codes:
+        try:
+            out.append(dataset.resolver.resolve(code))
+        except UnknownActor as exc:
+            raise PathError(str(exc)) from None
+    return out
+
+
+def _rechecked(dataset: Dataset) -> Dataset:
+    """The cross-reference checks of loading, run again on the changed data."""
+    from coalesce.loading.files import check_issues, check_world
+    from coalesce.models.issue import IssueFile
+
+    # Domain totals are not re-checked: a what-if may push a share past what the data allow.
+    problems = list(check_world(dataset.world, None, "--set", sums=False))
+    issue_file = IssueFile.model_construct(issues=list(dataset.issues.values()), model=dataset.params)
+    problems += list(check_issues(dataset.world, issue_file, dataset.sources, None, "--set"))
+    if problems:
+        raise PathError(f"makes the data inconsistent: {problems[0].message}")
+    return dataset
 
 
 def _revalidate(model: type[Any], data: dict[str, Any], path: str) -> Any:

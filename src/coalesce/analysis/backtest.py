@@ -22,16 +22,14 @@ from pathlib import Path
 from coalesce import engine
 from coalesce.analysis.calibration import fit
 from coalesce.architecture import acceptability
-from coalesce.cases import Case, CaseFile, load_cases
+from coalesce.cases import Case, CaseFile, case_dataset, load_cases
 from coalesce.coalition import Node
 from coalesce.compiled import Constraints, Context, compile_context
 from coalesce.criteria.timeliness import expected_log_months
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
 from coalesce.models.analysis import BacktestCase, BacktestResult, BacktestTotals
-from coalesce.models.issue import Issue
 from coalesce.report import r6
-from coalesce.scenarios import set_value
 
 NODE_LIMIT = 20_000
 RANK_DEPTH = 10
@@ -41,18 +39,6 @@ def jaccard(a: list[str], b: list[str]) -> float:
     """|A n B| / |A u B|."""
     union = set(a) | set(b)
     return len(set(a) & set(b)) / len(union) if union else 1.0
-
-
-def case_dataset(dataset: Dataset, case: Case) -> tuple[Dataset, Issue]:
-    """The world and issue as they stood for the case."""
-    base = dataset.issues[case.issue].model_dump() if isinstance(case.issue, str) else case.issue.model_dump()
-    base.update(case.issue_overrides)
-    base["id"] = case.id
-    issue = Issue.model_validate(base, strict=False)
-    data = replace(dataset, issues={**dataset.issues, case.id: issue})
-    for path, value in case.set.items():
-        data = set_value(data, path, value, f"case {case.id}")
-    return data, issue
 
 
 def _loo_params(dataset: Dataset, cases: CaseFile, case: Case) -> Dataset:

@@ -82,9 +82,16 @@ def _resolver_from_tree(tree: PosDict) -> Resolver:
 
 
 def resolve_codes(
-    tree: Any, path: tuple[Any, ...], resolver: Resolver, label: str, problems: list[Problem]
+    tree: Any,
+    path: tuple[Any, ...],
+    resolver: Resolver,
+    label: str,
+    problems: list[Problem],
+    report: bool = True,
 ) -> None:
-    """Resolve every actor reference in the list at `path` in place (ISO2 and names -> ISO3)."""
+    """Resolve every actor reference in the list at `path` in place (ISO2 and names -> ISO3).
+
+    With `report=False` unknown references are left as written for a later check to report once."""
     node = tree
     for step in path:
         try:
@@ -97,8 +104,9 @@ def resolve_codes(
         try:
             node[i] = resolver.resolve(item)
         except UnknownActor as exc:
-            where = node.item_pos[i]
-            problems.append(Problem(label, where[0], where[1], f"{_dotted(path)}: {exc}"))
+            if report:
+                where = node.item_pos[i]
+                problems.append(Problem(label, where[0], where[1], f"{_dotted(path)}: {exc}"))
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
@@ -118,11 +126,15 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     resolver = _resolver_from_tree(states_tree)
     for i, actor in enumerate(states_tree.get("actors") or []):
         if isinstance(actor, dict):
-            resolve_codes(states_tree, ("actors", i, "members"), resolver, states_label, problems)
+            resolve_codes(
+                states_tree, ("actors", i, "members"), resolver, states_label, problems, report=False
+            )
     world, found = validate_model(World, states_tree, states_label)
     problems += found
     if world is not None:
         problems += list(check_world(world, states_tree, states_label))
+    else:  # still check the references of every part that did validate, so all problems show at once
+        problems += list(check_world(_partial_world(states_tree), states_tree, states_label))
 
     issues_tree = require_mapping(read_tree(issues_path), issues_label, "a mapping with 'issues'")
     issue_list = issues_tree.get("issues")
@@ -151,8 +163,37 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     return Dataset(world, issues, issue_file.model, sources, directory, resolver)
 
 
-def check_world(world: World, tree: Any, label: str) -> Iterator[Problem]:
-    """Cross-reference checks that a schema cannot express."""
+def _partial_world(tree: PosDict) -> World:
+    """A World built without validation from the entries that validate on their own (others are None,
+    keeping their list positions, so messages point at the right lines)."""
+    from coalesce.models.world import Actor, Defaults, Domain, Grouping, Tag
+
+    def items(key: str, model: type[Any]) -> list[Any]:
+        raw = tree.get(key)
+        out = []
+        for entry in raw if isinstance(raw, list) else []:
+            try:
+                out.append(model.model_validate(entry))
+            except ValueError:
+                out.append(None)
+        return out
+
+    try:
+        defaults = Defaults.model_validate(tree.get("defaults"))
+    except ValueError:
+        defaults = None
+    return World.model_construct(
+        defaults=defaults,  # type: ignore[arg-type]  # None when the defaults block itself is invalid
+        sources=items("sources", Source),
+        groupings=items("groupings", Grouping),
+        domains=items("domains", Domain),
+        tags=items("tags", Tag),
+        actors=items("actors", Actor),
+    )
+
+
+def check_world(world: World, tree: Any, label: str, sums: bool = True) -> Iterator[Problem]:
+    """Cross-reference checks that a schema cannot express (and, with `sums`, the domain totals)."""
 
     def at(path: tuple[Any, ...], message: str) -> Problem:
         line, col = position_of(tree, path)
@@ -160,26 +201,32 @@ def check_world(world: World, tree: Any, label: str) -> Iterator[Problem]:
 
     source_ids: set[str] = set()
     for i, source in enumerate(world.sources):
+        if source is None:
+            continue
         if source.id in source_ids:
             yield at(("sources", i, "id"), f"duplicate source id {source.id!r}")
         source_ids.add(source.id)
     for section in ("domains", "tags", "groupings"):
         seen: set[str] = set()
         for i, item in enumerate(getattr(world, section)):
+            if item is None:
+                continue
             if item.id in seen:
                 yield at((section, i, "id"), f"duplicate {section[:-1]} id {item.id!r}")
             seen.add(item.id)
             if item.source not in source_ids:
                 yield at((section, i, "source"), f"{section[:-1]} {item.id}: unknown source {item.source!r}")
-    for name in ("population", "gdp", "alignment"):
+    for name in ("population", "gdp", "alignment") if world.defaults is not None else ():
         default = getattr(world.defaults, name)
         if default is not None and default.source not in source_ids:
             yield at(("defaults", name, "source"), f"defaults.{name}: unknown source {default.source!r}")
-    domains = {d.id: d for d in world.domains}
-    tags = {t.id for t in world.tags}
-    groupings = {g.id for g in world.groupings}
+    domains = {d.id: d for d in world.domains if d is not None}
+    tags = {t.id for t in world.tags if t is not None}
+    groupings = {g.id for g in world.groupings if g is not None}
     codes: dict[str, int] = {}
     for i, actor in enumerate(world.actors):
+        if actor is None:
+            continue
         where = ("actors", i)
         if actor.code in codes:
             yield at(
@@ -221,21 +268,26 @@ def check_world(world: World, tree: Any, label: str) -> Iterator[Problem]:
                     (*where, "expertise", t, "source"),
                     f"actors[{actor.code}].expertise.{t}: unknown source {efig.source!r}",
                 )
-    by_code = {a.code: a for a in world.actors}
+    by_code = {a.code: a for a in world.actors if a is not None}
+    raw_actors = tree.get("actors") if isinstance(tree, dict) else None
+    written = (
+        {a.get("code") for a in raw_actors if isinstance(a, dict)} if isinstance(raw_actors, list) else set()
+    )
     for i, actor in enumerate(world.actors):
-        if actor.kind != "bloc":
+        if actor is None or actor.kind != "bloc":
             continue
         for j, member in enumerate(actor.members):
             member_path = ("actors", i, "members", j)
             if member == actor.code:
                 yield at(member_path, f"bloc {actor.code} lists itself as a member")
-            elif member not in by_code:
+            elif member not in by_code and member not in written:
                 yield at(member_path, f"bloc {actor.code}: unknown member {member!r}")
-            elif by_code[member].kind == "bloc":
+            elif member in by_code and by_code[member].kind == "bloc":
                 yield at(member_path, f"bloc {actor.code}: member {member} is a bloc; blocs hold states only")
         if len(set(actor.members)) != len(actor.members):
             yield at(("actors", i, "members"), f"bloc {actor.code} lists a member twice")
-    yield from _check_domain_sums(world, tree, label, by_code)
+    if sums and all(a is not None for a in world.actors) and all(d is not None for d in world.domains):
+        yield from _check_domain_sums(world, tree, label, by_code)
 
 
 def _check_domain_sums(world: World, tree: Any, label: str, by_code: dict[str, Any]) -> Iterator[Problem]:

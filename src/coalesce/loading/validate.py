@@ -45,7 +45,11 @@ def _message(error: Any, path: str) -> str:
     if kind == "missing":
         return f"{path}: missing required field"
     value = error.get("input")
-    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    shown = (
+        repr(value)
+        if not isinstance(value, dict | list)
+        else ("a mapping" if isinstance(value, dict) else "a list")
+    )
     msg = error["msg"]
     if kind in ("float_type", "int_type") and isinstance(value, str):
         msg += " (quote-free decimal numbers only: no dates, 1:30 or 010)"

@@ -82,7 +82,10 @@ def _plain(value: str, where: Position, label: str) -> Any:
     if _INT.fullmatch(value):
         return int(value)
     if _FLOAT.fullmatch(value):
-        return float(value)
+        number = float(value)
+        if number in (float("inf"), float("-inf")):
+            raise DataError([Problem(label, where[0], where[1], f"number {value!r} overflows to infinity")])
+        return number
     for pattern, why in _AMBIGUOUS:
         if pattern.fullmatch(value):
             raise DataError(
@@ -201,6 +204,15 @@ def load(text: str, label: str) -> Any:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = getattr(exc, "problem", None) or str(exc)
+        position = getattr(exc, "position", None)
+        if mark is None and isinstance(position, int):  # a reader error: a character YAML forbids
+            before = text[:position]
+            line, col = before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+            bad = text[position : position + 1]
+            problem = (
+                f"character {bad!r} (U+{ord(bad):04X}) is not allowed in YAML" if bad else "unreadable text"
+            )
+        problem = " ".join(str(problem).split())
         if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
             problem = "a tab character: YAML is indented with spaces, not tabs"
         raise DataError([Problem(label, line, col, f"malformed YAML: {problem}")]) from None

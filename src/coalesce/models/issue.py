@@ -12,15 +12,20 @@ CRITERIA = ("capability", "parsimony", "expertise", "veto", "timeliness", "rival
 """The six criterion names: keys of `--weight` and of the JSON output."""
 
 
+MAX_WEIGHT = 1e6
+"""Weights are relative; a bound keeps their total finite."""
+Weight = Annotated[float, Field(ge=0.0, le=MAX_WEIGHT, allow_inf_nan=False)]
+
+
 class Weights(Frozen):
     """Relative importance of the six criteria; the total is their weighted mean."""
 
-    capability: NonNegative = 1.0
-    parsimony: NonNegative = 1.0
-    expertise: NonNegative = 1.0
-    veto: NonNegative = 1.0
-    timeliness: NonNegative = 1.0
-    rivals: NonNegative = 1.0
+    capability: Weight = 1.0
+    parsimony: Weight = 1.0
+    expertise: Weight = 1.0
+    veto: Weight = 1.0
+    timeliness: Weight = 1.0
+    rivals: Weight = 1.0
 
     @model_validator(mode="after")
     def _not_all_zero(self) -> Weights:
@@ -140,11 +145,13 @@ class ModelParameters(Frozen):
     """Credit for a key rival engaged through a rival track instead of the core."""
     passenger_coverage: Unit = 0.01
     """A member whose removal costs less coverage than this (and plays no other role) is a passenger."""
-    timeliness_intercept: float = 0.0
+    timeliness_intercept: float = Field(default=0.0, ge=-20.0, le=20.0, allow_inf_nan=False)
     """log-months at one party and zero spread (fitted; see docs/model.md)."""
-    timeliness_size_elasticity: float = 0.5
-    timeliness_spread_coefficient: float = 0.3
-    timeliness_residual_sd: float = Field(default=0.8, gt=0.0)
+    timeliness_size_elasticity: float = Field(default=0.5, ge=0.0, le=10.0, allow_inf_nan=False)
+    """>= 0: the search's bounds rely on larger groups never agreeing faster."""
+    timeliness_spread_coefficient: float = Field(default=0.3, ge=0.0, le=10.0, allow_inf_nan=False)
+    """>= 0: the search's bounds rely on wider groups never agreeing faster."""
+    timeliness_residual_sd: float = Field(default=0.8, gt=0.0, le=10.0, allow_inf_nan=False)
     expertise_convener_share: Unit = 0.5
     """Part of the expertise score that is the convener's quality (the rest is members' tag coverage)."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from coalesce.models.base import Frozen, NonNegative
+from coalesce.models.base import Frozen
 
 
 class Scenario(Frozen):
@@ -16,6 +16,8 @@ class Scenario(Frozen):
     description: str = ""
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
-    weights: dict[str, NonNegative] = Field(default_factory=dict)
+    weights: dict[str, Annotated[float, Field(ge=0.0, le=1e6, allow_inf_nan=False)]] = Field(
+        default_factory=dict
+    )
     set: dict[str, Any] = Field(default_factory=dict)
     """Dotted paths to new values: actors.NLD.capabilities.chip-equipment.share: 0.3"""
