@@ -333,7 +333,8 @@ def validate(
 
 @app.command()
 def schema(
-    document: Annotated[str, typer.Argument(help="output, states, issues or scenario.")],
+    document: Annotated[str, typer.Argument(help="output, score, states, issues or scenario.")],
+    fmt: FormatOpt = Format.json,
     debug: DebugOpt = False,
 ) -> None:
     """Print the JSON Schema of a document.
@@ -342,7 +343,8 @@ def schema(
     """
     from coalesce.schemas import schema_text
 
-    _emit(schema_text(document))
+    text = schema_text(document)  # JSON Schema is JSON in every format; markdown wraps it in a fence
+    _emit(f"```json\n{text}```\n" if fmt is Format.markdown else text)
 
 
 @app.command()

@@ -108,8 +108,8 @@ def score(
     if not codes:
         raise UsageError("name at least one member, e.g. USA,CHN,GBR")
     issue = dataset.issues.get(issue_id)
-    low = min_size if min_size is not None else 1
     high = max_size if max_size is not None else max(len(codes), issue.max_size if issue else len(codes))
+    low = min(high, min_size if min_size is not None else (issue.min_size if issue else 1))
     request = build_request(
         dataset, issue_id, top=rank_depth, min_size=low, max_size=high, exclude=exclude, weights=weights
     )
@@ -133,7 +133,7 @@ def score(
             actor=ctx.codes[actor], name=ctx.names[actor], score_after=r6(total), delta=r6(total - current)
         )
     best_remove = None
-    if len(indices) > 1:
+    if len(indices) > max(1, request.constraints.min_size):
         removals = []
         for m in indices:
             rest = tuple(i for i in indices if i != m)

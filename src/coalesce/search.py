@@ -340,11 +340,13 @@ class _Search:
             if node.size >= self.max_size or start >= len(self.order):
                 continue
             self.nodes += 1
-            if (
+            out_of_nodes = self.node_limit is not None and self.nodes > self.node_limit
+            out_of_time = (
                 self.deadline is not None
                 and self.nodes % CHECK_EVERY == 0
                 and time.perf_counter() > self.deadline
-            ):
+            )
+            if out_of_nodes or out_of_time:
                 self.timed_out = True
                 stack.append((node, start))
                 return max(self.bound(n, s, self.sizes(n, s, True)) for n, s in stack)

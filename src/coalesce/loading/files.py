@@ -117,7 +117,11 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     """Load states.yaml and issues.yaml from `directory` (default: the shipped data)."""
     directory = directory or default_data_dir()
     if not directory.is_dir():
-        raise DataError([Problem(str(directory), 0, 0, "data directory not found")])
+        from coalesce.errors import UsageError
+
+        raise UsageError(
+            f"--data {directory}: no such directory (it should hold states.yaml and issues.yaml)"
+        )
     states_path, issues_path = directory / "states.yaml", directory / "issues.yaml"
     states_label, issues_label = str(states_path), str(issues_path)
     problems: list[Problem] = []

@@ -15,7 +15,8 @@ SCHEMA_VERSION = 1
 class Result(BaseModel):
     """Base of result models: frozen, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    # Not "forbid": the output's JSON Schema must let later versions add fields (SPEC: only ever added).
 
 
 class CriterionResult(Result):
