@@ -31,7 +31,7 @@ from coalesce.loading.files import Dataset
 from coalesce.models.analysis import BacktestCase, BacktestResult, BacktestTotals
 from coalesce.report import r6
 
-NODE_LIMIT = 20_000
+NODE_LIMIT = 200_000
 RANK_DEPTH = 10
 
 
