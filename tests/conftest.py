@@ -1,0 +1,373 @@
+"""Shared fixtures and strategies for the coalesce test suite.
+
+- `dataset`: the shipped data, loaded once per session.
+- `tiny_world` / `tiny_copy`: the hand-written world in tests/examples/worlds/tiny (and a writable copy).
+- `cli`: runs `python -m coalesce` in a subprocess and returns (exit code, stdout, stderr).
+- `random_worlds()`: a hypothesis strategy for small valid worlds written to a temporary directory.
+
+Hypothesis profiles: `coalesce` (the default, sized for a ~90 s suite on two cores) and `thorough`
+(`HYPOTHESIS_PROFILE=thorough pytest` for a longer hunt).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+TINY = Path(__file__).resolve().parent / "examples" / "worlds" / "tiny"
+CRITERIA = ("capability", "parsimony", "expertise", "veto", "timeliness", "rivals")
+
+settings.register_profile(
+    "coalesce",
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "coalesce")
+settings.load_profile(PROFILE)
+
+
+def examples(n: int) -> settings:
+    """Per-test example count, scaled up under the `thorough` profile."""
+    return settings(max_examples=n * (20 if PROFILE == "thorough" else 1))
+
+
+# ---------------------------------------------------------------------------------------------------
+# data fixtures
+# ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def dataset():  # type: ignore[no-untyped-def]
+    """The shipped dataset, loaded once."""
+    from coalesce.loading.files import load_dataset
+
+    return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def tiny_world() -> Path:
+    """The tiny hand-written world (read-only: copy it before changing anything)."""
+    assert (TINY / "states.yaml").is_file() and (TINY / "issues.yaml").is_file()
+    return TINY
+
+
+@pytest.fixture()
+def tiny_copy(tmp_path: Path) -> Path:
+    """A writable copy of the tiny world."""
+    target = tmp_path / "tiny"
+    shutil.copytree(TINY, target)
+    return target
+
+
+# ---------------------------------------------------------------------------------------------------
+# the command line in a subprocess
+# ---------------------------------------------------------------------------------------------------
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment every CLI test runs in: the source tree, 100 columns, no colour."""
+    env = dict(os.environ)
+    env.pop("FORCE_COLOR", None)
+    env["PYTHONPATH"] = str(SRC) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["COLUMNS"] = "100"
+    env["NO_COLOR"] = "1"
+    env.update(extra)
+    return env
+
+
+def run_cli(*args: str, stdin: str | None = None, timeout: float = 120) -> tuple[int, str, str]:
+    """`python -m coalesce ARGS` -> (exit code, stdout, stderr)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "coalesce", *args],
+        cwd=ROOT,
+        env=cli_env(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[..., tuple[int, str, str]]:
+    """Run the CLI in a subprocess: cli("propose", "ai-governance") -> (code, stdout, stderr)."""
+    return run_cli
+
+
+# ---------------------------------------------------------------------------------------------------
+# random small valid worlds
+# ---------------------------------------------------------------------------------------------------
+SOURCE = "test-src"
+RULE_KINDS = ("consensus", "majority", "qualified-majority", "double-majority", "weighted", "veto-quota")
+# Codes include the YAML 1.1 booleans YES and OFF so that quoting is exercised; blocs use two letters
+# (ON is a YAML 1.1 boolean too).
+STATE_CODES = (
+    "AAA",
+    "BBB",
+    "CCC",
+    "DDD",
+    "EEE",
+    "FFF",
+    "GGG",
+    "HHH",
+    "YES",
+    "OFF",
+    "NUL",
+    "TRU",
+    "ZZZ",
+    "QQQ",
+)
+BLOC_CODES = ("BL", "ON", "XU")
+DOMAINS = ("dom-a", "dom-b", "dom-c")
+TAGS = ("tag-x", "tag-y")
+
+
+_BASE: Path | None = None
+
+
+def _scratch() -> Path:
+    """A process-wide scratch directory for generated worlds, removed at exit."""
+    global _BASE
+    if _BASE is None:
+        _BASE = Path(tempfile.mkdtemp(prefix="coalesce-worlds-"))
+        atexit.register(shutil.rmtree, _BASE, True)
+    return _BASE
+
+
+class _QuotingDumper(yaml.SafeDumper):
+    """safe_dump that also quotes every actor-code-like string (USA, NO, EU), so codes stay strings."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "'" if re.fullmatch(r"[A-Z]{2,3}", value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_QuotingDumper.add_representer(str, _represent_str)
+
+
+def write_world(states: dict[str, Any], issues: dict[str, Any], directory: Path | None = None) -> Path:
+    """Write states.yaml and issues.yaml with yaml.safe_dump, quoting codes."""
+    target = directory or Path(tempfile.mkdtemp(dir=_scratch()))
+    target.mkdir(parents=True, exist_ok=True)
+    for name, doc in (("states.yaml", states), ("issues.yaml", issues)):
+        text = yaml.dump(
+            doc, Dumper=_QuotingDumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+        )
+        (target / name).write_text(text, encoding="utf-8")
+    return target
+
+
+def read_world(directory: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The two documents of a generated world, as plain data."""
+    states = yaml.safe_load((directory / "states.yaml").read_text(encoding="utf-8"))
+    issues = yaml.safe_load((directory / "issues.yaml").read_text(encoding="utf-8"))
+    return states, issues
+
+
+def _r(value: float, digits: int = 3) -> float:
+    return float(round(value, digits))
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    """A generated world before it is written: both documents and a few facts tests need."""
+
+    states: dict[str, Any]
+    issues: dict[str, Any]
+    issue_id: str
+    codes: tuple[str, ...]
+    """Every actor code, states then the bloc (if any)."""
+    aligned: tuple[str, ...]
+    """Codes of actors with an alignment figure (only those can be searched over)."""
+
+
+@st.composite
+def world_specs(draw: st.DrawFn, min_states: int = 2, max_states: int = 10) -> WorldSpec:
+    """A small valid world: 2-10 states, maybe one bloc of 2-3 of them, 1-3 domains, 0-2 tags, one issue."""
+    n_states = draw(st.integers(min_states, max_states))
+    pool = list(STATE_CODES) + [f"S{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(60)]
+    codes = draw(st.permutations(pool).map(lambda p: p[:n_states]))
+    n_domains = draw(st.integers(1, 3))
+    domains = list(DOMAINS[:n_domains])
+    n_tags = draw(st.integers(0, 2))
+    tags = list(TAGS[:n_tags])
+
+    alignment_points = st.floats(-2.0, 3.0, allow_nan=False).map(lambda x: _r(x, 2))
+    actors: list[dict[str, Any]] = []
+    for i, code in enumerate(codes):
+        memberships = []
+        if draw(st.booleans()):
+            memberships.append("G20")
+        if draw(st.integers(0, 3)) == 0:
+            memberships.append("P5")
+        actor: dict[str, Any] = {
+            "code": code,
+            "name": f"State {code.title()} {i}",
+            "kind": "state",
+            "population_m": _r(draw(st.floats(0.5, 1500.0)), 2),
+            "gdp_usd_bn": _r(draw(st.floats(1.0, 30000.0)), 1),
+            "memberships": memberships,
+            "alignment": {"ideal_point": draw(alignment_points), "uncertainty": 0.1, "source": SOURCE},
+            "capabilities": {},
+            "expertise": {},
+        }
+        for t in tags:
+            if draw(st.booleans()):
+                actor["expertise"][t] = {"score": _r(draw(st.floats(0.0, 1.0)), 2), "source": SOURCE}
+        actors.append(actor)
+
+    # Capability shares: per domain, a random total in (0, 1] split among some states; floored to 3
+    # decimals so that the sum never exceeds 1.
+    for d in domains:
+        holders = [a for a in actors if draw(st.integers(0, 3)) > 0]
+        if not holders:
+            continue
+        total = draw(st.floats(0.05, 1.0))
+        raw = [draw(st.floats(0.01, 1.0)) for _ in holders]
+        scale = total / sum(raw)
+        for actor, value in zip(holders, raw, strict=True):
+            share = int(value * scale * 1000) / 1000
+            actor["capabilities"][d] = {"share": share, "uncertainty": 0.01, "source": SOURCE}
+
+    bloc: dict[str, Any] | None = None
+    if n_states >= 3 and draw(st.booleans()):
+        size = draw(st.integers(2, min(3, n_states)))
+        members = sorted(draw(st.permutations(codes))[:size])
+        bloc_code = draw(st.sampled_from(BLOC_CODES))
+        bloc = {
+            "code": bloc_code,
+            "name": f"Bloc {bloc_code}",
+            "kind": "bloc",
+            "members": members,
+            "population_m": _r(sum(a["population_m"] for a in actors if a["code"] in members), 2),
+            "alignment": {"ideal_point": draw(alignment_points), "uncertainty": 0.2, "source": SOURCE},
+            "capabilities": {},
+        }
+        for d in domains:
+            if not draw(st.booleans()):
+                continue
+            listed = sum(
+                a["capabilities"].get(d, {}).get("share", 0.0) for a in actors if a["code"] in members
+            )
+            used = sum(a["capabilities"].get(d, {}).get("share", 0.0) for a in actors)
+            room = max(0.0, 1.0 - used)
+            residual = int(draw(st.floats(0.0, 1.0)) * room * 1000) / 1000
+            bloc["capabilities"][d] = {"share": _r(listed + residual), "uncertainty": 0.02, "source": SOURCE}
+        actors.append(bloc)
+
+    # Now and then one non-bloc actor has no alignment: it must be skipped by the search.
+    if n_states >= 3 and draw(st.integers(0, 5)) == 0:
+        victim = draw(st.sampled_from(actors[:n_states]))
+        del victim["alignment"]
+
+    for a in actors:
+        for key in ("memberships", "capabilities", "expertise"):
+            if key in a and not a[key]:
+                del a[key]
+
+    all_codes = [a["code"] for a in actors]
+    aligned = tuple(a["code"] for a in actors if "alignment" in a)
+
+    states_doc: dict[str, Any] = {
+        "schema_version": 1,
+        "defaults": {
+            "population": {"source": SOURCE, "year": 2023},
+            "gdp": {"source": SOURCE, "year": 2023},
+            "alignment": {"source": SOURCE, "sessions": [76, 77, 78]},
+        },
+        "small_states": {"exclude_memberships": ["G20"]},
+        "sources": [
+            {
+                "id": SOURCE,
+                "title": "Invented figures for property tests",
+                "publisher": "coalesce tests",
+                "year": 2026,
+                "url": "https://example.org/coalesce-tests",
+            }
+        ],
+        "groupings": [
+            {"id": "G20", "name": "Group of Twenty", "source": SOURCE},
+            {"id": "P5", "name": "Permanent five", "source": SOURCE},
+        ],
+        "domains": [
+            {"id": d, "name": d.title(), "measure": "share", "unit": "share", "year": 2023, "source": SOURCE}
+            for d in domains
+        ],
+        "tags": [
+            {"id": t, "name": t.title(), "measure": "score", "year": 2023, "source": SOURCE} for t in tags
+        ],
+        "actors": actors,
+    }
+
+    # The issue.
+    issue_domains = draw(st.lists(st.sampled_from(domains), min_size=1, max_size=len(domains), unique=True))
+    rivals: list[list[str]] = []
+    for _ in range(draw(st.integers(0, 2))):
+        group = draw(
+            st.lists(st.sampled_from(all_codes), min_size=2, max_size=min(3, len(all_codes)), unique=True)
+        )
+        rivals.append(group)
+    kind = draw(st.sampled_from(RULE_KINDS))
+    quota = st.sampled_from([0.34, 0.5, 0.6, 0.67, 0.75, 0.85, 1.0])
+    rule: dict[str, Any] = {"kind": kind}
+    if kind in ("qualified-majority", "veto-quota", "weighted"):
+        rule["quota"] = draw(quota)
+    if kind == "veto-quota":
+        rule["veto_membership"] = draw(st.sampled_from(["P5", "G20"]))
+    if kind == "weighted":
+        rule["field"] = f"capabilities.{draw(st.sampled_from(domains))}.share"
+    if kind == "double-majority" and draw(st.booleans()):
+        rule["members"] = draw(st.sampled_from([0.5, 0.55, 0.75]))
+        rule["population"] = draw(st.sampled_from([0.5, 0.65, 0.9]))
+        rule["blocking_min"] = draw(st.integers(1, 4))
+    weight_values = st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0])
+    weights = {name: draw(weight_values) for name in CRITERIA}
+    if not any(weights.values()):
+        weights[draw(st.sampled_from(CRITERIA))] = 1.0
+    n_actors = len(all_codes)
+    min_size = draw(st.integers(1, min(3, n_actors)))
+    max_size = draw(st.integers(min_size, n_actors))
+    issue = {
+        "id": "random-issue",
+        "title": "A random issue",
+        "domains": {d: _r(draw(st.floats(0.1, 1.0)), 2) for d in issue_domains},
+        "target": _r(draw(st.floats(0.05, 1.0)), 2),
+        "rivals": rivals,
+        "expertise": draw(st.lists(st.sampled_from(tags), unique=True)) if tags else [],
+        "decision_rule": rule,
+        "deadline_months": draw(st.sampled_from([1, 3, 6, 12, 18, 24, 60])),
+        "min_size": min_size,
+        "max_size": max_size,
+        "weights": weights,
+    }
+    if issue["target"] <= 0:
+        issue["target"] = 0.05
+    issues_doc = {"schema_version": 1, "issues": [issue]}
+    return WorldSpec(states_doc, issues_doc, "random-issue", tuple(all_codes), aligned)
+
+
+def random_worlds(min_states: int = 2, max_states: int = 10) -> st.SearchStrategy[Path]:
+    """Random small valid worlds, written as states.yaml and issues.yaml; the strategy yields the directory."""
+    return world_specs(min_states, max_states).map(lambda spec: write_world(spec.states, spec.issues))
