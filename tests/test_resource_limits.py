@@ -113,11 +113,6 @@ def _limit_memory() -> None:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux")
-@pytest.mark.xfail(
-    strict=True,
-    reason="the weighted-vote DP sizes its array by the field's value x 10,000: weighting by gdp_usd_bn "
-    "or population_m needs gigabytes (MemoryError, exit 1) or minutes, ignoring --time-limit",
-)
 def test_weighted_vote_by_gdp_stays_bounded() -> None:
     rule = "issues.chips.decision_rule={kind: weighted, field: gdp_usd_bn, quota: 0.6}"
     proc = _cli(

@@ -165,6 +165,15 @@ def _check_case_worlds(dataset: Dataset, case_file: CaseFile, tree: Any, label: 
             line, col = position_of(tree, ("cases", i, "set"))
             problems.append(Problem(label, line, col, f"cases[{case.id}].set: {exc}"))
             continue
+        from coalesce.loading.files import check_issues
+        from coalesce.models.issue import IssueFile
+
+        known_sources = {**dataset.sources, **{s.id: s for s in case_file.sources}}
+        inline = IssueFile.model_construct(issues=[issue], model=dataset.params)
+        for problem in check_issues(dataset.world, inline, known_sources, None, label):
+            line, col = position_of(tree, ("cases", i, "issue"))
+            detail = problem.message.split(".", 1)[1] if "." in problem.message else problem.message
+            problems.append(Problem(label, line, col, f"cases[{case.id}].issue.{detail}"))
         unknown = [
             c for c in (*case.members, case.convener) if c not in {a.code for a in dataset.world.actors}
         ]
@@ -173,6 +182,4 @@ def _check_case_worlds(dataset: Dataset, case_file: CaseFile, tree: Any, label: 
             problems.append(
                 Problem(label, line, col, f"cases[{case.id}]: unknown actors {', '.join(unknown)}")
             )
-        if issue.id != case.id:
-            continue
     return problems

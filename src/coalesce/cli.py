@@ -79,8 +79,12 @@ def _width() -> int:
 
 
 def _emit(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`, `| true`): stop quietly
+        _silence_stdout()
+        raise typer.Exit(0) from None
 
 
 def _parse_weights(items: list[str] | None) -> dict[str, float]:
@@ -368,7 +372,11 @@ def frontier(
     Example: coalesce frontier semiconductor-export-controls --max-size 8
     """
     from coalesce.analysis.frontier import frontier as run_frontier
+    from coalesce.errors import UsageError
     from coalesce.render import analysis as ra
+
+    if time_limit is not None and not (time_limit > 0):
+        raise UsageError(f"--time-limit {time_limit}: must be a positive number of seconds")
 
     applied = _load(data, scenario, set_)
     result = run_frontier(
@@ -586,7 +594,8 @@ def _run(args: list[str], debug: bool) -> int:
                 sys.stderr.write(f"{problem}\n")
             return exc.exit_code
         if isinstance(exc, CoalesceError):
-            sys.stderr.write(f"coalesce: {exc}\n")
+            one_line = str(exc).replace("\r", "\\r").replace("\n", "\\n")
+            sys.stderr.write(f"coalesce: {one_line}\n")
             return exc.exit_code
         if debug:
             import traceback

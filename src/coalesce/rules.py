@@ -25,6 +25,15 @@ WEIGHT_SCALE = 10_000
 """Weights (vote shares, population in millions) are resolved to 1/10,000 before the exact DP."""
 
 
+def integer_weights(weights: Sequence[float]) -> list[int]:
+    """Weights as integers for the exact DP: shares (all <= 1) at 1/10,000 as given; absolute figures
+    (population, GDP) as 1/10,000 of the group's total, so the table stays small whatever the unit."""
+    if any(w > 1.0 for w in weights):
+        total = sum(weights)
+        return [round(w / total * WEIGHT_SCALE) for w in weights]
+    return [round(w * WEIGHT_SCALE) for w in weights]
+
+
 def required_count(rule: DecisionRule, n: int) -> int:
     """How many members must accept under a count-based rule."""
     if isinstance(rule, Consensus):
@@ -129,7 +138,7 @@ def probability_of_action(
         need = max(0, required_count(rule, n) - holders)
         return product * sum(count_distribution(others)[need:])
     if isinstance(rule, WeightedVote):
-        ints = [round(w * WEIGHT_SCALE) for w in weights]
+        ints = integer_weights(weights)
         total = sum(ints)
         if total == 0:
             return 0.0

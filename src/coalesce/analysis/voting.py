@@ -21,7 +21,7 @@ from coalesce.models.issue import (
 )
 from coalesce.models.world import Actor
 from coalesce.request import find_issue, resolve_actors
-from coalesce.rules import WEIGHT_SCALE, describe, required_count
+from coalesce.rules import describe, integer_weights, required_count
 
 
 def game_for(rule: DecisionRule, actors: list[Actor]) -> tuple[Game, list[float]]:
@@ -38,7 +38,7 @@ def game_for(rule: DecisionRule, actors: list[Actor]) -> tuple[Game, list[float]
         return Game(tuple(pops), clauses), [a.population_m or 0.0 for a in actors]
     if isinstance(rule, WeightedVote):
         raw = [_field(a, rule.field) for a in actors]
-        ints = [round(w * WEIGHT_SCALE) for w in raw]
+        ints = integer_weights(raw)
         return Game(tuple(ints), ((0, math.ceil(rule.quota * sum(ints) - 1e-9)),)), raw
     if isinstance(rule, VetoQuota):
         holders = [1 if rule.veto_membership in a.memberships else 0 for a in actors]
