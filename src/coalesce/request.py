@@ -11,6 +11,8 @@ from coalesce.loading.files import Dataset
 from coalesce.loading.resolve import UnknownActor
 from coalesce.models.issue import CRITERIA, MAX_WEIGHT, Issue
 
+MAX_TOP = 1000
+"""More recommendations than this are a listing, not advice; each is explained in full."""
 HARD_MAX_SIZE = 60
 """No search asks for a core above this size: minilateralism is about small groups."""
 
@@ -80,8 +82,8 @@ def build_request(
 ) -> Request:
     """Validate a request against the dataset; every problem is a UsageError naming the flag."""
     issue = find_issue(dataset, issue_id)
-    if top < 1:
-        raise UsageError(f"--top {top}: must be at least 1")
+    if not 1 <= top <= MAX_TOP:
+        raise UsageError(f"--top {top}: must be from 1 to {MAX_TOP}")
     low = issue.min_size if min_size is None else min_size
     high = issue.max_size if max_size is None else max_size
     actor_count = len(dataset.world.actors)

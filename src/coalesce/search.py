@@ -266,7 +266,7 @@ class _Search:
         the next step. Every evaluated set is offered to the top-K. This changes speed, never the result.
         """
         ctx, current = self.ctx, root
-        while current.size < self.max_size:
+        while current.size < self.max_size and not self._past_deadline():
             inside = set(current.members)
             ranked = []
             for position, actor in enumerate(self.order[:SEED_WIDTH]):
@@ -294,6 +294,9 @@ class _Search:
                 return
             current = best_child
 
+    def _past_deadline(self) -> bool:
+        return self.deadline is not None and time.perf_counter() > self.deadline
+
     def fix_variables(self, root: Node) -> None:
         """Drop candidates that cannot be in any top-K set: the bound of every set containing them is
         already below the K-th best found. Exactness is kept because the bound is valid."""
@@ -301,7 +304,10 @@ class _Search:
             return
         threshold = self.kth() - EPSILON
         keep = []
-        for actor in self.order:
+        for position, actor in enumerate(self.order):
+            if self._past_deadline():  # out of time: keep the rest unexamined (only speed is lost)
+                keep.extend(self.order[position:])
+                break
             forced = root.add(self.ctx, actor)
             if forced.size > self.max_size:
                 continue

@@ -94,6 +94,8 @@ def robustness(
 
     if draws < 1:
         raise UsageError(f"--draws {draws}: must be at least 1")
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers {workers}: must be at least 1")
     if not concentration > 0 or math.isinf(concentration):
         raise UsageError(f"--concentration {concentration}: must be a positive number")
     request = build_request(
