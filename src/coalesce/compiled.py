@@ -123,6 +123,7 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
     actors = sorted(world.actors, key=lambda a: a.code)
     codes = tuple(a.code for a in actors)
     index = {code: i for i, code in enumerate(codes)}
+    by_code = {a.code: a for a in actors}
     domain_ids = tuple(sorted(issue.domains))
     raw_weights = [issue.domains[d] for d in domain_ids]
     weight_sum = sum(raw_weights)
@@ -138,8 +139,8 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
             if actor.kind == "bloc" and fig is not None:
                 listed = 0.0
                 for m in sorted(actor.members):
-                    mfig = world_actor_share(actors, index, m, d)
-                    listed += mfig
+                    member_fig = by_code[m].capabilities.get(d) if m in by_code else None
+                    listed += member_fig.share if member_fig is not None else 0.0
                 own = max(0.0, own - listed)
             shares.append(own)
         unit_shares.append(shares)
@@ -340,14 +341,6 @@ def rival_neutrality(position: float, rival_positions: list[float]) -> float:
         return 1.0
     distances = [abs(position - p) for p in rival_positions]
     return max(0.0, 1.0 - (max(distances) - min(distances)) / spread)
-
-
-def world_actor_share(actors: list, index: dict[str, int], code: str, domain: str) -> float:  # type: ignore[type-arg]
-    """A listed actor's own share in a domain (0 when it lists none)."""
-    if code not in index:
-        return 0.0
-    fig = actors[index[code]].capabilities.get(domain)
-    return fig.share if fig is not None else 0.0
 
 
 def normal_cdf(x: float) -> float:

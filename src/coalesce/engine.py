@@ -123,9 +123,7 @@ def score(
         raise UsageError(f"cannot score {', '.join(missing)}: no alignment figure in the data")
     rec = recommendation(ctx, indices, None)
     current = evaluate(ctx, indices).total
-    additions = (
-        best_additions(ctx, indices, current, 1) if len(indices) < request.constraints.max_size else []
-    )
+    additions = best_additions(ctx, indices, 1) if len(indices) < request.constraints.max_size else []
     best_add = None
     if additions:
         total, actor = additions[0]

@@ -73,7 +73,7 @@ def brings_something(ctx: Context, node: Node, actor: int) -> bool:
 
 
 def best_additions(
-    ctx: Context, members: tuple[int, ...], current: float, limit: int, useful_only: bool = False
+    ctx: Context, members: tuple[int, ...], limit: int, useful_only: bool = False
 ) -> list[tuple[float, int]]:
     """The `limit` best single additions by total score, exactly, pruning with the criteria's bounds.
 
@@ -107,7 +107,7 @@ def ladder(ctx: Context, evaluation: Evaluation, steps: int = LADDER_STEPS) -> l
     members = evaluation.arch.members
     previous = evaluation
     for step in range(1, steps + 1):
-        options = best_additions(ctx, members, previous.total, 1, useful_only=True)
+        options = best_additions(ctx, members, 1, useful_only=True)
         if not options:
             break
         _, actor = options[0]

@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from coalesce import engine
-from coalesce.compiled import compile_context
 from coalesce.models.analysis import CompareResult, RankChange, ScenarioComparison
 from coalesce.models.results import ProposeResult
 from coalesce.report import r6
@@ -64,9 +63,7 @@ def compare(
             exclude=applied.exclude,
             weights={**applied.weights, **weights},
         )
-        ctx = compile_context(
-            applied.dataset.world, request.issue, applied.dataset.params, request.constraints
-        )
+        ctx = engine.context_for(applied.dataset, request)
         scenario_tops = [rec.members for rec in result.recommendations]
         changes = []
         for rec in baseline.recommendations:
