@@ -12,7 +12,7 @@ class Node:
     is what every reported score uses, so a score never depends on the path the search took.
     """
 
-    __slots__ = ("amax", "amin", "convener", "coverage", "mask", "members", "s1", "s2", "tagmax")
+    __slots__ = ("amax", "amin", "convener", "coverage", "mask", "members", "riders", "s1", "s2", "tagmax")
 
     def __init__(
         self,
@@ -35,6 +35,8 @@ class Node:
         self.amax = amax
         self.convener: tuple[int | None, float, float] | None = None
         """Cache of architecture.choose_convener for this node."""
+        self.riders: int | None = None
+        """Cache of parsimony.sure_passengers for this node."""
 
     @classmethod
     def empty(cls, ctx: Context) -> Node:

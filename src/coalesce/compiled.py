@@ -56,6 +56,8 @@ class Context:
     tag_scores: tuple[tuple[float, ...], ...]
     """Per actor, its score in each needed tag (0 if none)."""
     rivalries: tuple[tuple[int, ...], ...]
+    rival_set: frozenset[int]
+    """Every actor named in a rivalry."""
     excluded: frozenset[int]
     forced: tuple[int, ...]
     candidates: tuple[int, ...]
@@ -226,6 +228,7 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
         tag_ids=tag_ids,
         tag_scores=tag_scores,
         rivalries=rivalries,
+        rival_set=frozenset(i for group in rivalries for i in group),
         excluded=excluded,
         forced=forced,
         candidates=candidates,

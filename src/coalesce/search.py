@@ -1,7 +1,8 @@
 """Exact top-K search by branch and bound, generic over the criteria's bounds.
 
-Candidates are ordered by their combined optimistic gain. A depth-first search adds them one at a time;
-at each node the bound is, for every reachable final size n,
+Candidates are ordered by their combined optimistic gain. A depth-first search adds them one at a time:
+at each node it checks every single addition in one pass, then enumerates the sets with two or more
+additions by their first one. The bound is, for every reachable final size n,
 
     sum over criteria of  weight * min(1, base(S, n) + the largest (n - |S|) gains left in the suffix)
 
@@ -76,6 +77,8 @@ class _Search:
         self._set_order(sorted(ctx.candidates, key=lambda a: (-combined[a], ctx.codes[a])))
         self.heap: list[tuple[tuple[float, int, tuple[str, ...]], Found]] = []
         self.nodes = 0
+        self.checked = 0
+        """Single additions that passed the cheap filter (the time is checked every CHECK_EVERY)."""
         self.timed_out = False
         self.offered: dict[tuple[int, ...], float] = {}
         self.seeds: tuple[tuple[int, ...], ...] = ()
@@ -147,20 +150,8 @@ class _Search:
         be in the set, and the size-dependent criteria see at least the lower level's extra spread. The
         bound is the best case over levels and sizes.
         """
-        ctx, weights, modules = self.ctx, self.weights, self.modules
-        fixed = 0.0
-        growing = []  # (criterion, weight, base, ceiling)
-        for c in self.unsized:
-            module = modules[c]
-            summary = self.summaries[c]
-            remaining = summary[start] if summary is not None else None
-            value = module.base(ctx, node, node.size, remaining)
-            cap = module.ceiling(ctx, node, remaining) if hasattr(module, "ceiling") else 1.0
-            cap = min(cap, 1.0)
-            if c in self.suffix_tops:
-                growing.append((c, weights[c], value, cap))
-            else:
-                fixed += weights[c] * min(value, cap)
+        weights = self.weights
+        fixed, growing = self._unsized(node, start)
         max_extra = sizes[-1] - node.size if sizes else 0
         if not stretch or node.size == 0 or max_extra <= 0 or not growing:
             levels = [(0.0, {c: self.suffix_tops[c][start] for c, _, _, _ in growing})]
@@ -202,6 +193,25 @@ class _Search:
                 if total > best:
                     best = total
         return best
+
+    def _unsized(self, node: Node, start: int) -> tuple[float, list[tuple[int, float, float, float]]]:
+        """The size-free criteria at a node: the weighted total of those no candidate can raise, and
+        (criterion, weight, base, ceiling) for those whose gains add up."""
+        ctx, weights, modules = self.ctx, self.weights, self.modules
+        fixed = 0.0
+        growing = []
+        for c in self.unsized:
+            module = modules[c]
+            summary = self.summaries[c]
+            remaining = summary[start] if summary is not None else None
+            value = module.base(ctx, node, node.size, remaining)
+            cap = module.ceiling(ctx, node, remaining) if hasattr(module, "ceiling") else 1.0
+            cap = min(cap, 1.0)
+            if c in self.suffix_tops:
+                growing.append((c, weights[c], value, cap))
+            else:
+                fixed += weights[c] * min(value, cap)
+        return fixed, growing
 
     def _sized(self, c: int, node: Node, sizes: range, span: float) -> list[float]:
         module = self.modules[c]
@@ -252,8 +262,9 @@ class _Search:
             out.append((floor, per_level[target]))
         return out
 
-    def sizes(self, node: Node, start: int, at_least_one: bool) -> range:
-        low = max(self.min_size, node.size + (1 if at_least_one else 0))
+    def sizes(self, node: Node, start: int, at_least: int) -> range:
+        """Final sizes reachable from node by adding at least `at_least` members from order[start:]."""
+        low = max(self.min_size, node.size + at_least)
         high = min(self.max_size, node.size + len(self.order) - start)
         return range(low, high + 1)
 
@@ -297,32 +308,6 @@ class _Search:
     def _past_deadline(self) -> bool:
         return self.deadline is not None and time.perf_counter() > self.deadline
 
-    def fix_variables(self, root: Node) -> None:
-        """Drop candidates that cannot be in any top-K set: the bound of every set containing them is
-        already below the K-th best found. Exactness is kept because the bound is valid."""
-        if len(self.heap) < self.k:
-            return
-        threshold = self.kth() - EPSILON
-        keep = []
-        for position, actor in enumerate(self.order):
-            if self._past_deadline():  # out of time: keep the rest unexamined (only speed is lost)
-                keep.extend(self.order[position:])
-                break
-            forced = root.add(self.ctx, actor)
-            if forced.size > self.max_size:
-                continue
-            if (
-                forced.size >= self.min_size
-                and self.bound(forced, 0, range(forced.size, forced.size + 1)) >= threshold
-            ):
-                keep.append(actor)
-                continue
-            sizes = range(max(self.min_size, forced.size), self.max_size + 1)
-            if sizes and self.bound(forced, 0, sizes, stretch=False) >= threshold:
-                keep.append(actor)
-        if len(keep) < len(self.order):
-            self._set_order(keep)
-
     def run(self) -> float:
         """Search; returns the largest bound left open (or -inf when the search finished)."""
         ctx = self.ctx
@@ -339,10 +324,15 @@ class _Search:
                 self.offer(tuple(members))
         if self.greedy or not self.heap:
             self.seed(root)
-        self.fix_variables(root)
-        stack: list[tuple[Node, int]] = [(root, 0)]
+        # Each stack item is (node, start, multi). With multi False it stands for every superset of node
+        # with at least one member from order[start:]; its expansion checks each single addition in one
+        # pass, then hands the rest to (node, start, True): the supersets with at least two more members,
+        # whose first addition is at position start or later. Those are enumerated depth-first, one first
+        # addition at a time, and cut as soon as the bound for the remaining positions falls below the
+        # K-th best (the bound only falls as start grows).
+        stack: list[tuple[Node, int, bool]] = [(root, 0, False)]
         while stack:
-            node, start = stack.pop()
+            node, start, multi = stack.pop()
             if node.size >= self.max_size or start >= len(self.order):
                 continue
             self.nodes += 1
@@ -354,9 +344,9 @@ class _Search:
             )
             if out_of_nodes or out_of_time:
                 self.timed_out = True
-                stack.append((node, start))
-                return max(self.bound(n, s, self.sizes(n, s, True)) for n, s in stack)
-            sizes = self.sizes(node, start, True)
+                stack.append((node, start, multi))
+                return max(self._open_bound(n, s, m) for n, s, m in stack)
+            sizes = self.sizes(node, start, 2 if multi else 1)
             if not sizes:
                 continue
             threshold = self.kth() - EPSILON
@@ -365,16 +355,55 @@ class _Search:
                 or self.bound(node, start, sizes) < threshold
             ):
                 continue
-            # Re-push the node with the next start, then descend into the child: depth-first, in order.
-            actor = self.order[start]
-            stack.append((node, start + 1))
-            child = node.add(ctx, actor)
-            if child.size >= self.min_size:
-                own = self.bound(child, start + 1, range(child.size, child.size + 1))
-                if own >= self.kth() - EPSILON:
-                    self.offer(child.members)
-            stack.append((child, start + 1))
+            if multi:
+                # First addition at `start`; the child must still take at least one more member.
+                stack.append((node, start + 1, True))
+                stack.append((node.add(ctx, self.order[start]), start + 1, False))
+            else:
+                stack.append((node, start, True))
+                stopped = self.singles(node, start)
+                if stopped is not None:  # out of time part-way: the unchecked singles stay open
+                    self.timed_out = True
+                    stack.append((node, stopped, False))
+                    return max(self._open_bound(n, s, m) for n, s, m in stack)
         return float("-inf")
+
+    def _open_bound(self, node: Node, start: int, multi: bool) -> float:
+        sizes = self.sizes(node, start, 2 if multi else 1)
+        return self.bound(node, start, sizes) if sizes and start < len(self.order) else float("-inf")
+
+    def singles(self, node: Node, start: int) -> int | None:
+        """Offer every set node + {a} for a in order[start:] whose bound reaches the K-th best.
+
+        A cheap first filter adds each candidate's own gains to the node's values, with the size-dependent
+        criteria at the node's spread (spread only grows); the survivors get their exact own bound.
+        Returns the position reached if the time limit struck first, else None.
+        """
+        size = node.size + 1
+        if not self.min_size <= size <= self.max_size:
+            return None
+        ctx, weights, order = self.ctx, self.weights, self.order
+        end = len(order)
+        fixed, unsized = self._unsized(node, start)
+        growing = [(weight, value, cap, self.gains[c]) for c, weight, value, cap in unsized]
+        sized = range(size, size + 1)
+        for c in self.sized:
+            fixed += weights[c] * min(1.0, self._sized(c, node, sized, node.spread)[0])
+        for position in range(start, end):
+            actor = order[position]
+            total = fixed
+            for weight, value, cap, gains in growing:
+                v = value + gains[actor]
+                total += weight * (v if v < cap else cap)
+            if total < self.kth() - EPSILON:
+                continue
+            self.checked += 1
+            if self.checked % CHECK_EVERY == 0 and self._past_deadline():
+                return position
+            child = node.add(ctx, actor)
+            if self.bound(child, end, sized) >= self.kth() - EPSILON:
+                self.offer(child.members)
+        return None
 
 
 def own_bound(ctx: Context, node: Node) -> float:

@@ -25,7 +25,7 @@ SIZE_DEPENDENT = True
 def passengers(ctx: Context, arch: Architecture) -> list[int]:
     """Members who add under one point of coverage and no expertise, rival or convener role."""
     members = arch.members
-    rivals = {i for group in ctx.rivalries for i in group}
+    rivals = ctx.rival_set
     found = []
     for m in members:
         if m in rivals or m == arch.convener:
@@ -83,11 +83,60 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
+def sure_passengers(ctx: Context, node: Node) -> int:
+    """The fewest passengers any superset of `node` can have.
+
+    Q = the members who are not key rivals, add under `passenger_coverage` of coverage and hold no
+    needed expertise no other small member matches. Adding members only lowers a member's coverage loss
+    and only takes an expertise role away, so these stay in Q; only the convener is exempt, and the final
+    convener may be one of them if it is a small state. Cached on the node.
+    """
+    if node.riders is not None:
+        return node.riders
+    members = node.members
+    rivals = ctx.rival_set
+    count, convenable = 0, False
+    for i, m in enumerate(members):
+        if m in rivals:
+            continue
+        others_mask = 0
+        for j, o in enumerate(members):
+            if j != i:
+                others_mask |= ctx.unit_masks[o]
+        if ctx.mask_value(ctx.unit_masks[m] & ~others_mask) >= ctx.params.passenger_coverage:
+            continue
+        if ctx.small[m] and _adds_expertise(ctx, members, m):
+            continue
+        count += 1
+        convenable = convenable or ctx.small[m]
+    node.riders = count - 1 if convenable else count
+    return node.riders
+
+
 def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
-    """`base` for each size in `sizes`."""
-    return [size_score(ctx, size) for size in sizes]
+    """`base` for each size in `sizes`.
+
+    At final size n the score is at most size_score(n) * (1 - r / n), with r the passengers every
+    superset keeps. That is not monotone in n (passengers weigh less in a larger group), and the search
+    assumes the size-dependent criteria never rise with size, so each value is the largest over n and
+    every larger size allowed: still an upper bound, and non-increasing.
+    """
+    if not sizes:
+        return []
+    riders = sure_passengers(ctx, node)
+    if riders <= 0:
+        return [size_score(ctx, size) for size in sizes]
+    top = max(sizes[-1], ctx.constraints.max_size)
+    best, out = 0.0, []
+    for size in range(top, sizes[0] - 1, -1):
+        value = size_score(ctx, size) * (1.0 - riders / size)
+        best = value if value > best else best
+        if size <= sizes[-1]:
+            out.append(best)
+    out.reverse()
+    return out
 
 
 def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
-    """The size score at the final size (passengers only lower it)."""
-    return size_score(ctx, size)
+    """The size score at the final size, less the passengers every superset keeps (see base_by_size)."""
+    return base_by_size(ctx, node, range(size, size + 1), span)[0]

@@ -60,7 +60,7 @@ def gain(ctx: Context, actor: int) -> float:
     """Moving a rival from a track (or nowhere) into the core."""
     if not ctx.rivalries:
         return 0.0
-    rivals = {i for group in ctx.rivalries for i in group}
+    rivals = ctx.rival_set
     if actor not in rivals:
         return 0.0
     trackable = any(
