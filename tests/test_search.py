@@ -14,8 +14,8 @@ from conftest import WorldSpec, examples, read_world, world_specs, write_world
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 
-from coalesce import engine
-from coalesce.compiled import Context, compile_context
+from coalesce import compiled, engine
+from coalesce.compiled import Context, best_coverage_by_size, compile_context
 from coalesce.loading.files import Dataset, load_dataset
 from coalesce.render import jsonfmt
 from coalesce.request import build_request
@@ -320,3 +320,27 @@ def test_top_k_is_exact_for_any_valid_model_parameters(
     outcome = top_k(ctx, k, None)
     assert outcome.exact
     assert [(f.score, f.members) for f in outcome.results] == brute_force(ctx, k)
+
+
+@given(data=st.data(), spec=world_specs())
+@examples(40)
+def test_best_coverage_by_size_is_the_brute_force_best(data: st.DataObject, spec: WorldSpec) -> None:
+    """The parsimony yardstick (best coverage per size) matches enumeration, by both of its methods."""
+    ds = load_dataset(write_world(spec.states, spec.issues))
+    request = data.draw(requests(spec), label="request")
+    ctx, _ = context(ds, spec.issue_id, **request)
+    pool = [i for i in range(len(ctx.codes)) if i not in ctx.excluded]
+    top = ctx.constraints.max_size
+    expected = [
+        max(ctx.coverage(members) for members in itertools.combinations(pool, min(k, len(pool))))
+        for k in range(top + 1)
+    ]
+    by_choice = best_coverage_by_size(ctx, top)
+    saved = compiled.MAX_ENUMERATED_BLOCS
+    try:
+        compiled.MAX_ENUMERATED_BLOCS = -1  # force the branch and bound
+        by_search = best_coverage_by_size(ctx, top)
+    finally:
+        compiled.MAX_ENUMERATED_BLOCS = saved
+    assert by_choice == pytest.approx(expected, abs=1e-12)
+    assert by_search == pytest.approx(expected, abs=1e-12)

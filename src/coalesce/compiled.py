@@ -81,6 +81,8 @@ class Context:
     """Fewest members that can reach the target (see the parsimony criterion)."""
     best_coverage: tuple[float, ...] = field(default=())
     """Best reachable coverage for each size 0..max_size."""
+    actor_values: tuple[float, ...] = field(default=())
+    """Per actor, its standalone weighted coverage (the sum over its units)."""
     domain_sources: dict[str, str] = field(default_factory=dict)
     tag_sources: dict[str, str] = field(default_factory=dict)
 
@@ -94,13 +96,7 @@ class Context:
 
     def actor_value(self, actor: int) -> float:
         """Standalone weighted coverage of one actor."""
-        mask, total, unit = self.unit_masks[actor], 0.0, 0
-        while mask:
-            if mask & 1:
-                total += self.unit_value[unit]
-            mask >>= 1
-            unit += 1
-        return total
+        return self.actor_values[actor]
 
     def coverage(self, members: tuple[int, ...]) -> float:
         """Weighted coverage of the union of the members' units, summed in unit order."""
@@ -244,6 +240,7 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
         domain_sources={d.id: d.source for d in world.domains},
         tag_sources={t.id: t.source for t in world.tags},
     )
+    object.__setattr__(context, "actor_values", tuple(context.mask_value(m) for m in masks))
     best = best_coverage_by_size(context, constraints.max_size)
     object.__setattr__(context, "best_coverage", tuple(best))
     object.__setattr__(context, "n_min", fewest_members(best, issue.target, params.passenger_coverage))
@@ -291,6 +288,7 @@ def perturbed(ctx: Context, unit_shares: list[list[float]], weights: dict[str, f
         weights=dict(weights),
         weight_total=sum(weights.values()),
     )
+    object.__setattr__(changed, "actor_values", tuple(changed.mask_value(m) for m in ctx.unit_masks))
     best = best_coverage_by_size(changed, ctx.constraints.max_size)
     object.__setattr__(changed, "best_coverage", tuple(best))
     object.__setattr__(
@@ -300,17 +298,59 @@ def perturbed(ctx: Context, unit_shares: list[list[float]], weights: dict[str, f
 
 
 def best_coverage_by_size(ctx: Context, max_size: int) -> list[float]:
-    """Exact best coverage for every size 0..max_size, by a small branch and bound on coverage alone.
+    """Exact best coverage for every size 0..max_size.
 
     Includes and excludes are ignored except that excluded actors cannot take part: the parsimony
-    yardstick is what the world allows, not what one run forces.
+    yardstick is what the world allows, not what one run forces. Only blocs overlap (a state is one
+    unit), so with few blocs every choice of blocs is tried, topped up with the best states they do not
+    cover; with many, a small branch and bound on coverage alone.
     """
     pool = [i for i in range(len(ctx.codes)) if i not in ctx.excluded]
     values = {i: ctx.actor_value(i) for i in pool}
     pool = [i for i in sorted(pool, key=lambda i: (-values[i], i)) if values[i] > 0]
+    blocs = [i for i in pool if ctx.unit_masks[i] & (ctx.unit_masks[i] - 1)]
+    if len(blocs) <= MAX_ENUMERATED_BLOCS:
+        return _best_by_bloc_choice(ctx, pool, blocs, max_size)
     best = [0.0]
     for k in range(1, max_size + 1):
         best.append(_best_of_size(ctx, pool, values, k, best[-1]))
+    return best
+
+
+MAX_ENUMERATED_BLOCS = 6
+
+
+def _best_by_bloc_choice(ctx: Context, pool: list[int], blocs: list[int], max_size: int) -> list[float]:
+    states = [i for i in pool if i not in set(blocs)]  # already best first
+    best_mask = [0] * (max_size + 1)
+    best_value = [0.0] * (max_size + 1)
+    for choice in range(1 << len(blocs)):
+        chosen = [b for j, b in enumerate(blocs) if choice >> j & 1]
+        if len(chosen) > max_size:
+            continue
+        mask = 0
+        for b in chosen:
+            mask |= ctx.unit_masks[b]
+        value = ctx.mask_value(mask)
+        size = len(chosen)
+        for state in states:
+            if size >= max_size:
+                break
+            if mask >> state & 1:
+                continue
+            if value > best_value[size]:
+                best_mask[size], best_value[size] = mask, value
+            mask |= ctx.unit_masks[state]
+            value += ctx.unit_value[state]
+            size += 1
+        for k in range(size, max_size + 1):  # states run out or the size limit is reached
+            if value > best_value[k]:
+                best_mask[k], best_value[k] = mask, value
+    best = [0.0]
+    for k in range(1, max_size + 1):
+        if best_value[k - 1] > best_value[k]:  # a smaller group never beats a larger one
+            best_mask[k], best_value[k] = best_mask[k - 1], best_value[k - 1]
+        best.append(ctx.mask_value(best_mask[k]))
     return best
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import time
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from coalesce.coalition import Node
@@ -93,18 +94,17 @@ class _Search:
         self.gainful = [c for c, g in enumerate(gains) if any(g[a] > 0 for a in self.order)]
         self.suffix_tops: dict[int, list[list[float]]] = {}
         for c in self.gainful:
-            tops: list[list[float]] = [[0.0] for _ in range(len(self.order) + 1)]
-            ranked: list[float] = []
+            tops: list[list[float]] = [[0.0]] * (len(self.order) + 1)
+            ranked: list[float] = []  # the largest gains in the suffix, negated and sorted
             for i in range(len(self.order) - 1, -1, -1):
                 g = gains[c][self.order[i]]
-                if g > 0:
+                if g > 0 and (len(ranked) < self.max_size or -g < ranked[-1]):
                     bisect.insort(ranked, -g)
                     if len(ranked) > self.max_size:
                         ranked.pop()
-                sums = [0.0]
-                for negative in ranked:
-                    sums.append(sums[-1] - negative)
-                tops[i] = sums
+                    tops[i] = [0.0, *accumulate(-negative for negative in ranked)]
+                else:
+                    tops[i] = tops[i + 1]  # unchanged: share the list (never mutated)
             self.suffix_tops[c] = tops
         self.summaries: list[list[Any] | None] = [
             module.summarise(ctx, self.order) if hasattr(module, "summarise") else None
