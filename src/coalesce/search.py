@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import time
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import Any
 
 from coalesce.coalition import Node
@@ -77,6 +77,7 @@ class _Search:
         self.unsized = [c for c, module in enumerate(self.modules) if not module.SIZE_DEPENDENT]
         self._set_order(sorted(ctx.candidates, key=lambda a: (-combined[a], ctx.codes[a])))
         self.heap: list[tuple[tuple[float, int, tuple[str, ...]], Found]] = []
+        self._kth = float("-inf")
         self.nodes = 0
         self.checked = 0
         """Single additions that passed the cheap filter (the time is checked every CHECK_EVERY)."""
@@ -110,20 +111,25 @@ class _Search:
             module.summarise(ctx, self.order) if hasattr(module, "summarise") else None
             for module in self.modules
         ]
+        # Per criterion with gains: (position, ideal point, gain) of each gainful candidate, best first.
         self.by_gain = {
-            c: sorted(
-                (p for p, a in enumerate(self.order) if gains[c][a] > 0),
-                key=lambda p: -gains[c][self.order[p]],
-            )
+            c: [
+                (p, ctx.alignment[order[p]], gains[c][order[p]])
+                for p in sorted(
+                    (p for p, a in enumerate(order) if gains[c][a] > 0), key=lambda p: -gains[c][order[p]]
+                )
+            ]
             for c in self.gainful
         }
 
     # -- ranking -------------------------------------------------------------------------------------
     def kth(self) -> float:
         """The K-th best score so far (-inf until K sets are known)."""
-        if len(self.heap) < self.k:
-            return float("-inf")
-        return max(self.heap, key=lambda item: item[0])[1].score
+        return self._kth
+
+    def _update_kth(self) -> None:
+        if len(self.heap) >= self.k:
+            self._kth = max(self.heap, key=lambda item: item[0])[1].score
 
     def offer(self, members: tuple[int, ...]) -> float:
         """Evaluate a set exactly and keep it if it belongs in the top K; returns its score."""
@@ -135,28 +141,44 @@ class _Search:
         key = _rank_key(found, self.ctx)
         if len(self.heap) < self.k:
             self.heap.append((key, found))
+            self._update_kth()
             return found.score
         worst_index = max(range(len(self.heap)), key=lambda i: self.heap[i][0])
         if key < self.heap[worst_index][0]:
             self.heap[worst_index] = (key, found)
+            self._update_kth()
         return found.score
 
     # -- bounds --------------------------------------------------------------------------------------
-    def bound(self, node: Node, start: int, sizes: range, stretch: bool = True) -> float:
+    def bound(self, node: Node, start: int, sizes: range, threshold: float | None = None) -> float:
         """Upper bound on any superset of node using order[start:], with final size in `sizes`.
 
-        Additions are bucketed by how far each would stretch the members' ideal-point range. If the
-        final range grows by between two consecutive levels, only candidates within the upper level can
-        be in the set, and the size-dependent criteria see at least the lower level's extra spread. The
-        bound is the best case over levels and sizes.
+        First the plain bound (the largest remaining gains, the node's own spread). Unless it is already
+        below `threshold`, it is refined: additions are bucketed by how far each would stretch the
+        members' ideal-point range. If the final range grows by between two consecutive levels, only
+        candidates within the upper level can be in the set, and the size-dependent criteria see at least
+        the lower level's extra spread. The refined bound is the best case over levels and sizes.
         """
-        weights = self.weights
         fixed, growing = self._unsized(node, start)
+        plain = [(0.0, {c: self.suffix_tops[c][start] for c, _, _, _ in growing})]
+        best = self._best_over(node, sizes, fixed, growing, plain)
         max_extra = sizes[-1] - node.size if sizes else 0
-        if not stretch or node.size == 0 or max_extra <= 0 or not growing:
-            levels = [(0.0, {c: self.suffix_tops[c][start] for c, _, _, _ in growing})]
-        else:
-            levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra)
+        if (threshold is not None and best < threshold) or node.size == 0 or max_extra <= 0 or not growing:
+            return best
+        levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra)
+        return self._best_over(node, sizes, fixed, growing, levels)
+
+    def _best_over(
+        self,
+        node: Node,
+        sizes: range,
+        fixed: float,
+        growing: list[tuple[int, float, float, float]],
+        levels: list[tuple[float, dict[int, list[float]]]],
+    ) -> float:
+        """The bound's best case over stretch levels and final sizes."""
+        weights = self.weights
+        max_extra = sizes[-1] - node.size if sizes else 0
         best = float("-inf")
         size_now = node.size
         previous: dict[int, list[float]] | None = None
@@ -224,42 +246,22 @@ class _Search:
         self, node: Node, start: int, criteria: list[int], max_extra: int
     ) -> list[tuple[float, dict[int, list[float]]]]:
         """For each stretch level: (least extra spread, per criterion the prefix sums of the best gains
-        among remaining candidates whose own stretch is within the level)."""
+        among remaining candidates whose own stretch of the members' range is within the level)."""
         low, high = node.amin, node.amax
-        alignment, order = self.ctx.alignment, self.order
-        top_level = len(STRETCH_LEVELS) - 1
-        level_of: dict[int, int] = {}
         out: list[tuple[float, dict[int, list[float]]]] = []
-        per_level: list[dict[int, list[float]]] = [{} for _ in STRETCH_LEVELS]
-        for c in criteria:
-            collected: list[list[float]] = [[] for _ in STRETCH_LEVELS]
-            gains = self.gains[c]
-            for position in self.by_gain[c]:
-                if position < start:
-                    continue
-                level = level_of.get(position)
-                if level is None:
-                    a = alignment[order[position]]
-                    stretch = (low - a if a < low else 0.0) + (a - high if a > high else 0.0)
-                    level = 0
-                    while STRETCH_LEVELS[level] < stretch:
-                        level += 1
-                    level_of[position] = level
-                g = gains[order[position]]
-                for target in range(level, top_level + 1):
-                    bucket = collected[target]
-                    if len(bucket) < max_extra:
-                        bucket.append(g)
-                if len(collected[0]) >= max_extra:
-                    break  # every level already holds its best gains
-            for target in range(top_level + 1):
-                sums = [0.0]
-                for g in collected[target]:
-                    sums.append(sums[-1] + g)
-                per_level[target][c] = sums
-        for target in range(top_level + 1):
-            floor = STRETCH_LEVELS[target - 1] if target > 0 else 0.0
-            out.append((floor, per_level[target]))
+        for level, reach in enumerate(STRETCH_LEVELS):
+            tops: dict[int, list[float]] = {}
+            for c in criteria:
+                picked = islice(
+                    (
+                        g
+                        for position, a, g in self.by_gain[c]
+                        if position >= start and low - a <= reach and a - high <= reach
+                    ),
+                    max_extra,
+                )
+                tops[c] = [0.0, *accumulate(picked)]
+            out.append((STRETCH_LEVELS[level - 1] if level > 0 else 0.0, tops))
         return out
 
     def sizes(self, node: Node, start: int, at_least: int) -> range:
@@ -350,10 +352,7 @@ class _Search:
             if not sizes:
                 continue
             threshold = self.kth() - EPSILON
-            if (
-                self.bound(node, start, sizes, stretch=False) < threshold
-                or self.bound(node, start, sizes) < threshold
-            ):
+            if self.bound(node, start, sizes, threshold) < threshold:
                 continue
             if multi:
                 # First addition at `start`; the child must still take at least one more member.

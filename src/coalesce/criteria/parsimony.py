@@ -13,6 +13,8 @@ Failing example: adding Luxembourg to a chip-tools core adds no coverage and no 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from coalesce.architecture import Architecture
 from coalesce.coalition import Node
 from coalesce.compiled import Context
@@ -126,15 +128,19 @@ def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[fl
     riders = sure_passengers(ctx, node)
     if riders <= 0:
         return [size_score(ctx, size) for size in sizes]
-    top = max(sizes[-1], ctx.constraints.max_size)
-    best, out = 0.0, []
-    for size in range(top, sizes[0] - 1, -1):
-        value = size_score(ctx, size) * (1.0 - riders / size)
+    caps = _capped(ctx.n_min, max(sizes[-1], ctx.constraints.max_size), riders)
+    return list(caps[sizes[0] : sizes[-1] + 1])
+
+
+@lru_cache(maxsize=1024)
+def _capped(n_min: int, top: int, riders: int) -> tuple[float, ...]:
+    """Index n: the largest of min(1, n_min / m) * (1 - riders / m) over n <= m <= top (0 for n = 0)."""
+    best, out = 0.0, [0.0] * (top + 1)
+    for size in range(top, 0, -1):
+        value = min(1.0, n_min / size) * (1.0 - riders / size)
         best = value if value > best else best
-        if size <= sizes[-1]:
-            out.append(best)
-    out.reverse()
-    return out
+        out[size] = best
+    return tuple(out)
 
 
 def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
