@@ -59,6 +59,15 @@ def _rank_key(found: Found, ctx: Context) -> tuple[float, int, tuple[str, ...]]:
     return (-found.score, len(found.members), tuple(ctx.codes[m] for m in found.members))
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """Per-criterion gains and the suffix summaries built from them."""
+
+    gains: list[list[float]]
+    suffix_tops: dict[int, list[list[float]]]
+    by_gain: dict[int, list[tuple[int, float, float]]]
+
+
 class _Search:
     def __init__(self, ctx: Context, k: int, time_limit: float | None) -> None:
         self.ctx = ctx
@@ -91,14 +100,37 @@ class _Search:
         """Fix the candidate order and precompute the suffix summaries the bounds read."""
         ctx, gains = self.ctx, self.gains
         self.order = order
-        # For each criterion with gains, the prefix sums of the largest positive gains in every suffix.
         self.gainful = [c for c, g in enumerate(gains) if any(g[a] > 0 for a in self.order)]
-        self.suffix_tops: dict[int, list[list[float]]] = {}
+        self.tables = self._tables_for(gains)
+        # A bloc in the node covers its members' units, so their coverage gains are nil there; criteria
+        # that know this (`gain_beside`) get a second set of tables used below any node holding the bloc.
+        self.bloc_tables: dict[int, _Tables] = {}
+        beside = [(c, module) for c, module in enumerate(self.modules) if hasattr(module, "gain_beside")]
+        for bloc in sorted(set(order) | set(ctx.forced)):
+            covered = ctx.unit_masks[bloc]
+            if not beside or not covered & (covered - 1):
+                continue  # a single unit covers nobody else's
+            variant = list(gains)
+            for c, module in beside:
+                variant[c] = [module.gain_beside(ctx, a, covered) for a in range(len(ctx.codes))]
+            if variant != gains:
+                self.bloc_tables[bloc] = self._tables_for(variant)
+        self.summaries: list[list[Any] | None] = [
+            module.summarise(ctx, self.order) if hasattr(module, "summarise") else None
+            for module in self.modules
+        ]
+
+    def _tables_for(self, gains: list[list[float]]) -> _Tables:
+        """For each criterion with gains: the prefix sums of the largest positive gains in every suffix
+        of the order, and (position, ideal point, gain) of each gainful candidate, best first."""
+        ctx, order = self.ctx, self.order
+        suffix_tops: dict[int, list[list[float]]] = {}
+        by_gain: dict[int, list[tuple[int, float, float]]] = {}
         for c in self.gainful:
-            tops: list[list[float]] = [[0.0]] * (len(self.order) + 1)
+            tops: list[list[float]] = [[0.0]] * (len(order) + 1)
             ranked: list[float] = []  # the largest gains in the suffix, negated and sorted
-            for i in range(len(self.order) - 1, -1, -1):
-                g = gains[c][self.order[i]]
+            for i in range(len(order) - 1, -1, -1):
+                g = gains[c][order[i]]
                 if g > 0 and (len(ranked) < self.max_size or -g < ranked[-1]):
                     bisect.insort(ranked, -g)
                     if len(ranked) > self.max_size:
@@ -106,21 +138,23 @@ class _Search:
                     tops[i] = [0.0, *accumulate(-negative for negative in ranked)]
                 else:
                     tops[i] = tops[i + 1]  # unchanged: share the list (never mutated)
-            self.suffix_tops[c] = tops
-        self.summaries: list[list[Any] | None] = [
-            module.summarise(ctx, self.order) if hasattr(module, "summarise") else None
-            for module in self.modules
-        ]
-        # Per criterion with gains: (position, ideal point, gain) of each gainful candidate, best first.
-        self.by_gain = {
-            c: [
+            suffix_tops[c] = tops
+            by_gain[c] = [
                 (p, ctx.alignment[order[p]], gains[c][order[p]])
                 for p in sorted(
                     (p for p, a in enumerate(order) if gains[c][a] > 0), key=lambda p: -gains[c][order[p]]
                 )
             ]
-            for c in self.gainful
-        }
+        return _Tables(gains, suffix_tops, by_gain)
+
+    def tables_at(self, node: Node) -> _Tables:
+        """The gain tables valid below `node`: a bloc's, if the node holds one that has them."""
+        if self.bloc_tables:
+            for member in node.members:
+                found = self.bloc_tables.get(member)
+                if found is not None:
+                    return found
+        return self.tables
 
     # -- ranking -------------------------------------------------------------------------------------
     def kth(self) -> float:
@@ -160,12 +194,13 @@ class _Search:
         the lower level's extra spread. The refined bound is the best case over levels and sizes.
         """
         fixed, growing = self._unsized(node, start)
-        plain = [(0.0, {c: self.suffix_tops[c][start] for c, _, _, _ in growing})]
+        tables = self.tables_at(node)
+        plain = [(0.0, {c: tables.suffix_tops[c][start] for c, _, _, _ in growing})]
         best = self._best_over(node, sizes, fixed, growing, plain)
         max_extra = sizes[-1] - node.size if sizes else 0
         if (threshold is not None and best < threshold) or node.size == 0 or max_extra <= 0 or not growing:
             return best
-        levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra)
+        levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra, tables)
         return self._best_over(node, sizes, fixed, growing, levels)
 
     def _best_over(
@@ -229,7 +264,7 @@ class _Search:
             value = module.base(ctx, node, node.size, remaining)
             cap = module.ceiling(ctx, node, remaining) if hasattr(module, "ceiling") else 1.0
             cap = min(cap, 1.0)
-            if c in self.suffix_tops:
+            if c in self.tables.suffix_tops:
                 growing.append((c, weights[c], value, cap))
             else:
                 fixed += weights[c] * min(value, cap)
@@ -243,7 +278,7 @@ class _Search:
         return [module.base(self.ctx, node, size, None, span) for size in sizes]
 
     def _stretch_levels(
-        self, node: Node, start: int, criteria: list[int], max_extra: int
+        self, node: Node, start: int, criteria: list[int], max_extra: int, tables: _Tables
     ) -> list[tuple[float, dict[int, list[float]]]]:
         """For each stretch level: (least extra spread, per criterion the prefix sums of the best gains
         among remaining candidates whose own stretch of the members' range is within the level)."""
@@ -255,7 +290,7 @@ class _Search:
                 picked = islice(
                     (
                         g
-                        for position, a, g in self.by_gain[c]
+                        for position, a, g in tables.by_gain[c]
                         if position >= start and low - a <= reach and a - high <= reach
                     ),
                     max_extra,
@@ -384,7 +419,8 @@ class _Search:
         ctx, weights, order = self.ctx, self.weights, self.order
         end = len(order)
         fixed, unsized = self._unsized(node, start)
-        growing = [(weight, value, cap, self.gains[c]) for c, weight, value, cap in unsized]
+        below = self.tables_at(node).gains
+        growing = [(weight, value, cap, below[c]) for c, weight, value, cap in unsized]
         sized = range(size, size + 1)
         for c in self.sized:
             fixed += weights[c] * min(1.0, self._sized(c, node, sized, node.spread)[0])

@@ -10,6 +10,8 @@ A criterion is a module with:
 - `SIZE_DEPENDENT`: whether `base` depends on `size` (if not, the search calls it once per node);
   a size-dependent criterion may also provide `base_by_size(ctx, node, sizes, span) -> list[float]`,
   the same values for a range of sizes in one call (the search's hot path);
+- optionally `gain_beside(ctx, actor, covered) -> float`: a gain bound valid for any set whose atomic
+  units include the bitmask `covered` (the search uses it below a node that holds a bloc);
 - optionally `summarise(ctx, order) -> list`: a summary of the candidates still available at each
   position of the search order (`remaining` is `summary[i]`, or None when the criterion has none).
 

@@ -56,6 +56,12 @@ def gain(ctx: Context, actor: int) -> float:
     return ctx.actor_value(actor) / ctx.issue.target
 
 
+def gain_beside(ctx: Context, actor: int, covered: int) -> float:
+    """The gain bound for sets whose units already include `covered` (say, a bloc's): only the actor's
+    other units can add coverage."""
+    return ctx.mask_value(ctx.unit_masks[actor] & ~covered) / ctx.issue.target
+
+
 def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
     """The current coverage over the target (adding members only adds units)."""
     return node.coverage / ctx.issue.target
