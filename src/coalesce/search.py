@@ -95,6 +95,8 @@ class _Search:
         self.seeds: tuple[tuple[int, ...], ...] = ()
         self.greedy = True
         self.node_limit: int | None = None
+        self.work_limit: int | None = None
+        """Stop once nodes plus single additions checked exceed this (deterministic, like node_limit)."""
 
     def _set_order(self, order: list[int]) -> None:
         """Fix the candidate order and precompute the suffix summaries the bounds read."""
@@ -342,6 +344,9 @@ class _Search:
                 return
             current = best_child
 
+    def _out_of_work(self) -> bool:
+        return self.work_limit is not None and self.nodes + self.checked > self.work_limit
+
     def _past_deadline(self) -> bool:
         return self.deadline is not None and time.perf_counter() > self.deadline
 
@@ -373,7 +378,9 @@ class _Search:
             if node.size >= self.max_size or start >= len(self.order):
                 continue
             self.nodes += 1
-            out_of_nodes = self.node_limit is not None and self.nodes > self.node_limit
+            out_of_nodes = (
+                self.node_limit is not None and self.nodes > self.node_limit
+            ) or self._out_of_work()
             out_of_time = (
                 self.deadline is not None
                 and self.nodes % CHECK_EVERY == 0
@@ -433,7 +440,7 @@ class _Search:
             if total < self.kth() - EPSILON:
                 continue
             self.checked += 1
-            if self.checked % CHECK_EVERY == 0 and self._past_deadline():
+            if (self.checked % CHECK_EVERY == 0 and self._past_deadline()) or self._out_of_work():
                 return position
             child = node.add(ctx, actor)
             if self.bound(child, end, sized) >= self.kth() - EPSILON:
@@ -457,18 +464,21 @@ def top_k(
     seeds: tuple[tuple[int, ...], ...] = (),
     greedy: bool = True,
     node_limit: int | None = None,
+    work_limit: int | None = None,
 ) -> SearchOutcome:
     """The certified top-K member sets (or the best found within the time limit, with its gap).
 
     `seeds` are sets known to be good (say, yesterday's answer); they are scored first so the search
     can prune from the start. With seeds, the greedy pass may be skipped. Neither changes the result.
-    `node_limit` stops the search after that many nodes, deterministically (unlike a time limit).
+    `node_limit` stops the search after that many nodes, deterministically (unlike a time limit);
+    `work_limit` likewise after that many nodes and single additions checked together.
     """
     began = time.perf_counter()
     search = _Search(ctx, k, time_limit)
     search.seeds = seeds
     search.greedy = greedy
     search.node_limit = node_limit
+    search.work_limit = work_limit
     open_bound = search.run()
     ranked = sorted((found for _, found in search.heap), key=lambda f: _rank_key(f, ctx))
     kth = ranked[-1].score if len(ranked) >= k else 0.0

@@ -104,6 +104,11 @@ class RobustnessResult(Result):
     membership: list[Share] = Field(description="Each actor's probability of being in the winning core.")
     conveners: list[Share]
     exact_draws: int = Field(description="Draws whose winner was certified by the exact search.")
+    largest_gap: float = Field(
+        default=0.0,
+        description="Over the draws not certified, the most by which another core could beat the reported "
+        "winner (0 when every draw is certified).",
+    )
 
 
 class RankChange(Result):
