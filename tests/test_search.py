@@ -184,6 +184,16 @@ def test_tiny_time_limit_on_the_shipped_world_is_exact_or_reports_a_gap(dataset)
         assert 2 <= len(rec.members) <= 12
 
 
+def test_work_limit_is_deterministic_and_states_a_sound_gap(dataset) -> None:  # type: ignore[no-untyped-def]
+    ctx, _ = context(dataset, "ai-governance", top=5)
+    exact = top_k(ctx, 5)
+    first = top_k(ctx, 5, None, work_limit=40)
+    second = top_k(ctx, 5, None, work_limit=40)
+    assert exact.exact and not first.exact and first.gap > 0.0
+    assert first.results == second.results and first.gap == second.gap and first.nodes == second.nodes
+    assert exact.results[0].score <= first.results[0].score + first.gap + 1e-9
+
+
 @pytest.mark.parametrize(
     "issue_id", ["ai-governance", "semiconductor-export-controls", "nuclear-fuel-security"]
 )

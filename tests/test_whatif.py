@@ -83,6 +83,40 @@ def test_robustness_is_deterministic_and_shares_sum_to_one(dataset) -> None:  # 
     assert other.model_dump_json() != second.model_dump_json()
 
 
+def test_robustness_winners_are_the_exact_winners_of_each_draw(dataset) -> None:  # type: ignore[no-untyped-def]
+    """Recompute each draw by hand with an unlimited exact search: the shares must match."""
+    from collections import Counter
+
+    from coalesce.analysis import robustness as module
+    from coalesce.compiled import compile_context, unit_uncertainty
+    from coalesce.request import build_request
+    from coalesce.search import top_k
+
+    draws = 12
+    result = robustness(dataset, "ai-governance", draws=draws, seed=5, workers=1)
+    assert result.exact_draws == draws and result.largest_gap == 0.0
+    request = build_request(dataset, "ai-governance", top=5)
+    ctx = compile_context(dataset.world, request.issue, dataset.params, request.constraints)
+    uncertainty = unit_uncertainty(ctx)
+    winners: Counter[tuple[str, ...]] = Counter()
+    for index in range(draws):
+        drawn = module._draw(ctx, uncertainty, 5, index, module.DEFAULT_CONCENTRATION)
+        best = top_k(drawn, 1).results[0].members
+        winners[tuple(ctx.codes[m] for m in best)] += 1
+    assert {tuple(item.members): item.count for item in result.first_place} == dict(winners)
+
+
+def test_robustness_draws_that_spend_their_budget_report_a_gap(dataset, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from coalesce.analysis import robustness as module
+
+    monkeypatch.setattr(module, "DRAW_WORK_LIMIT", 3)
+    first = robustness(dataset, "ai-governance", draws=6, seed=2, workers=2)
+    second = robustness(dataset, "ai-governance", draws=6, seed=2, workers=1)
+    assert first.exact_draws < 6 and first.largest_gap > 0.0
+    assert first.model_dump_json(exclude={"workers"}) == second.model_dump_json(exclude={"workers"})
+    assert sum(item.count for item in first.first_place) == 6
+
+
 def test_sweep_tipping_point_is_confirmed_by_propose(dataset) -> None:  # type: ignore[no-untyped-def]
     result = sweep(dataset, "semiconductor-export-controls", "weights.veto=0.5..4", steps=7)
     assert result.tipping_points, "expected the winner to change along veto weight 0.5..4"

@@ -35,8 +35,8 @@ class Node:
         self.amax = amax
         self.convener: tuple[int | None, float, float] | None = None
         """Cache of architecture.choose_convener for this node."""
-        self.riders: int | None = None
-        """Cache of parsimony.sure_passengers for this node."""
+        self.riders: tuple[int, ...] | None = None
+        """Cache of the parsimony criterion's would-be passengers for this node."""
 
     @classmethod
     def empty(cls, ctx: Context) -> Node:

@@ -9,8 +9,8 @@ Each draw perturbs:
 and runs the exact search for the winner (top 1), seeded with the baseline's top five. Draw d uses its own
 random stream seeded by (seed, d), so the result is the same for a seed whatever the number of workers.
 
-Each draw's search has a fixed budget of work (DRAW_WORK_LIMIT nodes and single additions checked), not a
-time limit, so the output is the same on every machine. A draw that spends its budget reports the best
+Each draw's search has a fixed budget of work (DRAW_WORK_LIMIT nodes, a single addition checked counting
+as an eighth of one), not a time limit, so the output is the same on every machine. A draw that spends its budget reports the best
 core found; `exact_draws` counts the certified ones and `largest_gap` bounds how far any other draw's
 winner could be from its certified best.
 """
@@ -35,7 +35,7 @@ from coalesce.search import top_k
 
 DEFAULT_CONCENTRATION = 50.0
 DRAW_WORK_LIMIT = 2000
-"""Per draw: nodes plus single additions checked (about 0.1-0.3 s of search on the shipped world)."""
+"""Per draw: nodes, with single additions checked at an eighth each (at most about 0.1-0.2 s of search)."""
 
 _STATE: dict[str, object] = {}
 

@@ -12,6 +12,8 @@ A criterion is a module with:
   the same values for a range of sizes in one call (the search's hot path);
 - optionally `gain_beside(ctx, actor, covered) -> float`: a gain bound valid for any set whose atomic
   units include the bitmask `covered` (the search uses it below a node that holds a bloc);
+- optionally `single_bound(ctx, node, actor, size) -> float` (size-dependent criteria): an upper bound
+  for exactly node + {actor}, at most its `base` at that size (the search's filter of single additions);
 - optionally `summarise(ctx, order) -> list`: a summary of the candidates still available at each
   position of the search order (`remaining` is `summary[i]`, or None when the criterion has none).
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from coalesce.architecture import Architecture
+from coalesce.architecture import Architecture, choose_convener
 from coalesce.coalition import Node
 from coalesce.compiled import Context
 from coalesce.criteria.base import Scored, name_list
@@ -85,19 +85,18 @@ def gain(ctx: Context, actor: int) -> float:
     return 0.0
 
 
-def sure_passengers(ctx: Context, node: Node) -> int:
-    """The fewest passengers any superset of `node` can have.
+def _riders(ctx: Context, node: Node) -> tuple[int, ...]:
+    """Q: the members who are not key rivals, add under `passenger_coverage` of coverage and hold no
+    needed expertise no other small member matches (passengers but for the convener's exemption).
 
-    Q = the members who are not key rivals, add under `passenger_coverage` of coverage and hold no
-    needed expertise no other small member matches. Adding members only lowers a member's coverage loss
-    and only takes an expertise role away, so these stay in Q; only the convener is exempt, and the final
-    convener may be one of them if it is a small state. Cached on the node.
+    Adding members only lowers a member's coverage loss and only takes an expertise role away, so a
+    member in Q stays in Q in every superset. Cached on the node.
     """
     if node.riders is not None:
         return node.riders
     members = node.members
     rivals = ctx.rival_set
-    count, convenable = 0, False
+    found = []
     for i, m in enumerate(members):
         if m in rivals:
             continue
@@ -109,27 +108,61 @@ def sure_passengers(ctx: Context, node: Node) -> int:
             continue
         if ctx.small[m] and _adds_expertise(ctx, members, m):
             continue
-        count += 1
-        convenable = convenable or ctx.small[m]
-    node.riders = count - 1 if convenable else count
+        found.append(m)
+    node.riders = tuple(found)
     return node.riders
+
+
+def sure_passengers(ctx: Context, node: Node) -> int:
+    """The fewest passengers any superset of `node` can have: Q, less one if the final convener (the
+    only exemption) could be one of them, that is if any is a small state."""
+    riders = _riders(ctx, node)
+    return len(riders) - 1 if any(ctx.small[m] for m in riders) else len(riders)
 
 
 def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
     """`base` for each size in `sizes`.
 
-    At final size n the score is at most size_score(n) * (1 - r / n), with r the passengers every
-    superset keeps. That is not monotone in n (passengers weigh less in a larger group), and the search
-    assumes the size-dependent criteria never rise with size, so each value is the largest over n and
-    every larger size allowed: still an upper bound, and non-increasing.
+    For the node itself (one size, its own) the passengers are known exactly: Q less the convener.
+    Otherwise, at final size n the score is at most size_score(n) * (1 - r / n), with r the passengers
+    every superset keeps. That is not monotone in n (passengers weigh less in a larger group), and the
+    search assumes the size-dependent criteria never rise with size, so each value is the largest over
+    n and every larger size allowed: still an upper bound, and non-increasing.
     """
     if not sizes:
         return []
-    riders = sure_passengers(ctx, node)
-    if riders <= 0:
+    if len(sizes) == 1 and sizes[0] == node.size and node.size > 0:
+        riders = _riders(ctx, node)
+        convener, _, _ = choose_convener(ctx, node)
+        exact = len(riders) - (1 if convener in riders else 0)
+        return [size_score(ctx, node.size) * (1.0 - exact / node.size)]
+    riders_left = sure_passengers(ctx, node)
+    if riders_left <= 0:
         return [size_score(ctx, size) for size in sizes]
-    caps = _capped(ctx.n_min, max(sizes[-1], ctx.constraints.max_size), riders)
+    caps = _capped(ctx.n_min, max(sizes[-1], ctx.constraints.max_size), riders_left)
     return list(caps[sizes[0] : sizes[-1] + 1])
+
+
+def single_bound(ctx: Context, node: Node, actor: int, size: int) -> float:
+    """An upper bound for exactly node + {actor} (of `size` members): Q(node) stays, and the actor is
+    in Q if it adds under `passenger_coverage` beyond the node and no expertise the node's small members
+    lack; one of them may be the convener if any is a small state."""
+    riders = _riders(ctx, node)
+    count = len(riders)
+    convenable = any(ctx.small[m] for m in riders)
+    if (
+        actor not in ctx.rival_set
+        and ctx.mask_value(ctx.unit_masks[actor] & ~node.mask) < ctx.params.passenger_coverage
+        and not (
+            ctx.small[actor]
+            and any(s > 0.0 and s > best for s, best in zip(ctx.tag_scores[actor], node.tagmax, strict=True))
+        )
+    ):
+        count += 1
+        convenable = convenable or ctx.small[actor]
+    if convenable:
+        count -= 1
+    return size_score(ctx, size) * (1.0 - count / size)
 
 
 @lru_cache(maxsize=1024)
@@ -144,5 +177,5 @@ def _capped(n_min: int, top: int, riders: int) -> tuple[float, ...]:
 
 
 def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
-    """The size score at the final size, less the passengers every superset keeps (see base_by_size)."""
+    """The size score at the final size, less the passengers that must remain (see base_by_size)."""
     return base_by_size(ctx, node, range(size, size + 1), span)[0]
