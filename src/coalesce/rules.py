@@ -151,6 +151,24 @@ def probability_of_action(
     raise TypeError(f"unknown decision rule {rule!r}")
 
 
+def veto_player_bound(probabilities: Sequence[float], weights: Sequence[float], quota: float) -> float:
+    """An upper bound on P(pass) under a weighted vote, without the DP: a member whose weight alone
+    exceeds what the group may lose (total - quota) blocks by opposing, so every such veto player must
+    accept."""
+    ints = integer_weights(weights)
+    total = sum(ints)
+    if total == 0:
+        return 0.0
+    tolerance = total - math.ceil(quota * total - 1e-9)
+    if tolerance < 0:
+        return 0.0
+    product = 1.0
+    for p, w in zip(probabilities, ints, strict=True):
+        if w > tolerance:
+            product *= p
+    return product
+
+
 def describe(rule: DecisionRule) -> str:
     """The rule in plain words."""
     if isinstance(rule, Consensus):

@@ -19,8 +19,8 @@ from coalesce.architecture import Architecture, acceptance
 from coalesce.coalition import Node
 from coalesce.compiled import Context
 from coalesce.criteria.base import Scored
-from coalesce.models.issue import Consensus, VetoQuota, WeightedVote
-from coalesce.rules import describe, probability_of_action
+from coalesce.models.issue import Consensus, DoubleMajority, VetoQuota, WeightedVote
+from coalesce.rules import describe, probability_of_action, veto_player_bound
 
 NAME = "veto"
 SIZE_DEPENDENT = True
@@ -81,8 +81,16 @@ def gain(ctx: Context, actor: int) -> float:
 
 
 def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
-    """`base` for each size in `sizes`, computing the node's constants once."""
-    if not isinstance(ctx.issue.decision_rule, Consensus):
+    """`base` for each size in `sizes`, computing the node's constants once.
+
+    For the node itself (one size, its own) under a rule other than consensus: the exact probability
+    for count-based rules (a small convolution), the veto players' joint acceptance for a weighted vote
+    (an upper bound that skips the DP), 1 for a double majority.
+    """
+    rule = ctx.issue.decision_rule
+    if not isinstance(rule, Consensus):
+        if len(sizes) == 1 and sizes[0] == node.size and node.size > 0:
+            return [_own_value(ctx, tuple(sorted(node.members)))]
         return [1.0] * len(sizes)
     sigma = ctx.params.acceptance_sigma
     squares = max(node.total_squares, span * span / 2.0)
@@ -91,16 +99,23 @@ def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[fl
     return [factor * keep**size for size in sizes]
 
 
+def _own_value(ctx: Context, members: tuple[int, ...]) -> float:
+    rule = ctx.issue.decision_rule
+    if isinstance(rule, DoubleMajority):
+        return 1.0
+    _, probs = member_acceptances(ctx, members)
+    if isinstance(rule, WeightedVote):
+        return veto_player_bound(probs, _rule_weights(ctx, members), rule.quota)
+    holders = [isinstance(rule, VetoQuota) and rule.veto_membership in ctx.memberships[m] for m in members]
+    return probability_of_action(rule, probs, [ctx.population[m] for m in members], [], holders)
+
+
 def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
     """Under consensus the best case for any superset: (1-e)^size * exp(-TSS / (2 s^2)).
 
     Adding members can only raise the total squared distance from the mean (TSS), and each member
     multiplies in at most (1 - e). If the final ideal points span at least `span`, the two extremes
     alone give TSS >= span^2 / 2. Under other rules an added ally can raise the chance of acting, so
-    the bound is 1.
+    the bound is 1 (for the node itself, see base_by_size).
     """
-    if not isinstance(ctx.issue.decision_rule, Consensus):
-        return 1.0
-    sigma = ctx.params.acceptance_sigma
-    squares = max(node.total_squares, span * span / 2.0)
-    return float((1.0 - ctx.params.baseline_defection) ** size * math.exp(-squares / (2 * sigma * sigma)))
+    return base_by_size(ctx, node, range(size, size + 1), span)[0]
