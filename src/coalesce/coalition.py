@@ -12,7 +12,19 @@ class Node:
     is what every reported score uses, so a score never depends on the path the search took.
     """
 
-    __slots__ = ("amax", "amin", "convener", "coverage", "mask", "members", "riders", "s1", "s2", "tagmax")
+    __slots__ = (
+        "amax",
+        "amin",
+        "convener",
+        "coverage",
+        "mask",
+        "members",
+        "memo",
+        "riders",
+        "s1",
+        "s2",
+        "tagmax",
+    )
 
     def __init__(
         self,
@@ -37,6 +49,8 @@ class Node:
         """Cache of architecture.choose_convener for this node."""
         self.riders: tuple[int, ...] | None = None
         """Cache of the parsimony criterion's would-be passengers for this node."""
+        self.memo: dict[tuple[object, ...], object] | None = None
+        """The search's cache of size-dependent bound values for this node."""
 
     @classmethod
     def empty(cls, ctx: Context) -> Node:

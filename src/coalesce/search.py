@@ -18,7 +18,7 @@ import bisect
 import time
 from dataclasses import dataclass
 from itertools import accumulate, islice
-from typing import Any
+from typing import Any, cast
 
 from coalesce.coalition import Node
 from coalesce.compiled import Context
@@ -109,17 +109,14 @@ class _Search:
         self.tables = self._tables_for(gains)
         # A bloc in the node covers its members' units, so their coverage gains are nil there; criteria
         # that know this (`gain_beside`) get a second set of tables used below any node holding the bloc.
-        self.bloc_tables: dict[int, _Tables] = {}
-        beside = [(c, module) for c, module in enumerate(self.modules) if hasattr(module, "gain_beside")]
-        for bloc in sorted(set(order) | set(ctx.forced)):
-            covered = ctx.unit_masks[bloc]
-            if not beside or not covered & (covered - 1):
-                continue  # a single unit covers nobody else's
-            variant = list(gains)
-            for c, module in beside:
-                variant[c] = [module.gain_beside(ctx, a, covered) for a in range(len(ctx.codes))]
-            if variant != gains:
-                self.bloc_tables[bloc] = self._tables_for(variant)
+        # Built on first use: many searches never reach a node holding the bloc.
+        self.bloc_tables: dict[int, _Tables | None] = {}
+        self.beside = [(c, module) for c, module in enumerate(self.modules) if hasattr(module, "gain_beside")]
+        if self.beside:
+            for bloc in sorted(set(order) | set(ctx.forced)):
+                covered = ctx.unit_masks[bloc]
+                if covered & (covered - 1):  # several units: it covers its members'
+                    self.bloc_tables[bloc] = None
         self.summaries: list[list[Any] | None] = [
             module.summarise(ctx, self.order) if hasattr(module, "summarise") else None
             for module in self.modules
@@ -156,10 +153,21 @@ class _Search:
         """The gain tables valid below `node`: a bloc's, if the node holds one that has them."""
         if self.bloc_tables:
             for member in node.members:
-                found = self.bloc_tables.get(member)
-                if found is not None:
+                if member in self.bloc_tables:
+                    found = self.bloc_tables[member]
+                    if found is None:
+                        found = self._bloc_tables(member)
                     return found
         return self.tables
+
+    def _bloc_tables(self, bloc: int) -> _Tables:
+        ctx, covered = self.ctx, self.ctx.unit_masks[bloc]
+        variant = list(self.gains)
+        for c, module in self.beside:
+            variant[c] = [module.gain_beside(ctx, a, covered) for a in range(len(ctx.codes))]
+        tables = self.tables if variant == self.gains else self._tables_for(variant)
+        self.bloc_tables[bloc] = tables
+        return tables
 
     # -- ranking -------------------------------------------------------------------------------------
     def kth(self) -> float:
@@ -242,7 +250,15 @@ class _Search:
             # only fall, so larger sizes cannot do better.
             last = min(sizes[-1], size_now + saturation) if sizes else size_now
             window = range(sizes[0], max(sizes[0], last) + 1) if sizes else sizes
-            sized_values = [self._sized(c, node, window, span) for c in self.sized]
+            # The same node is bounded again for each next position; its size-dependent values repeat.
+            memo = node.memo
+            if memo is None:
+                memo = node.memo = {}
+            key = (window.start, window.stop, span_floor)
+            sized_values = cast("list[list[float]] | None", memo.get(key))
+            if sized_values is None:
+                sized_values = [self._sized(c, node, window, span) for c in self.sized]
+                memo[key] = sized_values
             for position, size in enumerate(window):
                 extra = size - size_now
                 total = fixed
