@@ -98,8 +98,8 @@ class _Search:
         self.greedy = True
         self.node_limit: int | None = None
         self.work_limit: int | None = None
-        """Stop once the work done exceeds this: nodes, plus single additions checked at CHECKS_PER_NODE to
-        a node (deterministic, like node_limit)."""
+        """Stop once the work done exceeds this: nodes, single additions checked (CHECKS_PER_NODE to a
+        node) and sets fully evaluated (one each); deterministic, like node_limit."""
 
     def _set_order(self, order: list[int]) -> None:
         """Fix the candidate order and precompute the suffix summaries the bounds read."""
@@ -364,7 +364,9 @@ class _Search:
             current = best_child
 
     def _out_of_work(self) -> bool:
-        return self.work_limit is not None and self.nodes + self.checked // CHECKS_PER_NODE > self.work_limit
+        if self.work_limit is None:
+            return False
+        return self.nodes + self.checked // CHECKS_PER_NODE + len(self.offered) > self.work_limit
 
     def _past_deadline(self) -> bool:
         return self.deadline is not None and time.perf_counter() > self.deadline
@@ -514,8 +516,8 @@ def top_k(
     `seeds` are sets known to be good (say, yesterday's answer); they are scored first so the search
     can prune from the start. With seeds, the greedy pass may be skipped. Neither changes the result.
     `node_limit` stops the search after that many nodes, deterministically (unlike a time limit);
-    `work_limit` likewise after that much work: nodes, with single additions checked counted at
-    CHECKS_PER_NODE to a node.
+    `work_limit` likewise after that much work: nodes, single additions checked (CHECKS_PER_NODE to a
+    node) and sets fully evaluated.
     """
     began = time.perf_counter()
     search = _Search(ctx, k, time_limit)

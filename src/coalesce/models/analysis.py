@@ -98,6 +98,9 @@ class RobustnessResult(Result):
     workers: int
     baseline: list[str] = Field(description="The winner with the data and weights as given.")
     baseline_share: float = Field(description="Share of draws in which the baseline winner still wins.")
+    baseline_exact: bool = Field(
+        default=True, description="Whether the baseline winner was certified (false: the best found)."
+    )
     first_place: list[ArchitectureShare] = Field(
         description="Each winning core with its share of draws; shares sum to 1."
     )

@@ -216,7 +216,8 @@ def robustness_table(result: RobustnessResult, color: bool, width: int) -> str:
             Text(f"Robustness: {result.issue.title} ({result.draws} draws, seed {result.seed})", style="bold")
         )
         console.print(
-            f"Baseline winner {_codes(result.baseline)} still wins {result.baseline_share:.0%} of draws; "
+            f"Baseline winner {_codes(result.baseline)}{_uncertified(result)} still wins "
+            f"{result.baseline_share:.0%} of draws; "
             f"{result.exact_draws} of {result.draws} draws certified exact{_gap_note(result)}."
         )
         first = Table(title="Winning cores", title_justify="left")
@@ -243,7 +244,7 @@ def robustness_markdown(result: RobustnessResult) -> str:
         f"# Robustness: {result.issue.title}",
         "",
         f"{result.draws} draws (seed {result.seed}, Dirichlet concentration {result.concentration:g}); "
-        f"baseline winner {_codes(result.baseline)} wins {result.baseline_share:.0%}; "
+        f"baseline winner {_codes(result.baseline)}{_uncertified(result)} wins {result.baseline_share:.0%}; "
         f"{result.exact_draws} draws certified exact{_gap_note(result)}.",
         "",
         "| share | winning core |",
@@ -398,3 +399,7 @@ def _gap_note(result: RobustnessResult) -> str:
     return (
         f"; in the others the best core may score up to {result.largest_gap:.4f} more than the one reported"
     )
+
+
+def _uncertified(result: RobustnessResult) -> str:
+    return "" if result.baseline_exact else " (best found, not certified)"
