@@ -73,12 +73,17 @@ def requests(draw: st.DrawFn, spec: WorldSpec) -> dict[str, Any]:
     }
 
 
+def drawn_context(data: st.DataObject, spec: WorldSpec) -> tuple[Context, int]:
+    """The generated world written out and loaded, with a drawn request: its context and top K."""
+    ds = load_dataset(write_world(spec.states, spec.issues))
+    request = data.draw(requests(spec), label="request")
+    return context(ds, spec.issue_id, **request)
+
+
 @given(data=st.data(), spec=world_specs())
 @examples(60)
 def test_top_k_is_the_brute_force_top_k(data: st.DataObject, spec: WorldSpec) -> None:
-    ds = load_dataset(write_world(spec.states, spec.issues))
-    request = data.draw(requests(spec), label="request")
-    ctx, k = context(ds, spec.issue_id, **request)
+    ctx, k = drawn_context(data, spec)
     outcome = top_k(ctx, k, None)
     expected = brute_force(ctx, k)
     got = [(found.score, found.members) for found in outcome.results]
@@ -336,9 +341,7 @@ def test_top_k_is_exact_for_any_valid_model_parameters(
 @examples(40)
 def test_best_coverage_by_size_is_the_brute_force_best(data: st.DataObject, spec: WorldSpec) -> None:
     """The parsimony yardstick (best coverage per size) matches enumeration, by both of its methods."""
-    ds = load_dataset(write_world(spec.states, spec.issues))
-    request = data.draw(requests(spec), label="request")
-    ctx, _ = context(ds, spec.issue_id, **request)
+    ctx, _ = drawn_context(data, spec)
     pool = [i for i in range(len(ctx.codes)) if i not in ctx.excluded]
     top = ctx.constraints.max_size
     expected = [
