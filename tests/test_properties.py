@@ -397,7 +397,9 @@ def test_include_and_exclude_are_honoured(world: World, data: st.DataObject) -> 
     include = data.draw(
         st.lists(st.sampled_from(world.aligned), max_size=min(2, world.max_size), unique=True)
     )
-    others = [c for c in world.codes if c not in include]
+    # A member of an included bloc cannot be excluded (the bloc would bring it back): a usage error.
+    inside = {m for a in world.states["actors"] if a["code"] in include for m in a.get("members", [])}
+    others = [c for c in world.codes if c not in include and c not in inside]
     exclude: list[str] = (
         data.draw(st.lists(st.sampled_from(others), max_size=2, unique=True)) if others else []
     )

@@ -54,7 +54,9 @@ def requests(draw: st.DrawFn, spec: WorldSpec) -> dict[str, Any]:
     """A valid request for the world: K, size limits, includes and excludes."""
     n = len(spec.codes)
     exclude = draw(st.lists(st.sampled_from(spec.aligned), max_size=2, unique=True))
-    includable = [c for c in spec.aligned if c not in exclude]
+    # A bloc whose member is excluded cannot be included (it would bring the member back).
+    members = {a["code"]: set(a.get("members", [])) for a in spec.states["actors"]}
+    includable = [c for c in spec.aligned if c not in exclude and not members.get(c, set()) & set(exclude)]
     include = draw(st.lists(st.sampled_from(includable), max_size=2, unique=True)) if includable else []
     issue = spec.issues["issues"][0]
     max_size = draw(st.one_of(st.none(), st.integers(max(1, len(include)), n)))

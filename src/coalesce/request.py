@@ -108,6 +108,21 @@ def build_request(
     both = sorted(set(inc) & set(exc))
     if both:
         raise UsageError(f"--include and --exclude both name {', '.join(both)}")
+    for bloc in inc:
+        inside = [m for m in dataset.world.actor(bloc).members if m in exc]
+        if not inside:
+            continue
+        # A bloc counts its members' capability, so seating it would bring the excluded member back.
+        names = ", ".join(inside)
+        if set(inside) - set(issue.exclude):
+            raise UsageError(
+                f"--include {bloc} conflicts with --exclude {names}: {names} belongs to {bloc}, "
+                "and a bloc counts its members' capability"
+            )
+        raise UsageError(
+            f"--include {bloc}: the issue {issue.id} rules out {names}, which belongs to {bloc} "
+            "(a bloc counts its members' capability)"
+        )
     unaligned = [c for c in inc if dataset.world.actor(c).alignment is None]
     if unaligned:
         raise UsageError(
