@@ -19,7 +19,7 @@ from coalesce import engine
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
 from coalesce.models.analysis import SweepPoint, SweepResult, TippingPoint
-from coalesce.models.issue import CRITERIA
+from coalesce.models.issue import CRITERIA, MAX_WEIGHT
 from coalesce.scenarios import PathError, set_value
 
 BISECTIONS = 12
@@ -64,6 +64,8 @@ def sweep(
         raise UsageError(
             f"--vary {path}: unknown criterion {weight_name!r}; criteria are {', '.join(CRITERIA)}"
         )
+    if weight_name is not None and not (min(start, stop) >= 0 and max(start, stop) <= MAX_WEIGHT):
+        raise UsageError(f"--vary {vary.strip()}: a weight must be a number from 0 to {MAX_WEIGHT:g}")
     cache: dict[float, tuple[tuple[str, ...], float | None, str | None]] = {}
 
     def winner(value: float) -> tuple[tuple[str, ...], float | None, str | None]:
@@ -71,9 +73,7 @@ def sweep(
             return cache[value]
         data, w = dataset, dict(base_weights)
         if weight_name is not None:
-            if value < 0:
-                raise UsageError(f"--vary {path}: weights cannot be negative ({value})")
-            w[weight_name] = value
+            w[weight_name] = value  # within 0..MAX_WEIGHT, checked above
         else:
             try:
                 data = set_value(dataset, path, value, "--vary")
