@@ -39,6 +39,12 @@ def test_yaml11_booleans_stay_strings(word: str) -> None:
     assert load(f"[{word}, DEU]\n", LABEL) == [word, "DEU"]
 
 
+@pytest.mark.parametrize("text", ["18", "1e3", "true", "NO", "null", "0x1F"])
+def test_the_non_specific_tag_makes_a_string(text: str) -> None:
+    """`! value` asks for the plain text, as the YAML spec says: never a number, boolean or null."""
+    assert load(f"a: ! {text}\n", LABEL) == {"a": text}
+
+
 @pytest.mark.parametrize(
     ("text", "value"), [("true", True), ("false", False), ("True", True), ("FALSE", False)]
 )

@@ -178,7 +178,8 @@ def load(text: str, label: str) -> Any:
                 raise DataError([Problem(label, where[0], where[1], f"tags such as {tag!r} are not allowed")])
             if kind == "ScalarEvent":
                 scalar: Any = event
-                plain = scalar.implicit[0] and not scalar.style
+                # The non-specific tag `!` asks for a string (YAML spec), so `! 18` is "18", not 18.
+                plain = scalar.implicit[0] and not scalar.style and tag is None
                 value = _plain(scalar.value, where, label) if plain else scalar.value
                 attach(value, where)
             elif kind in ("MappingStartEvent", "SequenceStartEvent"):
