@@ -190,6 +190,48 @@ def _r(value: float, digits: int = 3) -> float:
     return float(round(value, digits))
 
 
+def states_document(
+    domains: list[str],
+    tags: list[str],
+    actors: list[dict[str, Any]],
+    source: str,
+    exclude_memberships: tuple[str, ...],
+) -> dict[str, Any]:
+    """A states.yaml document around generated actors: defaults, one invented source, the G20 and P5
+    groupings, and a domain or tag entry for each id."""
+    document: dict[str, Any] = {
+        "schema_version": 1,
+        "defaults": {
+            "population": {"source": source, "year": 2023},
+            "gdp": {"source": source, "year": 2023},
+            "alignment": {"source": source, "sessions": [76, 77, 78]},
+        },
+        "small_states": {"exclude_memberships": list(exclude_memberships)},
+        "sources": [
+            {
+                "id": source,
+                "title": "Invented figures for property tests",
+                "publisher": "coalesce tests",
+                "year": 2026,
+                "url": "https://example.org/coalesce-tests",
+            }
+        ],
+        "groupings": [
+            {"id": "G20", "name": "Group of Twenty", "source": source},
+            {"id": "P5", "name": "Permanent five", "source": source},
+        ],
+        "domains": [
+            {"id": d, "name": d.title(), "measure": "share", "unit": "share", "year": 2023, "source": source}
+            for d in domains
+        ],
+        "tags": [
+            {"id": t, "name": t.title(), "measure": "score", "year": 2023, "source": source} for t in tags
+        ],
+        "actors": actors,
+    }
+    return document
+
+
 @dataclass(frozen=True)
 class WorldSpec:
     """A generated world before it is written: both documents and a few facts tests need."""
@@ -290,36 +332,7 @@ def world_specs(draw: st.DrawFn, min_states: int = 2, max_states: int = 10) -> W
     all_codes = [a["code"] for a in actors]
     aligned = tuple(a["code"] for a in actors if "alignment" in a)
 
-    states_doc: dict[str, Any] = {
-        "schema_version": 1,
-        "defaults": {
-            "population": {"source": SOURCE, "year": 2023},
-            "gdp": {"source": SOURCE, "year": 2023},
-            "alignment": {"source": SOURCE, "sessions": [76, 77, 78]},
-        },
-        "small_states": {"exclude_memberships": ["G20"]},
-        "sources": [
-            {
-                "id": SOURCE,
-                "title": "Invented figures for property tests",
-                "publisher": "coalesce tests",
-                "year": 2026,
-                "url": "https://example.org/coalesce-tests",
-            }
-        ],
-        "groupings": [
-            {"id": "G20", "name": "Group of Twenty", "source": SOURCE},
-            {"id": "P5", "name": "Permanent five", "source": SOURCE},
-        ],
-        "domains": [
-            {"id": d, "name": d.title(), "measure": "share", "unit": "share", "year": 2023, "source": SOURCE}
-            for d in domains
-        ],
-        "tags": [
-            {"id": t, "name": t.title(), "measure": "score", "year": 2023, "source": SOURCE} for t in tags
-        ],
-        "actors": actors,
-    }
+    states_doc = states_document(domains, tags, actors, SOURCE, exclude_memberships=("G20",))
 
     # The issue.
     issue_domains = draw(st.lists(st.sampled_from(domains), min_size=1, max_size=len(domains), unique=True))

@@ -34,22 +34,12 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import ROOT, TINY, cli_env
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-TINY = ROOT / "tests" / "examples" / "worlds" / "tiny"
 INVALID = ROOT / "tests" / "examples" / "invalid"
 MAX_BYTES = 8 * 1024 * 1024
 PROBLEM_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<message>\S.*)$")
 TIMEOUT = 120  # a hang guard only
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("FORCE_COLOR", None)
-    env["PYTHONPATH"] = str(SRC) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env.update({"NO_COLOR": "1", "COLUMNS": "100", "PYTHONIOENCODING": "utf-8"})
-    return env
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -147,7 +137,7 @@ def _run(case: Case, directory: Path) -> Outcome:
     proc = subprocess.run(
         [sys.executable, "-m", "coalesce", *args],
         cwd=ROOT,
-        env=_env(),
+        env=cli_env(PYTHONIOENCODING="utf-8"),
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -30,6 +30,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import states_document
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -244,36 +245,7 @@ def worlds(draw: st.DrawFn) -> World:
 
     all_codes = tuple(a["code"] for a in actors)
     aligned = tuple(a["code"] for a in actors if "alignment" in a)
-    states = {
-        "schema_version": 1,
-        "defaults": {
-            "population": {"source": SOURCE, "year": 2023},
-            "gdp": {"source": SOURCE, "year": 2023},
-            "alignment": {"source": SOURCE, "sessions": [76, 77, 78]},
-        },
-        "small_states": {"exclude_memberships": ["G20", "P5"]},
-        "sources": [
-            {
-                "id": SOURCE,
-                "title": "Invented",
-                "publisher": "tests",
-                "year": 2026,
-                "url": "https://example.org/x",
-            }
-        ],
-        "groupings": [
-            {"id": "G20", "name": "Group of Twenty", "source": SOURCE},
-            {"id": "P5", "name": "Permanent five", "source": SOURCE},
-        ],
-        "domains": [
-            {"id": d, "name": d.upper(), "measure": "share", "unit": "share", "year": 2023, "source": SOURCE}
-            for d in domains
-        ],
-        "tags": [
-            {"id": t, "name": t.upper(), "measure": "score", "year": 2023, "source": SOURCE} for t in tags
-        ],
-        "actors": actors,
-    }
+    states = states_document(domains, tags, actors, SOURCE, exclude_memberships=("G20", "P5"))
     if not tags:
         del states["tags"]
 

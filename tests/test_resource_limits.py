@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import string
 import subprocess
 import sys
@@ -21,17 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TINY, cli_env
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-TINY = ROOT / "tests" / "examples" / "worlds" / "tiny"
 HANG_GUARD = 60.0
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR",)}
-    env.update({"PYTHONPATH": str(SRC), "NO_COLOR": "1", "COLUMNS": "100", "PYTHONIOENCODING": "utf-8"})
-    return env
 
 
 def write_flat_world(directory: Path, actors: int, max_size: int = 40) -> Path:
@@ -70,7 +61,7 @@ def _cli(*args: str, preexec: Callable[[], object] | None = None) -> subprocess.
     return subprocess.run(
         [sys.executable, "-m", "coalesce", *args],
         cwd=ROOT,
-        env=_env(),
+        env=cli_env(PYTHONIOENCODING="utf-8"),
         capture_output=True,
         text=True,
         encoding="utf-8",

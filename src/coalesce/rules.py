@@ -60,6 +60,12 @@ def count_distribution(probabilities: Sequence[float]) -> list[float]:
     return dist
 
 
+def _weighted_quota(weights: Sequence[float], quota: float) -> tuple[list[int], int]:
+    """The integer weights of a weighted vote and the accepting weight it needs."""
+    ints = integer_weights(weights)
+    return ints, math.ceil(quota * sum(ints) - 1e-9)
+
+
 def _weighted_pass(probabilities: Sequence[float], weights: Sequence[int], quota: int) -> float:
     """P(sum of accepting weights >= quota), exact.
 
@@ -138,12 +144,8 @@ def probability_of_action(
         need = max(0, required_count(rule, n) - holders)
         return product * sum(count_distribution(others)[need:])
     if isinstance(rule, WeightedVote):
-        ints = integer_weights(weights)
-        total = sum(ints)
-        if total == 0:
-            return 0.0
-        quota = math.ceil(rule.quota * total - 1e-9)
-        return _weighted_pass(probabilities, ints, quota)
+        ints, quota = _weighted_quota(weights, rule.quota)
+        return _weighted_pass(probabilities, ints, quota) if sum(ints) else 0.0
     if isinstance(rule, DoubleMajority):
         pops = [round(p * 100) for p in populations]  # population_m at 0.01 m precision
         need_pop = math.ceil(rule.population * sum(pops) - 1e-9)
@@ -155,12 +157,9 @@ def veto_player_bound(probabilities: Sequence[float], weights: Sequence[float], 
     """An upper bound on P(pass) under a weighted vote, without the DP: a member whose weight alone
     exceeds what the group may lose (total - quota) blocks by opposing, so every such veto player must
     accept."""
-    ints = integer_weights(weights)
-    total = sum(ints)
-    if total == 0:
-        return 0.0
-    tolerance = total - math.ceil(quota * total - 1e-9)
-    if tolerance < 0:
+    ints, needed = _weighted_quota(weights, quota)
+    tolerance = sum(ints) - needed
+    if not sum(ints) or tolerance < 0:
         return 0.0
     product = 1.0
     for p, w in zip(probabilities, ints, strict=True):

@@ -30,9 +30,9 @@ CHECK_EVERY = 64
 CHECKS_PER_NODE = 8
 """A single addition checked costs about an eighth of a node (measured on the shipped issues)."""
 STRETCH_LEVELS = (0.0, 0.5, 1.0, 2.0, float("inf"))
+"""How far additions may stretch the members' ideal-point range, in buckets (see `bound`)."""
 SEED_WIDTH = 48
 """The greedy seed looks at this many of the most promising candidates at each step."""
-"""How far additions may stretch the members' ideal-point range, in buckets (see `bound`)."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from coalesce import engine
 from coalesce.models.analysis import CompareResult, RankChange, ScenarioComparison
@@ -21,17 +22,26 @@ from coalesce.scenarios import Applied, apply_scenario, load_scenario
 from coalesce.scoring import evaluate
 
 
+def _options(
+    applied: Applied, top: int, weights: Mapping[str, float], max_size: int | None
+) -> dict[str, Any]:
+    """The request options of a run: the scenario's include, exclude and weights, then the flags'."""
+    return {
+        "top": top,
+        "max_size": max_size,
+        "include": applied.include,
+        "exclude": applied.exclude,
+        "weights": {**applied.weights, **weights},
+    }
+
+
 def _run(
     applied: Applied, issue: str, top: int, weights: Mapping[str, float], max_size: int | None
 ) -> ProposeResult:
     return engine.propose(
         applied.dataset,
         issue,
-        top=top,
-        max_size=max_size,
-        include=applied.include,
-        exclude=applied.exclude,
-        weights={**applied.weights, **weights},
+        **_options(applied, top, weights, max_size),
         scenarios=applied.names,
         sets=applied.sets,
     )
@@ -54,15 +64,7 @@ def compare(
         scenario, tree, label = load_scenario(path)
         applied = apply_scenario(replace(base, names=()), scenario, tree, label)
         result = _run(applied, issue, top, weights, max_size)
-        request = build_request(
-            applied.dataset,
-            issue,
-            top=top,
-            max_size=max_size,
-            include=applied.include,
-            exclude=applied.exclude,
-            weights={**applied.weights, **weights},
-        )
+        request = build_request(applied.dataset, issue, **_options(applied, top, weights, max_size))
         ctx = engine.context_for(applied.dataset, request)
         scenario_tops = [rec.members for rec in result.recommendations]
         changes = []
