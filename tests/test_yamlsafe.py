@@ -182,12 +182,44 @@ def test_tab_inside_a_value_is_just_text() -> None:
     assert load('a: "x\\ty"\n', LABEL) == {"a": "x\ty"}
 
 
-@pytest.mark.parametrize("opener", ["[", "{a: "])
-def test_deep_nesting_errors_without_recursion(opener: str) -> None:
-    text = opener * 10_000 + "1" + ("]" if opener == "[" else "}") * 10_000
+@pytest.mark.parametrize("depth", [65, 999, 1_000, 1_001, 10_000])
+@pytest.mark.parametrize("opener", ["[", "{a: ", "[ "])
+@pytest.mark.parametrize("prefix", ["", "a: 1\nb: ", "- x\n- "])
+def test_deep_flow_nesting_is_refused_by_our_guard_at_our_limit(opener: str, depth: int, prefix: str) -> None:
+    # The project's guard fires at level 65 whatever the library's own limit (libyaml 0.2.6: 1,000).
+    closer = "]" if opener.startswith("[") else "}"
+    text = prefix + opener * depth + "1" + closer * depth + "\n"
     line, col, message = error_of(text)
-    assert "nesting" in message and line == 1
-    assert col == yamlsafe.MAX_DEPTH * len(opener) + 1
+    assert message == f"nesting deeper than {yamlsafe.MAX_DEPTH} levels"
+    assert line == prefix.count("\n") + 1
+    # Block levels around the flow count too, so the refused opener is at most the 65th.
+    start = len(prefix.rsplit("\n", 1)[-1])
+    assert start < col <= start + yamlsafe.MAX_DEPTH * len(opener) + 1
+    if not prefix:
+        assert col == yamlsafe.MAX_DEPTH * len(opener) + 1
+
+
+@pytest.mark.parametrize("opener", ["[", "{a: "])
+def test_flow_nesting_at_the_limit_is_read(opener: str) -> None:
+    closer = "]" if opener == "[" else "}"
+    depth = yamlsafe.MAX_DEPTH
+    assert load(opener * depth + "1" + closer * depth, LABEL) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a: "' + "[" * 5_000 + '"\n',
+        "a: '" + "{" * 5_000 + "'\n",
+        "a: x" + "[" * 5_000 + "\n",
+        "# " + "[" * 5_000 + "\nb: 1\n",
+        "a: |\n  " + "[" * 5_000 + "\nb: 1\n",
+        "a: >\n  " + "{" * 5_000 + "\n\n  more\nb: 1\n",
+        "a: [it's, " + '"' + "[" * 5_000 + '"' + "]\n",
+    ],
+)
+def test_brackets_in_text_never_count_as_nesting(text: str) -> None:
+    assert isinstance(load(text, LABEL), dict)
 
 
 def test_block_nesting_at_the_limit_is_read_and_one_more_is_refused() -> None:

@@ -94,6 +94,76 @@ def _plain(value: str, where: Position, label: str) -> Any:
     return value
 
 
+_FLOW_SPECIAL = re.compile(r"[\[\]{}'\"#|>]")
+_DOUBLE_QUOTED_REST = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
+_SINGLE_QUOTED_REST = re.compile(r"(?:[^']|'')*'")
+_NODE_START_BLOCK = frozenset(":-?")
+_NODE_START_FLOW = frozenset("[{,:?")
+
+
+def _at_node_start(text: str, pos: int, in_flow: bool) -> bool:
+    """Whether a node may begin at `pos` (so a quote, bracket or block indicator there is one)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[line_start:pos].rstrip(" ")
+    if not before:
+        return True
+    if in_flow:
+        return before[-1] in _NODE_START_FLOW
+    # In block context an indicator needs a space after it: `a:[` and `-[` are plain scalars.
+    return before[-1] in _NODE_START_BLOCK and len(before) < pos - line_start
+
+
+def _check_flow_depth(text: str, label: str) -> None:
+    """Refuse flow nesting deeper than MAX_DEPTH before the parser sees it.
+
+    libyaml looks ahead through a run of `[` or `{` (each may open a simple key) and, since 0.2.6,
+    stops at depth 1,000 with its own message; this scan finds the 65th level first, whatever the
+    library does. Quoted scalars, comments and block scalars are skipped, so a bracket in text is
+    never counted.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth, pos, search = 0, 0, _FLOW_SPECIAL.search
+    while (found := search(text, pos)) is not None:
+        char, at = found.group(), found.start()
+        pos = at + 1
+        if char in "[{":
+            if depth or _at_node_start(text, at, in_flow=False):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = text.count("\n", 0, at) + 1
+                    column = at - (text.rfind("\n", 0, at) + 1) + 1
+                    raise DataError([Problem(label, line, column, f"nesting deeper than {MAX_DEPTH} levels")])
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char in "'\"":
+            if _at_node_start(text, at, in_flow=depth > 0):
+                rest = (_DOUBLE_QUOTED_REST if char == '"' else _SINGLE_QUOTED_REST).match(text, pos)
+                if rest is None:
+                    return  # an unterminated quote: the parser reports it with its position
+                pos = rest.end()
+        elif char == "#":
+            if at == 0 or text[at - 1] in " \t\n":
+                newline = text.find("\n", at)
+                pos = len(text) if newline < 0 else newline
+        elif depth == 0 and _at_node_start(text, at, in_flow=False):  # a block scalar, | or >
+            line_start = text.rfind("\n", 0, at) + 1
+            indent = len(text[line_start:at]) - len(text[line_start:at].lstrip(" "))
+            pos = _end_of_block_scalar(text, at, indent)
+
+
+def _end_of_block_scalar(text: str, at: int, indent: int) -> int:
+    """The offset just past a block scalar's content: the lines indented deeper than its parent's."""
+    newline = text.find("\n", at)
+    while newline >= 0:
+        next_newline = text.find("\n", newline + 1)
+        line = text[newline + 1 : next_newline if next_newline >= 0 else len(text)]
+        if line.strip() and len(line) - len(line.lstrip(" ")) <= indent:
+            return newline + 1
+        newline = next_newline
+    return len(text)
+
+
 def decode(raw: bytes, label: str) -> str:
     """UTF-8 text from bytes, refusing oversized files and other encodings; a BOM is dropped."""
     if len(raw) > MAX_BYTES:
@@ -112,6 +182,7 @@ def load(text: str, label: str) -> Any:
     """Parse one YAML document into PosDict/PosList/scalars. Raises DataError with file:line:col."""
     if "\x00" in text:
         raise DataError([Problem(label, 0, 0, "file contains a NUL byte; it is not a text file")])
+    _check_flow_depth(text, label)
     stack: list[Any] = []
     pending_key: list[Any] = []
     root: Any = None
