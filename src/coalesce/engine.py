@@ -9,12 +9,13 @@ from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
 from coalesce.models.results import Advice, Move, Parameters, ProposeResult, ScoreResult, SearchInfo
 from coalesce.report import best_additions, issue_summary, parameters, r6, recommendation
-from coalesce.request import Request, build_request, resolve_actors
+from coalesce.request import DEFAULT_WORK_BUDGET, Request, build_request, resolve_actors
 from coalesce.scoring import evaluate
-from coalesce.search import top_k
+from coalesce.search import SearchOutcome, top_k
 
-DEFAULT_TIME_LIMIT = 10.0
-"""Seconds a search may run before it returns its best found with the optimality gap."""
+DEFAULT_TIME_LIMIT: float | None = None
+"""No wall-clock limit unless the user sets one: searches stop on DEFAULT_WORK_BUDGET, so output is
+byte-identical on every machine; `--time-limit` is a safety net, and output it cut says so."""
 
 
 def _parameters(request: Request, scenarios: Iterable[str], sets: Mapping[str, object] | None) -> Parameters:
@@ -41,6 +42,7 @@ def propose(
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
     node_limit: int | None = None,
+    work_limit: int | None = DEFAULT_WORK_BUDGET,
 ) -> ProposeResult:
     """Ranked architectures for an issue: the exact top `top` (or best found within `time_limit`)."""
     request = build_request(
@@ -63,7 +65,7 @@ def propose(
             f"{request.constraints.min_size}"
         )
     else:
-        outcome = top_k(ctx, request.top, time_limit, node_limit=node_limit)
+        outcome = top_k(ctx, request.top, time_limit, node_limit=node_limit, work_limit=work_limit)
         if not outcome.results:
             note = "infeasible: no grouping satisfies the size limits"
         elif len(outcome.results) < request.top:
@@ -81,12 +83,22 @@ def propose(
             nodes=outcome.nodes if outcome else 0,
             seconds=round(outcome.seconds, 4) if (outcome and timing) else None,
             time_limit=time_limit,
+            stopped_by=_stopped_by(outcome, time_limit) if outcome else None,
             candidates=len(ctx.candidates),
             skipped=list(ctx.skipped),
         ),
         recommendations=recommendations,
         note=note,
     )
+
+
+def _stopped_by(outcome: SearchOutcome, time_limit: float | None) -> str | None:
+    """Why an inexact search stopped: the deterministic work budget, or the user's time limit."""
+    if not outcome.timed_out:
+        return None
+    if time_limit is not None and outcome.seconds >= time_limit:
+        return "time limit"
+    return "work budget"
 
 
 def score(
@@ -156,7 +168,7 @@ def _rank(
     size_ok = ctx.constraints.min_size <= len(members) <= ctx.constraints.max_size
     if not size_ok:
         return None, "outside the size limits, so not ranked"
-    outcome = top_k(ctx, depth, time_limit)
+    outcome = top_k(ctx, depth, time_limit, work_limit=DEFAULT_WORK_BUDGET)
     for rank, found in enumerate(outcome.results, 1):
         if found.members == members:
             return (
@@ -168,4 +180,4 @@ def _rank(
             None,
             f"below the top {depth} groupings of {ctx.constraints.min_size}-{ctx.constraints.max_size} members",
         )
-    return None, "not in the best groupings found within the time limit"
+    return None, f"not in the best groupings found within the {_stopped_by(outcome, time_limit)}"

@@ -16,7 +16,7 @@ from coalesce.loading.files import Dataset
 from coalesce.models.analysis import FrontierPoint, FrontierResult
 from coalesce.models.results import SearchInfo
 from coalesce.report import issue_summary, parameters, r6
-from coalesce.request import build_request
+from coalesce.request import DEFAULT_WORK_BUDGET, build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
 
@@ -29,7 +29,7 @@ def frontier(
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     weights: Mapping[str, float] | None = None,
-    time_limit: float | None = 30.0,
+    time_limit: float | None = None,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
 ) -> FrontierResult:
@@ -59,7 +59,7 @@ def frontier(
             min_size=size, max_size=size, include=base.include, exclude=base.exclude, weights=base.weights
         )
         ctx = compile_context(dataset.world, request.issue, dataset.params, constraints)
-        outcome = top_k(ctx, 1, budget)
+        outcome = top_k(ctx, 1, budget, work_limit=DEFAULT_WORK_BUDGET)
         nodes += outcome.nodes
         all_exact = all_exact and outcome.exact
         if not outcome.results:

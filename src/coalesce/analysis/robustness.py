@@ -22,8 +22,6 @@ import os
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 from coalesce.compiled import Context, compile_context, perturbed, unit_uncertainty
 from coalesce.loading.files import Dataset
@@ -32,6 +30,7 @@ from coalesce.report import issue_summary, parameters, r6
 from coalesce.request import build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
+from coalesce.workers import map_in_processes
 
 DEFAULT_CONCENTRATION = 50.0
 BASELINE_WORK_LIMIT = 40_000
@@ -132,8 +131,7 @@ def robustness(
     if jobs == 1:
         parts = [_run_draws(chunks[0])]
     else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-            parts = list(pool.map(_run_draws, chunks))
+        parts = map_in_processes(_run_draws, chunks, jobs)
     results: list[Outcome] = [None] * draws  # type: ignore[list-item]
     for chunk, part in zip(chunks, parts, strict=True):
         for index, outcome in zip(chunk, part, strict=True):
