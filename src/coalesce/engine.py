@@ -9,7 +9,7 @@ from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
 from coalesce.models.results import Advice, Move, Parameters, ProposeResult, ScoreResult, SearchInfo
 from coalesce.report import best_additions, issue_summary, parameters, r6, recommendation
-from coalesce.request import DEFAULT_WORK_BUDGET, Request, build_request, resolve_actors
+from coalesce.request import DEFAULT_WORK_BUDGET, HARD_MAX_SIZE, Request, build_request, resolve_actors
 from coalesce.scoring import evaluate
 from coalesce.search import SearchOutcome, top_k
 
@@ -114,13 +114,24 @@ def score(
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
+    ranked: bool = True,
 ) -> ScoreResult:
     """Assess a given grouping with the same rules and rationale, plus advice."""
     codes = resolve_actors(dataset, members, "members")
     if not codes:
         raise UsageError("name at least one member, e.g. USA,CHN,GBR")
     issue = dataset.issues.get(issue_id)
-    high = max_size if max_size is not None else max(len(codes), issue.max_size if issue else len(codes))
+    actors = len(dataset.world.actors)
+    if len(codes) > min(HARD_MAX_SIZE, actors):
+        raise UsageError(
+            f"the grouping names {len(codes)} actors; a grouping has at most {min(HARD_MAX_SIZE, actors)} "
+            f"(coalitions above {HARD_MAX_SIZE} are not minilateral)"
+        )
+    high = (
+        max_size
+        if max_size is not None
+        else max(len(codes), min(issue.max_size, actors) if issue else len(codes))
+    )
     low = min(high, min_size if min_size is not None else (issue.min_size if issue else 1))
     request = build_request(
         dataset, issue_id, top=rank_depth, min_size=low, max_size=high, exclude=exclude, weights=weights
@@ -153,7 +164,7 @@ def score(
         best_remove = Move(
             actor=ctx.codes[actor], name=ctx.names[actor], score_after=r6(total), delta=r6(total - current)
         )
-    rank, rank_note = _rank(ctx, indices, request.top, time_limit)
+    rank, rank_note = _rank(ctx, indices, request.top, time_limit) if ranked else (None, "not ranked")
     return ScoreResult(
         **rec.model_dump(),
         issue=issue_summary(ctx),

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from coalesce.errors import DataError, Problem, UsageError
-from coalesce.loading.files import Dataset, read_tree, require_mapping
+from coalesce.loading.files import Dataset, label_for, read_tree, require_mapping
 from coalesce.loading.resolve import UnknownActor
 from coalesce.loading.validate import validate_model
 from coalesce.loading.yamlsafe import PosDict, position_of
@@ -44,8 +44,8 @@ class PathError(ValueError):
 
 def load_scenario(path: Path) -> tuple[Scenario, PosDict, str]:
     """Read a scenario file strictly."""
-    label = str(path)
-    tree = require_mapping(read_tree(path), label, "a scenario mapping (name, exclude, set, ...)")
+    label = label_for(path)
+    tree = require_mapping(read_tree(path, label), label, "a scenario mapping (name, exclude, set, ...)")
     scenario, problems = validate_model(Scenario, tree, label)
     if scenario is not None:
         for name in scenario.weights:
@@ -54,6 +54,13 @@ def load_scenario(path: Path) -> tuple[Scenario, PosDict, str]:
                 close = difflib.get_close_matches(name, CRITERIA, n=1)
                 hint = f"; did you mean {close[0]}?" if close else f"; criteria are {', '.join(CRITERIA)}"
                 problems.append(Problem(label, line, col, f"weights: unknown criterion {name!r}{hint}"))
+        if set(scenario.weights) >= set(CRITERIA) and not any(scenario.weights.values()):
+            line, col = position_of(tree, ("weights",))
+            problems.append(
+                Problem(
+                    label, line, col, "weights: every criterion is 0; at least one weight must be positive"
+                )
+            )
     if problems:
         raise DataError(problems)
     assert scenario is not None
@@ -253,7 +260,12 @@ def _rechecked(dataset: Dataset) -> Dataset:
 
 def _revalidate(model: type[Any], data: dict[str, Any], path: str) -> Any:
     try:
-        return model.model_validate(data, strict=False)
+        return model.model_validate(data, strict=True)
     except ValidationError as exc:
+        from coalesce.loading.validate import _message
+
         first = exc.errors()[0]
-        raise PathError(f"invalid value: {first['msg']}") from None
+        message = _message(first, ".".join(str(step) for step in first["loc"]))
+        if first["type"] == "bool_type":
+            message += " (write true or false)"
+        raise PathError(f"invalid value (the same strict types as the data files): {message}") from None

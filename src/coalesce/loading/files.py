@@ -41,20 +41,112 @@ def default_data_dir() -> Path:
     return here.parent.parent / "data"
 
 
+STDIN = "-"
+"""A file argument of `-` means standard input, wherever a file is read."""
+STDIN_LABEL = "<stdin>"
+PIPE_IDLE_SECONDS = 10.0
+"""A pipe (or stdin) that sends nothing for this long is an error, not a hang: a FIFO nobody writes to
+would otherwise block forever."""
+_CHUNK = 1 << 16
+
+
+class _StdinState:
+    used = False
+
+
+def label_for(path: Path) -> str:
+    """How a file is named in messages: its path as given, or `<stdin>` for `-`."""
+    return STDIN_LABEL if str(path) == STDIN else str(path)
+
+
+def read_bytes(path: Path, label: str | None = None) -> bytes:
+    """The bytes of a regular file, a pipe or FIFO, or stdin (`-`), at most yamlsafe.MAX_BYTES of them.
+
+    The cap is enforced while reading (a FIFO or /dev/zero-like stream never fills memory); anything
+    else (a directory, a device, a socket) is refused; a pipe idle for PIPE_IDLE_SECONDS is an error,
+    so nothing hangs. Every problem is a DataError naming the file."""
+    import os
+    import stat
+    import sys
+
+    shown = label or label_for(path)
+
+    def fail(message: str) -> DataError:
+        return DataError([Problem(shown, 0, 0, message)])
+
+    if str(path) == STDIN:
+        if _StdinState.used:
+            raise fail("standard input was already read for another '-'; it can be read only once")
+        stream = sys.stdin
+        if stream is None:
+            raise fail("standard input is closed")
+        try:
+            fd = stream.fileno()
+            mode = os.fstat(fd).st_mode
+        except (OSError, ValueError, AttributeError):
+            raise fail("standard input cannot be read") from None
+        if os.isatty(fd):
+            raise fail("standard input is a terminal; pipe the file in (`... - < file`) or name the file")
+        _StdinState.used = True
+        return _read_fd(fd, stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode), fail)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise fail("file not found") from None
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise fail("is a directory, not a file")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise fail("not a regular file or a pipe (a device or socket); give a file, a pipe or '-'")
+    pipe = stat.S_ISFIFO(mode)
+    try:
+        # A FIFO opened without O_NONBLOCK blocks until a writer appears; the poll below bounds the wait.
+        fd = os.open(path, os.O_RDONLY | (os.O_NONBLOCK if pipe else 0))
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}") from None
+    try:
+        return _read_fd(fd, pipe, fail)
+    finally:
+        os.close(fd)
+
+
+def _read_fd(fd: int, pipe: bool, fail: Any) -> bytes:
+    import os
+    import select
+
+    limit = yamlsafe.MAX_BYTES
+    chunks: list[bytes] = []
+    size = 0
+    poller = select.poll() if pipe else None
+    if poller is not None:
+        poller.register(fd, select.POLLIN | select.POLLHUP)
+    while True:
+        if poller is not None:
+            events = poller.poll(int(PIPE_IDLE_SECONDS * 1000))
+            if not events:
+                raise fail(
+                    f"nothing arrived from the pipe for {PIPE_IDLE_SECONDS:g} s; is anything writing to it?"
+                )
+        try:
+            chunk = os.read(fd, _CHUNK)
+        except BlockingIOError:
+            continue
+        except OSError as exc:
+            raise fail(f"cannot read: {exc.strerror}") from None
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise fail(f"file is over the {limit}-byte limit (stopped reading at {size} bytes)")
+    return b"".join(chunks)
+
+
 def read_tree(path: Path, label: str | None = None) -> Any:
     """Read and parse one YAML file strictly; a missing or unreadable file is a DataError."""
-    shown = label or str(path)
-    try:
-        if path.stat().st_size > yamlsafe.MAX_BYTES:
-            raise DataError([Problem(shown, 0, 0, f"file is over the {yamlsafe.MAX_BYTES}-byte limit")])
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError([Problem(shown, 0, 0, "file not found")]) from None
-    except IsADirectoryError:
-        raise DataError([Problem(shown, 0, 0, "is a directory, not a file")]) from None
-    except OSError as exc:
-        raise DataError([Problem(shown, 0, 0, f"cannot read: {exc.strerror}")]) from None
-    return yamlsafe.load(yamlsafe.decode(raw, shown), shown)
+    shown = label or label_for(path)
+    return yamlsafe.load(yamlsafe.decode(read_bytes(path, shown), shown), shown)
 
 
 def require_mapping(tree: Any, label: str, what: str) -> PosDict:
@@ -356,6 +448,13 @@ def check_issues(
                 yield at(
                     ("expertise", t_index), f"expertise: unknown tag {t!r}; known: {', '.join(sorted(tags))}"
                 )
+        from coalesce.request import HARD_MAX_SIZE
+
+        if issue.max_size > HARD_MAX_SIZE:
+            yield at(
+                ("max_size",),
+                f"max_size: {issue.max_size} is above {HARD_MAX_SIZE}; a coalition that large is not minilateral",
+            )
         for r_index, group in enumerate(issue.rivals):
             if len(set(group)) < 2:
                 yield at(("rivals", r_index), "rivals: a rivalry needs at least two different actors")

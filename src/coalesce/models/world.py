@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from coalesce.models.base import ActorCode, Finite, Frozen, GroupingId, Identifier, NonNegative, Unit
+
+
+MAX_POPULATION_M = 20_000.0
+"""Millions: more than twice the world's population. Figures above it are typing errors, and sums of
+values near 1e308 overflow under a double majority."""
+MAX_GDP_USD_BN = 1_000_000.0
+"""US$ billions: about ten times world GDP; above it a weighted vote by GDP loses all precision."""
 
 
 class Source(Frozen):
@@ -43,8 +50,8 @@ class CapabilityFigure(Estimated):
     """An actor's share of the world total of one capability domain."""
 
     share: Unit
-    uncertainty: NonNegative = 0.0
-    """Half-width of a ~90% interval around `share`, in share units."""
+    uncertainty: Unit = 0.0
+    """Half-width of a ~90% interval around `share`, in share units (a share lies in [0, 1])."""
 
 
 class ExpertiseFigure(Estimated):
@@ -57,7 +64,7 @@ class Alignment(Estimated):
     """UN General Assembly ideal point (Bailey, Strezhnev & Voeten), higher = closer to the US."""
 
     ideal_point: Finite = Field(ge=-6.0, le=6.0)
-    uncertainty: NonNegative = 0.0
+    uncertainty: NonNegative = Field(default=0.0, le=12.0)
     """Half-width of the 90% interval."""
 
 
@@ -131,9 +138,9 @@ class Actor(Frozen):
     name: str = Field(min_length=1)
     kind: Literal["state", "bloc"] = "state"
     un_member: bool = True
-    population_m: NonNegative | None = None
+    population_m: Annotated[NonNegative, Field(le=MAX_POPULATION_M)] | None = None
     """Millions; null where the source has no figure (the gap is noted, never filled)."""
-    gdp_usd_bn: NonNegative | None = None
+    gdp_usd_bn: Annotated[NonNegative, Field(le=MAX_GDP_USD_BN)] | None = None
     """Current US$ billions; null where the source has no figure."""
     figure_sources: dict[Literal["population_m", "gdp_usd_bn"], Identifier] = Field(default_factory=dict)
     figure_years: dict[Literal["population_m", "gdp_usd_bn"], int] = Field(default_factory=dict)
