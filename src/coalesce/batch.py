@@ -9,12 +9,12 @@ from coalesce import engine
 from coalesce.errors import DataError, Problem, UsageError
 from coalesce.loading import yamlsafe
 from coalesce.loading.files import Dataset, label_for, read_bytes
+from coalesce.models.browse import Listing
 
 MAX_GROUPINGS = 10_000
 """Groupings in one --batch file: each is scored with its best addition and removal."""
 MAX_LINE_CHARS = 2_000
 """A grouping line: 60 members (the size cap) of names fits well inside."""
-from coalesce.models.browse import Listing
 
 
 def score_batch(

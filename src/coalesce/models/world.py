@@ -8,7 +8,6 @@ from pydantic import Field, model_validator
 
 from coalesce.models.base import ActorCode, Finite, Frozen, GroupingId, Identifier, NonNegative, Unit
 
-
 MAX_POPULATION_M = 20_000.0
 """Millions: more than twice the world's population. Figures above it are typing errors, and sums of
 values near 1e308 overflow under a double majority."""
