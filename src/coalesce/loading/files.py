@@ -9,7 +9,7 @@ from typing import Any
 
 from coalesce.errors import DataError, Problem
 from coalesce.loading import yamlsafe
-from coalesce.loading.resolve import Resolver, UnknownActor
+from coalesce.loading.resolve import Identity, Resolver, UnknownActor, fold
 from coalesce.loading.validate import validate_model
 from coalesce.loading.yamlsafe import PosDict, PosList, position_of
 from coalesce.models.issue import Issue, IssueFile, ModelParameters, VetoQuota, WeightedVote
@@ -160,17 +160,58 @@ def require_mapping(tree: Any, label: str, what: str) -> PosDict:
 
 
 def _resolver_from_tree(tree: PosDict) -> Resolver:
+    return Resolver(identities_from_tree(tree))
+
+
+def identities_from_tree(tree: Any) -> list[Identity]:
+    """Each actor's code, name, iso2 and aliases as written (before validation, so that bloc members
+    can be resolved first); entries without a string code are left out."""
     entries = []
-    for actor in tree.get("actors") or []:
+    actors = tree.get("actors") if isinstance(tree, dict) else None
+    for actor in actors if isinstance(actors, list) else []:
         if isinstance(actor, dict) and isinstance(actor.get("code"), str):
             code = str(actor["code"])
             name = str(actor["name"]) if isinstance(actor.get("name"), str) else code
+            iso2 = actor.get("iso2") if isinstance(actor.get("iso2"), str) else None
             raw_aliases = actor.get("aliases")
             aliases = (
-                [str(a) for a in raw_aliases if isinstance(a, str)] if isinstance(raw_aliases, list) else []
+                tuple(str(a) for a in raw_aliases if isinstance(a, str))
+                if isinstance(raw_aliases, list)
+                else ()
             )
-            entries.append((code, name, aliases))
-    return Resolver(entries)
+            entries.append(Identity(code, name, iso2, aliases))
+    return entries
+
+
+def identity_problems(resolver: Resolver, tree: Any, label: str) -> Iterator[Problem]:
+    """Every spelling two actors claim (see loading/resolve.py), at the later claim's position."""
+    actors = tree.get("actors") if isinstance(tree, dict) else None
+    index: dict[str, int] = {}
+    for i, actor in enumerate(actors if isinstance(actors, list) else []):
+        if isinstance(actor, dict) and isinstance(actor.get("code"), str):
+            index.setdefault(str(actor["code"]), i)
+    words = {"code": "code", "iso2": "ISO 3166-1 alpha-2 code (iso2)", "name": "name", "alias": "alias"}
+    for c in resolver.collisions:
+        i = index.get(c.code)
+        path: tuple[Any, ...] = (
+            "actors",
+            i if i is not None else -1,
+            c.field if c.field != "alias" else "aliases",
+        )
+        if c.field == "alias" and i is not None:
+            aliases = actors[i].get("aliases") if isinstance(actors, list) else None  # type: ignore[index]
+            for j, alias in enumerate(aliases if isinstance(aliases, list) else []):
+                if isinstance(alias, str) and fold(alias) == fold(c.spelling):
+                    path = (*path, j)
+                    break
+        line, col = position_of(tree, path) if i is not None else (0, 0)
+        yield Problem(
+            label,
+            line,
+            col,
+            f"actors[{c.code}].{c.field}: {c.spelling!r} is also the {words[c.other_field]} of {c.other}; "
+            "each code, name and alias must name one actor",
+        )
 
 
 def resolve_codes(
@@ -227,6 +268,7 @@ def load_dataset(directory: Path | None = None) -> Dataset:
             )
     world, found = validate_model(World, states_tree, states_label)
     problems += found
+    problems += list(identity_problems(resolver, states_tree, states_label))
     if world is not None:
         problems += list(check_world(world, states_tree, states_label))
     else:  # still check the references of every part that did validate, so all problems show at once

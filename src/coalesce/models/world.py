@@ -134,7 +134,9 @@ class Actor(Frozen):
     """A state, or a bloc such as the EU (one voice for veto; its members' capability combined)."""
 
     code: ActorCode
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=120)
+    iso2: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    """ISO 3166-1 alpha-2 code, so `NO` finds Norway; the only codes resolved besides `code`."""
     kind: Literal["state", "bloc"] = "state"
     un_member: bool = True
     population_m: Annotated[NonNegative, Field(le=MAX_POPULATION_M)] | None = None
@@ -144,7 +146,8 @@ class Actor(Frozen):
     figure_sources: dict[Literal["population_m", "gdp_usd_bn"], Identifier] = Field(default_factory=dict)
     figure_years: dict[Literal["population_m", "gdp_usd_bn"], int] = Field(default_factory=dict)
     memberships: list[GroupingId] = Field(default_factory=list)
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(default_factory=list)
+    """Other names a user may type ("UK", "Ivory Coast"); matched exactly, ignoring case and accents."""
     alignment: Alignment | None = None
     capabilities: dict[Identifier, CapabilityFigure] = Field(default_factory=dict)
     expertise: dict[Identifier, ExpertiseFigure] = Field(default_factory=dict)
@@ -158,6 +161,8 @@ class Actor(Frozen):
             raise ValueError("a bloc needs 'members'")
         if self.kind == "state" and self.members:
             raise ValueError("only a bloc has 'members'")
+        if self.kind == "bloc" and self.iso2 is not None:
+            raise ValueError("a bloc has no ISO 3166-1 alpha-2 code ('iso2'); its 'code' is how it is named")
         return self
 
 
