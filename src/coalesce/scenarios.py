@@ -80,6 +80,10 @@ def apply_all(dataset: Dataset, scenario_paths: list[Path], sets: list[str]) -> 
         except PathError as exc:
             raise UsageError(f"--set {dotted}: {exc}") from None
         applied = replace(applied, dataset=new, sets={**applied.sets, dotted: value})
+    if sets:
+        over = domain_sum_problems(applied.dataset)
+        if over:
+            raise UsageError(f"--set: {over[0]}; lower another holder's share too")
     return applied
 
 
@@ -137,6 +141,12 @@ def apply_scenario(applied: Applied, scenario: Scenario, tree: PosDict, label: s
         except UsageError as exc:
             line, col = position_of(tree, ("set", path))
             problems.append(Problem(label, line, col, f"set {path}: {exc}"))
+    if not problems:
+        for message in domain_sum_problems(dataset):
+            domain = message.split(":", 1)[0].removeprefix("domain ").split(" ")[-1]
+            touched = [p for p in scenario.set if _domain_of(p) == domain]
+            line, col = position_of(tree, ("set", touched[0]) if touched else ("set",))
+            problems.append(Problem(label, line, col, f"set: {message}; lower another holder's share too"))
     if problems:
         raise DataError(problems)
     merged_include = tuple(dict.fromkeys((*applied.include, *include)))
@@ -249,13 +259,28 @@ def _rechecked(dataset: Dataset) -> Dataset:
     from coalesce.loading.files import check_issues, check_world
     from coalesce.models.issue import IssueFile
 
-    # Domain totals are not re-checked: a what-if may push a share past what the data allow.
+    # Domain totals are checked once all of a scenario's (or all --set) paths are applied, by
+    # domain_sum_problems: a scenario may move share from one holder to another in two steps.
     problems = list(check_world(dataset.world, None, "--set", sums=False))
     issue_file = IssueFile.model_construct(issues=list(dataset.issues.values()), model=dataset.params)
     problems += list(check_issues(dataset.world, issue_file, dataset.sources, None, "--set"))
     if problems:
         raise PathError(f"makes the data inconsistent: {problems[0].message}")
     return dataset
+
+
+def domain_sum_problems(dataset: Dataset) -> list[str]:
+    """Domains whose shares add up past 1 + tolerance: a what-if must not credit a group with more than
+    the whole world ("chips 102%"); lower another holder's share in the same scenario instead."""
+    from coalesce.loading.files import _check_domain_sums
+
+    by_code = {a.code: a for a in dataset.world.actors}
+    return [p.message for p in _check_domain_sums(dataset.world, None, "", by_code)]
+
+
+def _domain_of(path: str) -> str | None:
+    parts = path.split(".")
+    return parts[3] if len(parts) >= 4 and parts[0] == "actors" and parts[2] == "capabilities" else None
 
 
 def _revalidate(model: type[Any], data: dict[str, Any], path: str) -> Any:

@@ -221,10 +221,12 @@ def resolve_codes(
     label: str,
     problems: list[Problem],
     report: bool = True,
+    unique: bool = True,
 ) -> None:
     """Resolve every actor reference in the list at `path` in place (ISO2 and names -> ISO3).
 
-    With `report=False` unknown references are left as written for a later check to report once."""
+    With `report=False` unknown references are left as written for a later check to report once. With
+    `unique`, two references to one actor (`NLD` and `Netherlands`) are a problem, not a silent double."""
     node = tree
     for step in path:
         try:
@@ -233,13 +235,27 @@ def resolve_codes(
             return
     if not isinstance(node, PosList):
         return
+    first: dict[str, Any] = {}
     for i, item in enumerate(node):
         try:
-            node[i] = resolver.resolve(item)
+            code = resolver.resolve(item)
         except UnknownActor as exc:
             if report:
                 where = node.item_pos[i]
                 problems.append(Problem(label, where[0], where[1], f"{_dotted(path)}: {exc}"))
+            continue
+        node[i] = code
+        if unique and code in first:
+            where = node.item_pos[i]
+            problems.append(
+                Problem(
+                    label,
+                    where[0],
+                    where[1],
+                    f"{_dotted(path)}: {item!r} and {first[code]!r} are both {code}; list each actor once",
+                )
+            )
+        first.setdefault(code, item)
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
@@ -264,7 +280,13 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     for i, actor in enumerate(states_tree.get("actors") or []):
         if isinstance(actor, dict):
             resolve_codes(
-                states_tree, ("actors", i, "members"), resolver, states_label, problems, report=False
+                states_tree,
+                ("actors", i, "members"),
+                resolver,
+                states_label,
+                problems,
+                report=False,
+                unique=False,  # check_world says "lists a member twice"
             )
     world, found = validate_model(World, states_tree, states_label)
     problems += found
@@ -279,7 +301,9 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     for i, issue in enumerate(issue_list if isinstance(issue_list, list) else []):
         if isinstance(issue, dict):
             for r, _ in enumerate(issue.get("rivals") or []):
-                resolve_codes(issues_tree, ("issues", i, "rivals", r), resolver, issues_label, problems)
+                resolve_codes(
+                    issues_tree, ("issues", i, "rivals", r), resolver, issues_label, problems, unique=False
+                )  # check_issues says "a rivalry needs at least two different actors"
             resolve_codes(issues_tree, ("issues", i, "exclude"), resolver, issues_label, problems)
     raw_sources = issues_tree.get("sources")
     issue_sources: list[Any] = raw_sources if isinstance(raw_sources, list) else []
@@ -500,6 +524,13 @@ def check_issues(
         for r_index, group in enumerate(issue.rivals):
             if len(set(group)) < 2:
                 yield at(("rivals", r_index), "rivals: a rivalry needs at least two different actors")
+            for m_index, rival in enumerate(group):
+                if rival in issue.exclude:
+                    yield at(
+                        ("rivals", r_index, m_index),
+                        f"rivals: {rival} is a key rival and also in exclude; an actor the issue rules out "
+                        "cannot be engaged (drop it from one of the two)",
+                    )
         rule = issue.decision_rule
         if isinstance(rule, WeightedVote) and rule.field.startswith("capabilities."):
             domain = rule.field.split(".")[1]

@@ -15,6 +15,11 @@ MAX_GDP_USD_BN = 1_000_000.0
 """US$ billions: about ten times world GDP; above it a weighted vote by GDP loses all precision."""
 
 
+MAX_TOLERANCE = 0.1
+"""A domain's tolerance covers rounding and estimated shares, not a second world: at 1.5 the shares
+could add up to 2.5."""
+
+
 class Source(Frozen):
     """A publication every figure can cite."""
 
@@ -76,7 +81,7 @@ class Domain(Frozen):
     unit: str
     year: int = Field(ge=1900, le=2100)
     source: Identifier
-    tolerance: NonNegative = 0.01
+    tolerance: NonNegative = Field(default=0.01, le=MAX_TOLERANCE)
     """The domain's shares may add up to at most 1 + tolerance."""
     gaps: str | None = None
 
