@@ -27,7 +27,7 @@ def score_batch(
     find_issue(dataset, issue)  # an unknown issue is one usage error, not one per line
     label = label_for(path)
     text = yamlsafe.decode(read_bytes(path, label), label)
-    lines = []
+    lines: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.split("#", 1)[0].strip()
         if not stripped:

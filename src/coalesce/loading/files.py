@@ -192,19 +192,19 @@ def identity_problems(resolver: Resolver, tree: Any, label: str) -> Iterator[Pro
             index.setdefault(str(actor["code"]), i)
     words = {"code": "code", "iso2": "ISO 3166-1 alpha-2 code (iso2)", "name": "name", "alias": "alias"}
     for c in resolver.collisions:
-        i = index.get(c.code)
+        found = index.get(c.code)
         path: tuple[Any, ...] = (
             "actors",
-            i if i is not None else -1,
+            found if found is not None else -1,
             c.field if c.field != "alias" else "aliases",
         )
-        if c.field == "alias" and i is not None:
-            aliases = actors[i].get("aliases") if isinstance(actors, list) else None  # type: ignore[index]
+        if c.field == "alias" and found is not None and isinstance(actors, list):
+            aliases = actors[found].get("aliases")
             for j, alias in enumerate(aliases if isinstance(aliases, list) else []):
                 if isinstance(alias, str) and fold(alias) == fold(c.spelling):
                     path = (*path, j)
                     break
-        line, col = position_of(tree, path) if i is not None else (0, 0)
+        line, col = position_of(tree, path) if found is not None else (0, 0)
         yield Problem(
             label,
             line,

@@ -71,8 +71,7 @@ class Resolver:
     """Resolves actor references against one world's codes, alpha-2 codes, names and aliases."""
 
     def __init__(self, entries: Iterable[Identity | tuple[str, str, Iterable[str]]]) -> None:
-        claims: dict[str, dict[str, str]] = {}  # folded spelling -> {code: the field it came from}
-        shown: dict[str, str] = {}
+        claims: dict[str, dict[str, tuple[str, str]]] = {}  # folded spelling -> {code: (field, as written)}
         self.labels: dict[str, str] = {}
         """Code -> name, for suggestions."""
         for entry in entries:
@@ -86,10 +85,12 @@ class Resolver:
                 key = fold(text)
                 if not key:
                     continue
-                shown.setdefault(key, text)
                 owners = claims.setdefault(key, {})
-                if identity.code not in owners or _FIELD_RANK[field] < _FIELD_RANK[owners[identity.code]]:
-                    owners[identity.code] = field
+                if identity.code not in owners or (_FIELD_RANK[field], text) < (
+                    _FIELD_RANK[owners[identity.code][0]],
+                    owners[identity.code][1],
+                ):
+                    owners[identity.code] = (field, text)
         self.keys: dict[str, str] = {}
         self.collisions: list[Collision] = []
         for key in sorted(claims):
@@ -98,10 +99,10 @@ class Resolver:
                 (code,) = owners
                 self.keys[key] = code
                 continue
-            ordered = sorted(owners.items(), key=lambda item: (_FIELD_RANK[item[1]], item[0]))
-            first_code, first_field = ordered[0]
-            for code, field in ordered[1:]:
-                self.collisions.append(Collision(shown[key], code, field, first_code, first_field))
+            ordered = sorted(owners.items(), key=lambda item: (_FIELD_RANK[item[1][0]], item[0]))
+            first_code, (first_field, _) = ordered[0]
+            for code, (field, text) in ordered[1:]:
+                self.collisions.append(Collision(text, code, field, first_code, first_field))
         self._choices: list[str] | None = None
 
     def resolve(self, text: object) -> str:
