@@ -16,6 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+import contextlib
+
 from coalesce.loading.files import load_dataset
 from coalesce.loading.resolve import Resolver, UnknownActor
 
@@ -55,10 +57,8 @@ def main() -> None:
         known.append(time.perf_counter() - began)
         began = time.perf_counter()
         for text in unknown:
-            try:
+            with contextlib.suppress(UnknownActor):
                 resolver.resolve(text)
-            except UnknownActor:
-                pass
         missing.append(time.perf_counter() - began)
     print(f"actors: {len(dataset.world.actors)}, spellings: {len(resolver.keys)}")
     print(f"build the resolver: median {statistics.median(build) * 1000:.2f} ms")
