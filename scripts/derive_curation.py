@@ -133,12 +133,6 @@ class DeriveError(Exception):
     """A raw file does not look as expected; the derivation stops with this message."""
 
 
-def actor_codes() -> set[str]:
-    """Codes of the states that are actors: ISO3 of the UN members plus TWN and PSE."""
-    un = {c.alpha_3 for c in pycountry.countries} - {"TWN", "PSE", "ESH", "VAT", "XKX"}
-    return un | NON_UN_ACTORS
-
-
 def iso3(name: str) -> str | None:
     """An actor code for a country name or ISO code, None for a non-actor (territory, aggregate)."""
     name = name.strip().rstrip("*").strip()
@@ -159,16 +153,22 @@ def iso3(name: str) -> str | None:
 
 
 # ISO3 codes of UN member states (pycountry lists territories too; these are the 193).
-UN_MEMBERS = set(
-    """AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN BOL BIH BWA BRA
+UN_MEMBERS = (
+    frozenset(
+        re.findall(
+            r"[A-Z]{3}",
+            """AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN BOL BIH BWA BRA
     BRN BGR BFA BDI CPV KHM CMR CAN CAF TCD CHL CHN COL COM COG COD CRI CIV HRV CUB CYP CZE PRK DNK DJI
     DMA DOM ECU EGY SLV GNQ ERI EST SWZ ETH FJI FIN FRA GAB GMB GEO DEU GHA GRC GRD GTM GIN GNB GUY HTI
     HND HUN ISL IND IDN IRN IRQ IRL ISR ITA JAM JPN JOR KAZ KEN KIR KWT KGZ LAO LVA LBN LSO LBR LBY LIE
     LTU LUX MDG MWI MYS MDV MLI MLT MHL MRT MUS MEX FSM MCO MNG MNE MAR MOZ MMR NAM NRU NPL NLD NZL NIC
     NER NGA MKD NOR OMN PAK PLW PAN PNG PRY PER PHL POL PRT QAT KOR MDA ROU RUS RWA KNA LCA VCT WSM SMR
     STP SAU SEN SRB SYC SLE SGP SVK SVN SLB SOM ZAF SSD ESP LKA SDN SUR SWE CHE SYR TJK TZA THA TLS TGO
-    TON TTO TUN TUR TKM TUV UGA UKR ARE GBR USA URY UZB VUT VEN VNM YEM ZMB ZWE""".split()
-) | NON_UN_ACTORS
+    TON TTO TUN TUR TKM TUV UGA UKR ARE GBR USA URY UZB VUT VEN VNM YEM ZMB ZWE""",
+        )
+    )
+    | NON_UN_ACTORS
+)
 
 
 def rnd(x: float, nd: int = DECIMALS) -> float:
@@ -250,7 +250,9 @@ EPOCH_YEARS = (2024, 2025)
 
 def frontier_ai(raw: Path) -> tuple[str, str]:
     name = "epoch_large_scale_ai_models_2026-02-16.csv"
-    rows = read_csv(raw / name, ["Model", "Publication date", "Training compute (FLOP)", "Country (of organization)"])
+    rows = read_csv(
+        raw / name, ["Model", "Publication date", "Training compute (FLOP)", "Country (of organization)"]
+    )
     compute: dict[str, float] = defaultdict(float)
     n_models = n_without = 0
     unattributed = 0.0
@@ -333,7 +335,9 @@ def _market_musd(text: str) -> float:
 def chip_equipment(raw: Path) -> tuple[str, str]:
     pname = "cset_eto_chip_explorer_provision_2026-08.csv"
     prov = read_csv(raw / pname, ["provider_name", "provider_id", "provided_id", "share_provided", "year"])
-    providers = read_csv(raw / "cset_eto_chip_explorer_providers_2026-08.csv", ["provider_id", "provider_type"])
+    providers = read_csv(
+        raw / "cset_eto_chip_explorer_providers_2026-08.csv", ["provider_id", "provider_type"]
+    )
     inputs = {
         r["input_id"]: r
         for r in read_csv(
@@ -342,7 +346,9 @@ def chip_equipment(raw: Path) -> tuple[str, str]:
         )
     }
     kind = {p["provider_id"]: p["provider_type"] for p in providers}
-    weights = {i: _market_musd(inputs[i]["market_share_chart_global_market_size_info"]) for i in CSET_FAB_TOOLS}
+    weights = {
+        i: _market_musd(inputs[i]["market_share_chart_global_market_size_info"]) for i in CSET_FAB_TOOLS
+    }
     total_w = sum(weights.values())
     value: dict[str, float] = defaultdict(float)
     other = 0.0
@@ -360,7 +366,8 @@ def chip_equipment(raw: Path) -> tuple[str, str]:
             value[code] += part
     src = "cset-eto-chip-explorer-2026"
     shares = order(
-        {c: share_fig(v / total_w, 0.01 + 0.05 * v / total_w, src) for c, v in value.items() if v > 0}, "share"
+        {c: share_fig(v / total_w, 0.01 + 0.05 * v / total_w, src) for c, v in value.items() if v > 0},
+        "share",
     )
     listing = "; ".join(f"{inputs[i]['input_name']} {weights[i]:,.0f}" for i in CSET_FAB_TOOLS)
     head = {
@@ -423,7 +430,11 @@ def fossil_co2(raw: Path) -> tuple[str, str]:
     if world is None or eu is None:
         raise DeriveError(f"{name}: no World or European Union (27) row for {OWID_YEAR}")
     src = "owid-gcb-co2-2024"
-    shares = {c: share_fig(v / world, 0.05 * v / world, src) for c, v in by.items() if v / world >= 5e-6}
+    shares = {
+        c: share_fig(v / world, 0.05 * v / world, src, note="includes Hong Kong" if c == "CHN" else None)
+        for c, v in by.items()
+        if v / world >= 5e-6
+    }
     shares["EU"] = share_fig(
         eu / world, 0.05 * eu / world, src, note="EU-27 total as OWID publishes it; members are listed too"
     )
@@ -443,8 +454,8 @@ def fossil_co2(raw: Path) -> tuple[str, str]:
         "tolerance": 0.01,
         "gaps": (
             f"Countries attributed: {attributed:.4f} of the World total; the rest is international "
-            "aviation and shipping bunkers, Kosovo and territories that are not actors. Hong Kong is "
-            "inside China's GCB figure. The EU carries the OWID EU-27 total (its members are also "
+            "aviation and shipping bunkers, Kosovo and territories that are not actors. Hong Kong, which "
+            "OWID lists apart, is folded into China (docs/data.md conventions). The EU carries the OWID EU-27 total (its members are also "
             "listed; the bloc adds no residual). Uncertainty: 5% of the share (GCB's ~±5% for national "
             f"fossil emissions). Top holders: {top(shares, 'share')}."
         ),
@@ -485,7 +496,12 @@ def mineral_processing(raw: Path) -> tuple[str, str]:
     totals: dict[str, float] = {}
     for r in rows:
         m = r["mineral"]
-        if m not in IEA_STAGES or r["stage"] != IEA_STAGES[m] or int(r["year"]) != IEA_YEAR or r["unit"] != "kt":
+        if (
+            m not in IEA_STAGES
+            or r["stage"] != IEA_STAGES[m]
+            or int(r["year"]) != IEA_YEAR
+            or r["unit"] != "kt"
+        ):
             continue
         label, v = r["row"].strip(), float(r["value"])
         if label in ("Total", "Total clean technologies"):
@@ -503,9 +519,7 @@ def mineral_processing(raw: Path) -> tuple[str, str]:
         for code, v in figs.items():
             mean[code] += v / totals[m] / len(IEA_STAGES)
     src = "iea-critical-minerals-2024"
-    shares = order(
-        {c: share_fig(v, 0.01 + 0.05 * v, src) for c, v in mean.items() if v >= 5e-6}, "share"
-    )
+    shares = order({c: share_fig(v, 0.01 + 0.05 * v, src) for c, v in mean.items() if v >= 5e-6}, "share")
     head = {
         "id": "mineral-processing",
         "name": "Critical mineral processing",
@@ -554,19 +568,33 @@ SIPRI_NAMES = {
     "Türkiye": "TUR",
     "Viet Nam": "VNM",
 }
-SIPRI_NOT_ACTORS = {"European Union", "USSR", "Yugoslavia", "Czechoslovakia", "German DR", "Yemen, North", "Kosovo"}
+SIPRI_NOT_ACTORS = {
+    "European Union",
+    "USSR",
+    "Yugoslavia",
+    "Czechoslovakia",
+    "German DR",
+    "Yemen, North",
+    "Kosovo",
+}
 
 
 def military_spending(raw: Path) -> tuple[str, str]:
     name = "sipri_milex_1949-2024.csv.gz"
     rows = read_csv(raw / name, ["country", "measure", "year", "value", "status", "flag"])
     value: dict[str, tuple[float, str]] = {}
-    unmatched = []
+    unmatched: list[str] = []
+    outside: list[str] = []
+    total = 0.0
     for r in rows:
         if r["measure"] != "current_usd_m" or int(r["year"]) != SIPRI_YEAR or not r["value"].strip():
             continue
         country = r["country"].strip()
+        if country == "European Union":
+            continue  # not a spender: its members are listed
+        total += float(r["value"])
         if country in SIPRI_NOT_ACTORS:
+            outside.append(country)
             continue
         code = SIPRI_NAMES.get(country) or iso3(country)
         if code is None:
@@ -575,11 +603,14 @@ def military_spending(raw: Path) -> tuple[str, str]:
         value[code] = (float(r["value"]), r["flag"].strip())
     if unmatched:
         raise DeriveError(f"{name}: names that match no actor: {sorted(unmatched)}")
-    total = sum(v for v, _ in value.values())
     src = "sipri-milex-2025"
     shares = {}
-    for code, (v, flag) in value.items():
+    tiny = []
+    for code, (v, flag) in sorted(value.items()):
         s = v / total
+        if s < 5e-6:
+            tiny.append(code)
+            continue
         rel = 0.05 if not flag else 0.15
         shares[code] = share_fig(
             s,
@@ -602,7 +633,9 @@ def military_spending(raw: Path) -> tuple[str, str]:
         "source": src,
         "tolerance": 0.01,
         "gaps": (
-            f"{len(value)} countries with a {SIPRI_YEAR} figure; countries SIPRI leaves blank (e.g. North "
+            f"{len(value)} countries with a {SIPRI_YEAR} figure; shares under 0.000005 are not listed "
+            f"({', '.join(tiny)}: no armed forces, or a figure that rounds to nothing). Non-actors with a "
+            f"figure ({', '.join(sorted(outside)) or 'none'}) stay unattributed. Countries SIPRI leaves blank (e.g. North "
             "Korea, Eritrea, Turkmenistan) are unscored, so listed shares are slightly high. Figures SIPRI "
             "marks as estimates or highly uncertain (China, Russia, Saudi Arabia, Ukraine...) are marked "
             "estimate with 15% uncertainty; others 5%. The EU is not a spender (its members are). Top "
@@ -665,8 +698,11 @@ def financial_centres(raw: Path) -> tuple[str, str]:
     others.sort(reverse=True)
     src = TJN_SOURCE["id"]
     shares = order(
-        {c: share_fig(v, 0.1 * v, src, note="includes Hong Kong" if c == "CHN" else None) for c, v in gsw.items()
-         if v >= 5e-6},
+        {
+            c: share_fig(v, 0.1 * v, src, note="includes Hong Kong" if c == "CHN" else None)
+            for c, v in gsw.items()
+            if v >= 5e-6
+        },
         "share",
     )
     head = {
@@ -787,7 +823,8 @@ def development_finance(raw: Path) -> tuple[str, str]:
             "note": (
                 "OECD DAC1 data as processed by ONE (oda_data package, indicator ONE.10.1010_11010), file "
                 "topic_page/oda_gni_ts.csv of ONEcampaign/oda-dashboard commit 14a9ba6b; raw file "
-                + name + ". OECD data CC BY 4.0."
+                + name
+                + ". OECD data CC BY 4.0."
             ),
         }
     ]
@@ -985,7 +1022,6 @@ PAX_ALIASES: dict[str, tuple[str, ...]] = {
     "ARM": ("Armenia",),
     "AZE": ("Azerbaijan",),
 }
-PAX_STATE_WORDS = ("government", "republic", "kingdom", "state of", "minister", "president", "ambassador")
 
 
 def _pax_patterns() -> dict[str, re.Pattern[str]]:
