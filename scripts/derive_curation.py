@@ -478,6 +478,69 @@ def fossil_co2(raw: Path) -> tuple[str, str]:
     return "capabilities/fossil-co2.yaml", emit(name, sources, "domain", head, "shares", shares)
 
 
+def methane(raw: Path) -> tuple[str, str]:
+    name = "owid_co2_data.csv.gz"
+    rows = read_csv(raw / name, ["country", "year", "iso_code", "methane"])
+    by: dict[str, float] = defaultdict(float)
+    world = None
+    for r in rows:
+        if int(r["year"]) != OWID_YEAR or not r["methane"].strip():
+            continue
+        v = float(r["methane"])
+        if r["country"] == "World":
+            world = v
+        elif r["iso_code"].strip():
+            code = iso3(r["iso_code"].strip())
+            if code is not None:
+                by[code] += v
+    if world is None:
+        raise DeriveError(f"{name}: no World methane row for {OWID_YEAR}")
+    src = "owid-methane-2025"
+    shares = order(
+        {
+            c: share_fig(v / world, 0.1 * v / world, src, note="includes Hong Kong" if c == "CHN" else None)
+            for c, v in by.items()
+            if v / world >= 5e-6
+        },
+        "share",
+    )
+    attributed = sum(float(f["share"]) for f in shares.values())  # type: ignore[arg-type]
+    head = {
+        "id": "methane",
+        "name": "Methane emissions",
+        "measure": (
+            f"Share of world methane emissions (all sectors incl. land use, CO2-equivalent; OWID column "
+            f"methane, from Climate Watch), {OWID_YEAR}"
+        ),
+        "unit": "share of world methane emissions",
+        "year": OWID_YEAR,
+        "source": src,
+        "tolerance": 0.01,
+        "gaps": (
+            f"Countries attributed: {attributed:.4f} of the World row. Includes agriculture and waste, not "
+            "only oil and gas: no country table of oil and gas methane is in the raw files. Uncertainty: 10% "
+            "of the share (inventory-based estimates). Hong Kong folded into China. No shipped issue uses it "
+            f"yet. Top holders: {top(shares, 'share')}."
+        ),
+    }
+    sources = [
+        {
+            "id": src,
+            "title": "Data on CO2 and Greenhouse Gas Emissions: methane (from Climate Watch)",
+            "publisher": "Our World in Data; Climate Watch (World Resources Institute)",
+            "year": 2025,
+            "url": "https://github.com/owid/co2-data",
+            "quality": "secondary",
+            "secondary": True,
+            "note": (
+                "OWID's compilation of Climate Watch's historical emissions (codebook: 'Climate Watch - "
+                "Greenhouse gas emissions by sector'); same copy as owid-gcb-co2-2024; raw file " + name + "."
+            ),
+        }
+    ]
+    return "capabilities/methane.yaml", emit(name, sources, "domain", head, "shares", shares)
+
+
 IEA_YEAR = 2023
 IEA_STAGES = {
     "Copper": "Refining",
@@ -1117,6 +1180,7 @@ DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "frontier-ai": frontier_ai,
     "chip-equipment": chip_equipment,
     "fossil-co2": fossil_co2,
+    "methane": methane,
     "mineral-processing": mineral_processing,
     "military-spending": military_spending,
     "financial-centres": financial_centres,
