@@ -1101,9 +1101,10 @@ PAX_FROM = 2000
 
 def mediation(raw: Path) -> tuple[str, str]:
     name = "pax_all_agreements_data_v6.csv.gz"
-    rows = read_csv(raw / name, ["AgtId", "Dat", "ThrdPart", "Con"])
+    rows = read_csv(raw / name, ["AgtId", "Dat", "ThrdPart", "Con", "PP"])
     patterns = _pax_patterns()
-    count: dict[str, int] = defaultdict(int)
+    processes: dict[str, set[str]] = defaultdict(set)
+    agreements: dict[str, int] = defaultdict(int)
     n_agreements = 0
     for r in rows:
         if int(r["Dat"][:4]) < PAX_FROM:
@@ -1122,7 +1123,9 @@ def mediation(raw: Path) -> tuple[str, str]:
             if pat.search(con):
                 continue  # a party's own conflict: not a third-party role
             if pat.search(third):
-                count[code] += 1
+                processes[code].add(r["PP"])
+                agreements[code] += 1
+    count = {c: len(pp) for c, pp in processes.items()}
     lead = max(count, key=lambda c: (count[c], c))
     n_max = count[lead]
     src = "pax-v6-2024"
@@ -1131,10 +1134,10 @@ def mediation(raw: Path) -> tuple[str, str]:
             c: {
                 "score": rnd(math.log1p(n) / math.log1p(n_max), 4),
                 "source": src,
-                "note": f"named as a third party in {n} agreements {PAX_FROM}-2023",
+                "note": f"named as a third party in {n} peace processes ({agreements[c]} agreements) {PAX_FROM}-2023",
             }
             for c, n in count.items()
-            if n >= 3
+            if n >= 2
         },
         "score",
     )
@@ -1142,10 +1145,10 @@ def mediation(raw: Path) -> tuple[str, str]:
         "id": "mediation",
         "name": "Mediation and third-party record",
         "measure": (
-            f"score = ln(1 + n) / ln(1 + n_max), where n is the number of PA-X peace agreements signed "
-            f"{PAX_FROM}-2023 that name the state (by its name, short name or adjective) among the third "
-            f"parties (mediators, facilitators, guarantors, witnesses); n_max = {n_max} ({lead}). States "
-            "named in fewer than 3 agreements are unscored"
+            f"score = ln(1 + n) / ln(1 + n_max), where n is the number of distinct peace processes (PA-X "
+            f"field PP) with an agreement signed {PAX_FROM}-2023 that names the state (by its name, short "
+            "name or adjective) among the third parties (mediators, facilitators, guarantors, witnesses); "
+            f"n_max = {n_max} ({lead}). States named in fewer than 2 processes are unscored"
         ),
         "year": 2023,
         "source": src,
@@ -1153,8 +1156,10 @@ def mediation(raw: Path) -> tuple[str, str]:
             f"{n_agreements} agreements of {PAX_FROM}-2023 read; the third-party field is free text, matched "
             "against a fixed list of about 95 states' names and adjectives (scripts/derive_curation.py, "
             "PAX_ALIASES), so unlisted states, and mentions only through an envoy's name, are missed. "
-            "An agreement whose conflict (field Con) names the state is not counted for it. Witnessing counts like mediating, and a process with many agreements (Sudan, Philippines) "
-            "weighs its third parties up. Organisations (UN, AU, IGAD, EU) are not states and are not "
+            "An agreement whose conflict (field Con) names the state is not counted for it. Witnessing "
+            "counts like mediating. Counting processes, not agreements, keeps a process with many "
+            "agreements (Mindanao, Sudan) from weighing its third parties up. Quiet facilitators that "
+            "agreements seldom name (Switzerland: 3 processes) score low. Organisations (UN, AU, IGAD, EU) are not states and are not "
             f"scored. Top holders: {top(scores, 'score')}."
         ),
     }

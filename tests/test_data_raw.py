@@ -569,8 +569,13 @@ def test_mediation_counts_pax_third_parties(actors):
     rows = _read_rows(DERIVED_RAW[8])
     norway = sum(1 for r in rows if int(r["Dat"][:4]) >= 2000 and re.search(r"Norw", r["ThrdPart"]))
     note = actors["NOR"]["expertise"]["mediation"]["note"]
-    n = int(re.search(r"in (\d+) agreements", note).group(1))
-    assert 0 < n <= norway
+    found = re.search(r"in (\d+) peace processes \((\d+) agreements\)", note)
+    processes, agreements = int(found.group(1)), int(found.group(2))
+    assert 0 < processes <= agreements <= norway
+    pp = {r["PP"] for r in rows if int(r["Dat"][:4]) >= 2000 and re.search(r"Norw", r["ThrdPart"])}
+    assert processes <= len(pp)
+    # counted by process: the top scorer is not the facilitator of one long process
+    assert _score(actors, "USA", "mediation") == 1.0 > _score(actors, "MYS", "mediation")
     for code in ("USA", "EGY", "KEN", "QAT", "CHE"):
         assert code in actors and "mediation" in actors[code]["expertise"], code
 
