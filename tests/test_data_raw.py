@@ -654,3 +654,41 @@ def test_derived_numbers_read_back_as_the_same_float(x):
     text = mod._scalar(mod.rnd(x))
     assert yaml.safe_load(f"v: {text}")["v"] == mod.rnd(x)
     assert isinstance(yaml.safe_load(f"v: {text}")["v"], float)
+
+
+# The smell test of docs/data.md, written down before the figures were used: holders that must be
+# among the top 8 of each domain and tag a shipped issue uses (or that is new), and holders that
+# must not lead it (not in the top 3). A rebuilt figure that measures the wrong thing fails here.
+SMELL = {
+    "frontier-ai": ({"USA", "CHN"}, {"SAU", "CAN"}),
+    "chip-equipment": ({"USA", "NLD", "JPN"}, set()),
+    "mineral-processing": ({"CHN", "IDN", "CHL"}, set()),
+    "fossil-co2": ({"CHN", "USA", "IND", "RUS"}, set()),
+    "methane": ({"CHN", "IND", "USA"}, set()),
+    "military-spending": ({"USA", "CHN", "RUS", "IND", "GBR"}, set()),
+    "financial-centres": ({"USA", "GBR", "LUX", "SGP", "DEU"}, set()),
+    "flag-fleet": ({"PAN", "LBR", "MHL", "SGP"}, set()),
+    "uranium-conversion": ({"RUS", "FRA", "CAN"}, set()),
+    "development-finance": ({"USA", "DEU", "GBR", "JPN", "FRA"}, {"LUX"}),
+    "financial-integrity": (set(), {"USA", "CHE", "SGP", "ARE", "SMR", "AND"}),
+    "mediation": ({"USA", "NOR", "QAT", "EGY"}, set()),
+}
+
+
+@pytest.mark.parametrize("item", sorted(SMELL))
+def test_smell_test_top_eight(world, item):
+    must, must_not = SMELL[item]
+    group = "capabilities" if item in {d["id"] for d in world["domains"]} else "expertise"
+    key = "share" if group == "capabilities" else "score"
+    held = sorted(
+        (
+            (a[group][item][key], a["code"])
+            for a in world["actors"]
+            if item in a.get(group, {}) and a["kind"] == "state"
+        ),
+        key=lambda x: (-x[0], x[1]),
+    )
+    top8 = {code for _, code in held[:8]}
+    assert must <= top8, (item, sorted(must - top8))
+    top3 = {code for _, code in held[:3]}
+    assert not (must_not & top3), (item, sorted(must_not & top3))
