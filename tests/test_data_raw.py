@@ -692,3 +692,22 @@ def test_smell_test_top_eight(world, item):
     assert must <= top8, (item, sorted(must - top8))
     top3 = {code for _, code in held[:3]}
     assert not (must_not & top3), (item, sorted(must_not & top3))
+
+
+def test_derive_script_reports_a_missing_raw_file_in_one_line(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "derive_curation.py"),
+            "--raw",
+            str(tmp_path),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("derive_curation: error: ") and "not found" in lines[0]
+    assert "Traceback" not in done.stderr
