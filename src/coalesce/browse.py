@@ -131,9 +131,10 @@ def list_sources(dataset: Dataset) -> Listing:
         case_file = load_cases(dataset, cases_path)
         for src in case_file.sources:
             sources.setdefault(src.id, (src, "cases"))
-        for item in (*case_file.cases, *case_file.negotiations):
-            for sid in item.sources:
-                counts[sid] += 1
+        for case in case_file.cases:
+            counts.update(case.sources)
+        for negotiation in case_file.negotiations:
+            counts.update(negotiation.sources)
     rows = [
         {
             "id": s.id,
