@@ -711,3 +711,19 @@ def test_derive_script_reports_a_missing_raw_file_in_one_line(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("derive_curation: error: ") and "not found" in lines[0]
     assert "Traceback" not in done.stderr
+
+
+def test_sources_listing_includes_cases_with_quality_flags():
+    from coalesce.browse import list_sources
+    from coalesce.loading.files import load_dataset
+
+    with open(ROOT / "data" / "cases.yaml", encoding="utf-8") as fh:
+        case_ids = {s["id"] for s in yaml.safe_load(fh)["sources"]}
+    listing = list_sources(load_dataset())
+    rows = {r["id"]: r for r in listing.rows}
+    assert len(case_ids) >= 40 and case_ids <= set(rows)
+    assert {"quality", "file"} <= set(listing.columns)
+    assert all(r["quality"] in ("primary", "secondary", "estimate") for r in rows.values())
+    assert {r["file"] for r in rows.values()} == {"states", "issues", "cases"}
+    assert all(rows[c]["figures"] >= 1 for c in case_ids), "every case source is cited by a case"
+    assert rows["cd-tse-enrichment-2024"]["quality"] == "estimate"
