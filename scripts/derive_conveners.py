@@ -90,8 +90,10 @@ EXTRA_NAMES: dict[str, tuple[str, ...]] = {
 
 
 def _open(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8-sig", newline="") if path.suffix == ".gz" else open(
-        path, encoding="utf-8-sig", newline=""
+    return (
+        gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+        if path.suffix == ".gz"
+        else open(path, encoding="utf-8-sig", newline="")
     )
 
 
@@ -105,7 +107,9 @@ def actor_names(states: Path) -> dict[str, list[str]]:
         names = {str(a["name"]), *map(str, a.get("aliases", [])), *EXTRA_NAMES.get(code, ())}
         country = pycountry.countries.get(alpha_3=code)
         if country is not None:
-            names |= {getattr(country, f) for f in ("name", "official_name", "common_name") if hasattr(country, f)}
+            names |= {
+                getattr(country, f) for f in ("name", "official_name", "common_name") if hasattr(country, f)
+            }
         # Two-letter aliases (US, UK, EU) are matched only as listed in EXTRA_NAMES
         out[code] = sorted(n for n in names if len(n) > 2 or n in EXTRA_NAMES.get(code, ()))
     return out
@@ -198,15 +202,17 @@ def main(argv: list[str] | None = None) -> int:
     for code in sorted(names):
         posts, embassies = lowy.get(code, (None, None))
         rec = pax.get(code, {"agreements": set(), "processes": set(), "recent": set(), "hosted": set()})
-        rows.append([
-            code,
-            "" if posts is None else str(posts),
-            "" if embassies is None else str(embassies),
-            str(len(rec["agreements"])),
-            str(len(rec["processes"])),
-            str(len(rec["recent"])),
-            str(len(rec["hosted"])),
-        ])
+        rows.append(
+            [
+                code,
+                "" if posts is None else str(posts),
+                "" if embassies is None else str(embassies),
+                str(len(rec["agreements"])),
+                str(len(rec["processes"])),
+                str(len(rec["recent"])),
+                str(len(rec["hosted"])),
+            ]
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)

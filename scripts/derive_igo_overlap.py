@@ -77,8 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     with open(args.out, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
     missing = [c for c in actors if c not in mask]
-    print(f"{len(mask)} actors with IGO data, missing {missing}; {len(igos)} IGOs; "
-          f"wrote {args.out} ({args.out.stat().st_size} bytes)", file=sys.stderr)
+    print(
+        f"{len(mask)} actors with IGO data, missing {missing}; {len(igos)} IGOs; "
+        f"wrote {args.out} ({args.out.stat().st_size} bytes)",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -44,8 +44,10 @@ VOTE_VALUE = {"yes": 0, "abstain": 1, "no": 2}
 
 
 def _open(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8", newline="") if path.suffix == ".gz" else open(
-        path, encoding="utf-8", newline=""
+    return (
+        gzip.open(path, "rt", encoding="utf-8", newline="")
+        if path.suffix == ".gz"
+        else open(path, encoding="utf-8", newline="")
     )
 
 

@@ -1,5 +1,5 @@
-"""Read the issue-specific alignment data (data/alignment/) and the bloc competence table
-(data/blocs.yaml), lazily: nothing is read until a caller asks, and each matrix is read once.
+"""Read the issue-specific alignment data (data/alignment/) lazily: nothing is read until a caller
+asks, and each matrix is read once. The bloc competence table is read by `coalesce.loading.blocs`.
 
 Every malformed file gives `file:line:col: message` problems (a DataError, exit 65).
 """
@@ -19,14 +19,12 @@ from coalesce.loading.validate import validate_model
 from coalesce.loading.yamlsafe import position_of
 from coalesce.models.alignment import (
     AlignmentManifest,
-    BlocFile,
     ConvenerRecord,
     PairMatrix,
     VoteCategoryId,
 )
 
 MANIFEST = Path("alignment") / "alignment.yaml"
-BLOCS = Path("blocs.yaml")
 MAX_CSV_BYTES = 4 * 1024 * 1024
 _CODE = re.compile(r"^[A-Z]{2,3}$")
 CONVENER_COLUMNS = (
@@ -71,7 +69,13 @@ def parse_pair_matrix(
         raise DataError([Problem(label, 1, 1, "file is empty; expected a header line")])
     header = rows[0]
     if header[:2] != ["code", total_field]:
-        raise DataError([Problem(label, 1, 1, f"header must start with 'code,{total_field}', got {','.join(header[:2])!r}")])
+        raise DataError(
+            [
+                Problem(
+                    label, 1, 1, f"header must start with 'code,{total_field}', got {','.join(header[:2])!r}"
+                )
+            ]
+        )
     codes = header[2:]
     for k, code in enumerate(codes, start=2):
         if not _CODE.match(code):
@@ -79,7 +83,9 @@ def parse_pair_matrix(
     if len(set(codes)) != len(codes):
         problems.append(Problem(label, 1, 1, "header: an actor code is listed twice"))
     if len(rows) - 1 != len(codes):
-        problems.append(Problem(label, len(rows), 1, f"expected {len(codes)} rows after the header, got {len(rows) - 1}"))
+        problems.append(
+            Problem(label, len(rows), 1, f"expected {len(codes)} rows after the header, got {len(rows) - 1}")
+        )
     totals: dict[str, float | None] = {}
     lower: list[tuple[float | None, ...]] = []
     for i, row in enumerate(rows[1:]):
@@ -88,12 +94,28 @@ def parse_pair_matrix(
             break
         if not row or row[0] != codes[i]:
             got = row[0] if row else ""
-            problems.append(Problem(label, line, 1, f"row {i + 1}: code {got!r}, expected {codes[i]!r} (rows follow the header's order)"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    1,
+                    f"row {i + 1}: code {got!r}, expected {codes[i]!r} (rows follow the header's order)",
+                )
+            )
             continue
         if len(row) != i + 2:
-            problems.append(Problem(label, line, 1, f"row {codes[i]}: {len(row)} cells, expected {i + 2} (code, {total_field}, then one per earlier code)"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    1,
+                    f"row {codes[i]}: {len(row)} cells, expected {i + 2} (code, {total_field}, then one per earlier code)",
+                )
+            )
             continue
-        totals[codes[i]] = _number(row, 1, f"row {codes[i]}, {total_field}", label, line, False, True, problems)
+        totals[codes[i]] = _number(
+            row, 1, f"row {codes[i]}, {total_field}", label, line, False, True, problems
+        )
         values = tuple(
             _number(row, k + 2, f"row {codes[i]}, column {codes[k]}", label, line, unit, integer, problems)
             for k in range(i)
@@ -105,7 +127,14 @@ def parse_pair_matrix(
 
 
 def _number(
-    cells: list[str], k: int, where: str, label: str, line: int, unit: bool, integer: bool, problems: list[Problem]
+    cells: list[str],
+    k: int,
+    where: str,
+    label: str,
+    line: int,
+    unit: bool,
+    integer: bool,
+    problems: list[Problem],
 ) -> float | None:
     raw = cells[k]
     if raw == "":
@@ -144,7 +173,11 @@ def parse_conveners(text: str, label: str) -> dict[str, ConvenerRecord]:
             try:
                 fields[column] = int(raw)
             except ValueError:
-                problems.append(Problem(label, line, _column(row, k), f"row {row[0]}, {column}: {raw!r} is not a whole number"))
+                problems.append(
+                    Problem(
+                        label, line, _column(row, k), f"row {row[0]}, {column}: {raw!r} is not a whole number"
+                    )
+                )
         if any(p.line == line for p in problems):
             continue
         fields = {k: v for k, v in fields.items() if v is not None or k.startswith("lowy")}
@@ -190,7 +223,9 @@ class AlignmentData:
         """Intergovernmental organisations each pair shares."""
         if self._igo is None:
             path = self.directory / self.manifest.igo.file
-            self._igo = parse_pair_matrix(_read_text(path), str(path), "igo-shared", "igos", unit=False, integer=True)
+            self._igo = parse_pair_matrix(
+                _read_text(path), str(path), "igo-shared", "igos", unit=False, integer=True
+            )
         return self._igo
 
 
@@ -210,28 +245,9 @@ def load_alignment(directory: Path) -> AlignmentData | None:
     return AlignmentData(manifest, path.parent)
 
 
-@lru_cache(maxsize=8)
-def load_blocs(directory: Path) -> BlocFile | None:
-    """data/blocs.yaml of `directory`, or None when there is none."""
-    tree, label = _blocs_tree(directory)
-    if tree is None:
-        return None
-    blocs, problems = validate_model(BlocFile, tree, label)
-    if problems or blocs is None:
-        raise DataError(problems)
-    return blocs
-
-
-def _blocs_tree(directory: Path) -> tuple[Any, str]:
-    from coalesce.loading.files import read_tree, require_mapping
-
-    path = directory / BLOCS
-    if not path.is_file():
-        return None, str(path)
-    return require_mapping(read_tree(path), str(path), "a mapping with 'blocs'"), str(path)
-
-
-def check_alignment(directory: Path, world: Any, issue_ids: set[str], source_ids: set[str]) -> Iterator[Problem]:
+def check_alignment(
+    directory: Path, world: Any, issue_ids: set[str], source_ids: set[str]
+) -> Iterator[Problem]:
     """Read every alignment and bloc file fully and check its references against the world."""
     codes = {a.code for a in world.actors}
     try:
@@ -264,49 +280,9 @@ def check_alignment(directory: Path, world: Any, issue_ids: set[str], source_ids
             unknown = sorted(found - codes)
             if unknown:
                 yield Problem(label, 0, 0, f"{what}: codes not in states.yaml: {', '.join(unknown)}")
-    yield from _check_blocs(directory, world, issue_ids, source_ids)
+    from coalesce.loading.blocs import check_blocs
 
-
-def _check_blocs(directory: Path, world: Any, issue_ids: set[str], source_ids: set[str]) -> Iterator[Problem]:
-    try:
-        blocs = load_blocs.__wrapped__(directory)
-    except DataError as exc:
-        yield from exc.problems
-        return
-    if blocs is None:
-        return
-    tree, label = _blocs_tree(directory)
-    kinds = {a.code: a.kind for a in world.actors}
-    members = {g.id: set() for g in world.groupings}
-    for actor in world.actors:
-        for g in actor.memberships:
-            members.setdefault(g, set()).add(actor.code)
-
-    def at(path: tuple[Any, ...], message: str) -> Problem:
-        line, col = position_of(tree, ("blocs", *path))
-        return Problem(label, line, col, message)
-
-    for b, table in enumerate(blocs.blocs):
-        if kinds.get(table.bloc) != "bloc":
-            yield at((b, "bloc"), f"blocs[{table.bloc}]: not a bloc in states.yaml")
-        for f, forum in enumerate(table.forums):
-            where = f"blocs[{table.bloc}].forums[{forum.forum}]"
-            if forum.source not in source_ids:
-                yield at((b, "forums", f, "source"), f"{where}.source: unknown source {forum.source!r}")
-            if forum.forum in members:
-                listed = table.bloc in members[forum.forum]
-                if listed != (forum.seat == "member"):
-                    yield at(
-                        (b, "forums", f, "seat"),
-                        f"{where}.seat: {forum.seat!r}, but groupings list {table.bloc} "
-                        f"{'as' if listed else 'not as'} a member of {forum.forum}",
-                    )
-        for i, role in enumerate(table.issues):
-            where = f"blocs[{table.bloc}].issues[{role.issue}]"
-            if role.issue not in issue_ids:
-                yield at((b, "issues", i, "issue"), f"{where}: unknown issue {role.issue!r}")
-            if role.source not in source_ids:
-                yield at((b, "issues", i, "source"), f"{where}.source: unknown source {role.source!r}")
+    yield from check_blocs(directory, world, issue_ids, source_ids)
 
 
 def _tree(path: Path) -> Any:

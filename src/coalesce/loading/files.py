@@ -43,7 +43,7 @@ class Dataset:
 
     def blocs(self) -> BlocFile | None:
         """Where each bloc acts for its members (data/blocs.yaml), read on first use."""
-        from coalesce.loading.alignment import load_blocs
+        from coalesce.loading.blocs import load_blocs
 
         return load_blocs(self.directory)
 
