@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_shipped_issue_has_one_sourced_analogue_of_known_actors() -> None:
-    analogues = yaml.safe_load((ROOT / "docs" / "face-validity.yaml").read_text(encoding="utf-8"))["analogues"]
+    analogues = yaml.safe_load((ROOT / "docs" / "face-validity.yaml").read_text(encoding="utf-8"))[
+        "analogues"
+    ]
     world = coalesce.load_world()
     shipped = set(world.issues)
     assert sorted(entry["issue"] for entry in analogues) == sorted(shipped)
@@ -25,7 +27,9 @@ def test_every_shipped_issue_has_one_sourced_analogue_of_known_actors() -> None:
 
 
 def test_the_generated_table_has_a_row_per_analogue() -> None:
-    analogues = yaml.safe_load((ROOT / "docs" / "face-validity.yaml").read_text(encoding="utf-8"))["analogues"]
+    analogues = yaml.safe_load((ROOT / "docs" / "face-validity.yaml").read_text(encoding="utf-8"))[
+        "analogues"
+    ]
     table = (ROOT / "docs" / "face-validity.md").read_text(encoding="utf-8")
     for entry in analogues:
         assert f"| {entry['issue']} |" in table and f"### {entry['issue']}" in table
