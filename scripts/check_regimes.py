@@ -59,6 +59,7 @@ EXPLAINED = {
     ("FATF", "(HKG)"): "Hong Kong, China is a member but not an actor here",
     ("FATF", "(ABW)"): "part of the Kingdom of the Netherlands' membership, not a member of its own",
     ("FATF", "(CUW)"): "part of the Kingdom of the Netherlands' membership, not a member of its own",
+    ("Zangger", "NZL"): "in the Factbook's 2017 appendix (39 members) but not its 2026 country entry",
     ("Paris-Club", "BRA"): "a permanent member since 2016; the Factbook calls it an associate",
     ("Paris-Club", "KOR"): "a permanent member since 2016; the Factbook calls it an associate",
     ("IEA", "LTU"): "Lithuania joined in 2022; the Factbook omits it",
