@@ -411,3 +411,25 @@ def test_validate_reports_a_bad_manifest(data_copy: Path) -> None:
     )
     (data_copy / "alignment" / "conveners.csv").unlink()
     assert any("conveners.csv:0:0: file not found" in x for x in problems_of(data_copy))
+
+
+def test_every_shipped_issue_has_alignment_links(shipped, dataset) -> None:  # type: ignore[no-untyped-def]
+    links = shipped.manifest.issues
+    assert set(links) == set(dataset.issues)
+    assert links["nuclear-fuel-security"].categories == ["nu"]
+    assert "NSG" in links["nuclear-fuel-security"].regimes
+    assert links["anti-money-laundering"].regimes == ["FATF"]
+
+
+def test_validate_reports_bad_issue_links(data_copy: Path) -> None:
+    path = data_copy / "alignment" / "alignment.yaml"
+    text = path.read_text(encoding="utf-8").replace("regimes: [FATF]", "regimes: [FATF, Egmont]")
+    path.write_text(text.replace("  digital-trade:\n", "  digital-trades:\n"), encoding="utf-8")
+    lines = problems_of(data_copy)
+    assert any(
+        re.search(
+            r"alignment\.yaml:\d+:\d+: issues\.anti-money-laundering\.regimes: unknown grouping 'Egmont'", x
+        )
+        for x in lines
+    )
+    assert any(re.search(r"alignment\.yaml:\d+:\d+: issues\.digital-trades: unknown issue", x) for x in lines)

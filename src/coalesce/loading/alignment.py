@@ -268,6 +268,15 @@ def check_alignment(
             if cited not in source_ids:
                 line, col = position_of(tree, path)
                 yield Problem(label, line, col, f"{'.'.join(path)}: unknown source {cited!r}")
+        groupings = {g.id for g in world.groupings}
+        for issue_id, link in spec.issues.items():
+            if issue_id not in issue_ids:
+                line, col = position_of(tree, ("issues", issue_id))
+                yield Problem(label, line, col, f"issues.{issue_id}: unknown issue {issue_id!r}")
+            for r, regime in enumerate(link.regimes):
+                if regime not in groupings:
+                    line, col = position_of(tree, ("issues", issue_id, "regimes", r))
+                    yield Problem(label, line, col, f"issues.{issue_id}.regimes: unknown grouping {regime!r}")
         loaders: list[tuple[str, Any]] = [(c, lambda c=c: data.votes(c)) for c in spec.votes.categories]
         loaders += [("igo", data.igo_shared), ("conveners", data.conveners)]
         for what, load in loaders:

@@ -101,6 +101,14 @@ class IgoSpec(Frozen):
     rule: str
 
 
+class IssueLink(Frozen):
+    """The vote categories and regimes that bear on one shipped issue (a data suggestion for the model)."""
+
+    categories: list[VoteCategoryId] = Field(min_length=1)
+    regimes: list[GroupingId] = Field(default_factory=list)
+    basis: str = Field(min_length=1)
+
+
 class AlignmentManifest(Frozen):
     """data/alignment/alignment.yaml: what each file holds and where it comes from."""
 
@@ -108,6 +116,8 @@ class AlignmentManifest(Frozen):
     votes: VoteSpec
     conveners: ConvenerSpec
     igo: IgoSpec
+    issues: dict[Identifier, IssueLink] = Field(default_factory=dict)
+    """Per shipped issue id: which vote categories and regimes its alignment should read."""
 
 
 class ConvenerRecord(Frozen):
