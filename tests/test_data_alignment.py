@@ -433,3 +433,30 @@ def test_validate_reports_bad_issue_links(data_copy: Path) -> None:
         for x in lines
     )
     assert any(re.search(r"alignment\.yaml:\d+:\d+: issues\.digital-trades: unknown issue", x) for x in lines)
+
+
+@needs(VOTES, ROLL_CALLS, ISSUES, LOWY, PAX, IGO, IDEAL)
+def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
+    """Each derive script run again on the raw files writes exactly the shipped file."""
+    scripts = ROOT / "scripts"
+    runs = [
+        [
+            "derive_vote_agreement.py",
+            "--votes", str(VOTES), "--roll-calls", str(ROLL_CALLS), "--issues", str(ISSUES),
+            "--out", str(tmp_path),
+        ],
+        ["derive_conveners.py", "--lowy", str(LOWY), "--pax", str(PAX), "--out", str(tmp_path / "conveners.csv")],
+        [
+            "derive_igo_overlap.py",
+            "--igo", str(IGO), "--ideal-points", str(IDEAL), "--out", str(tmp_path / "igo-shared.csv"),
+        ],
+    ]  # fmt: skip
+    for args in runs:
+        proc = subprocess.run(
+            [sys.executable, str(scripts / args[0]), *args[1:]], capture_output=True, text=True, timeout=300
+        )
+        assert proc.returncode == 0, proc.stderr
+    shipped_files = sorted(p.name for p in ALIGN.glob("*.csv"))
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == shipped_files
+    for name in shipped_files:
+        assert (tmp_path / name).read_bytes() == (ALIGN / name).read_bytes(), name
