@@ -127,7 +127,7 @@ def build(raw: Path) -> dict[str, object]:
     gdp = read_wb(raw / "worldbank_gdp_NY.GDP.MKTP.CD.csv")
     ips = read_ideal_points(raw / "unga_idealpoints_IdealpointestimatesAll_Jun2024.csv")
     codes = state_codes()
-    years: dict[int, object] = {}
+    years: dict[str, object] = {}
     for year in years_needed():
         sessions = [year - 1945 - k for k in (2, 1, 0)]
         population: dict[str, float] = {}
@@ -155,7 +155,7 @@ def build(raw: Path) -> dict[str, object]:
             else:
                 missing["alignment"].append(code)
         eu = sorted(c for c, first, last in EU_MEMBERSHIP if first <= year and (last is None or year <= last))
-        years[year] = {
+        years[str(year)] = {
             "sessions": sessions,
             "eu_members": eu,
             "population": population,

@@ -238,3 +238,61 @@ def _check_case_worlds(dataset: Dataset, case_file: CaseFile, tree: Any, label: 
                 Problem(label, line, col, f"{key}[{case.id}]: unknown actors {', '.join(unknown)}")
             )
     return problems
+
+
+class SignatureDecision(Frozen):
+    """Who was invited to sign a text or join a regime, and who did (acceptance calibration)."""
+
+    id: Identifier
+    name: str
+    year: int = Field(ge=1900, le=2100)
+    initiator: str
+    signed: list[str] = Field(default_factory=list)
+    declined: list[str] = Field(default_factory=list)
+    sources: list[Identifier] = Field(min_length=1)
+    note: str | None = None
+
+
+class SignatureFile(Frozen):
+    """The contents of signatures.yaml."""
+
+    schema_version: int = 1
+    decisions: list[SignatureDecision] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+
+
+def load_signatures(dataset: Dataset, path: Path) -> SignatureFile:
+    """Read and check signatures.yaml: codes resolve, sources exist, nobody both signs and declines."""
+    label = str(path)
+    tree = require_mapping(read_tree(path), label, "a mapping with 'decisions'")
+    problems: list[Problem] = []
+    for i, decision in enumerate(tree.get("decisions") or []):
+        if isinstance(decision, dict):
+            for field in ("signed", "declined"):
+                resolve_codes(tree, ("decisions", i, field), dataset.resolver, label, problems)
+            initiator = decision.get("initiator")
+            if isinstance(initiator, str):
+                try:
+                    decision["initiator"] = dataset.resolver.resolve(initiator)
+                except LookupError as exc:
+                    line, col = position_of(tree, ("decisions", i, "initiator"))
+                    problems.append(Problem(label, line, col, f"decisions[{decision.get('id')}].initiator: {exc}"))
+    parsed, found = validate_model(SignatureFile, tree, label)
+    problems += found
+    if parsed is not None:
+        known = set(dataset.sources) | {s.id for s in parsed.sources}
+        for i, d in enumerate(parsed.decisions):
+            for j, source in enumerate(d.sources):
+                if source not in known:
+                    line, col = position_of(tree, ("decisions", i, "sources", j))
+                    problems.append(Problem(label, line, col, f"decisions[{d.id}].sources: unknown source {source!r}"))
+            both = sorted(set(d.signed) & set(d.declined))
+            if both:
+                line, col = position_of(tree, ("decisions", i, "declined"))
+                problems.append(
+                    Problem(label, line, col, f"decisions[{d.id}].declined: also in signed: {', '.join(both)}")
+                )
+    if problems:
+        raise DataError(problems)
+    assert parsed is not None
+    return parsed
