@@ -175,11 +175,15 @@ def _check_references(
     for i, case in enumerate(cases):
         if isinstance(case.issue, str) and case.issue not in dataset.issues:
             line, col = position_of(tree, (key, i, "issue"))
-            problems.append(Problem(label, line, col, f"{key}[{case.id}].issue: unknown issue {case.issue!r}"))
+            problems.append(
+                Problem(label, line, col, f"{key}[{case.id}].issue: unknown issue {case.issue!r}")
+            )
         for j, source in enumerate(case.sources):
             if source not in known:
                 line, col = position_of(tree, (key, i, "sources", j))
-                problems.append(Problem(label, line, col, f"{key}[{case.id}].sources: unknown source {source!r}"))
+                problems.append(
+                    Problem(label, line, col, f"{key}[{case.id}].sources: unknown source {source!r}")
+                )
         if case.min_size is not None and case.max_size is not None and case.min_size > case.max_size:
             line, col = position_of(tree, (key, i, "min_size"))
             problems.append(
@@ -276,7 +280,9 @@ def load_signatures(dataset: Dataset, path: Path) -> SignatureFile:
                     decision["initiator"] = dataset.resolver.resolve(initiator)
                 except LookupError as exc:
                     line, col = position_of(tree, ("decisions", i, "initiator"))
-                    problems.append(Problem(label, line, col, f"decisions[{decision.get('id')}].initiator: {exc}"))
+                    problems.append(
+                        Problem(label, line, col, f"decisions[{decision.get('id')}].initiator: {exc}")
+                    )
     parsed, found = validate_model(SignatureFile, tree, label)
     problems += found
     if parsed is not None:
@@ -285,12 +291,16 @@ def load_signatures(dataset: Dataset, path: Path) -> SignatureFile:
             for j, source in enumerate(d.sources):
                 if source not in known:
                     line, col = position_of(tree, ("decisions", i, "sources", j))
-                    problems.append(Problem(label, line, col, f"decisions[{d.id}].sources: unknown source {source!r}"))
+                    problems.append(
+                        Problem(label, line, col, f"decisions[{d.id}].sources: unknown source {source!r}")
+                    )
             both = sorted(set(d.signed) & set(d.declined))
             if both:
                 line, col = position_of(tree, ("decisions", i, "declined"))
                 problems.append(
-                    Problem(label, line, col, f"decisions[{d.id}].declined: also in signed: {', '.join(both)}")
+                    Problem(
+                        label, line, col, f"decisions[{d.id}].declined: also in signed: {', '.join(both)}"
+                    )
                 )
     if problems:
         raise DataError(problems)

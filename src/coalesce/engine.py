@@ -152,7 +152,11 @@ def score(
 
 
 def _rank(
-    ctx: Context, members: tuple[int, ...], depth: int, time_limit: float | None, node_limit: int | None = None
+    ctx: Context,
+    members: tuple[int, ...],
+    depth: int,
+    time_limit: float | None,
+    node_limit: int | None = None,
 ) -> tuple[int | None, str]:
     size_ok = ctx.constraints.min_size <= len(members) <= ctx.constraints.max_size
     if not size_ok:

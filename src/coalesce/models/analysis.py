@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from coalesce.models.backtest import BacktestResult as BacktestResult  # re-exported: moved to models/backtest.py
+from coalesce.models.backtest import (
+    BacktestResult as BacktestResult,  # re-exported: moved to models/backtest.py
+)
 from coalesce.models.results import SCHEMA_VERSION, IssueSummary, Parameters, Result, SearchInfo
 
 

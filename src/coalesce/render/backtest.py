@@ -32,8 +32,20 @@ def backtest_table(result: BacktestResult, color: bool, width: int) -> str:
         console.print(f"Protocol: {result.protocol}.")
         if result.cases:
             table = Table(title_justify="left")
-            for column in ("case", "year", "Jaccard", "G7", "G20", "top-N", "oracle", "like-minded",
-                           "convener", "core rank", "Brier", "months"):
+            for column in (
+                "case",
+                "year",
+                "Jaccard",
+                "G7",
+                "G20",
+                "top-N",
+                "oracle",
+                "like-minded",
+                "convener",
+                "core rank",
+                "Brier",
+                "months",
+            ):
                 table.add_column(column, justify="left" if column == "case" else "right")
             for c in result.cases:
                 b = c.baselines
@@ -193,6 +205,6 @@ def backtest_markdown(result: BacktestResult) -> str:
             f"{_num(s.mean_veto_founded)}; AUC (founding against failed) {_num(s.auc)}.",
         ]
     lines += ["", "### Calibration, out of sample", "", *_calibration_lines(result)]
-    b = result.bootstrap
-    lines += ["", f"Bootstrap: {b.get('resamples')} resamples, seed {b.get('seed')}, over cases."]
+    boot = result.bootstrap
+    lines += ["", f"Bootstrap: {boot.get('resamples')} resamples, seed {boot.get('seed')}, over cases."]
     return "\n".join(lines) + "\n"

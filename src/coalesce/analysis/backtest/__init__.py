@@ -41,12 +41,20 @@ METRICS: list[tuple[str, str, Getter]] = [
     ("jaccard", "Jaccard (expanded)", lambda c: c.recommended.jaccard if c.recommended else 0.0),
     ("precision", "precision (expanded)", lambda c: c.recommended.precision if c.recommended else 0.0),
     ("recall", "recall (expanded)", lambda c: c.recommended.recall if c.recommended else 0.0),
-    ("convener_top3", "real convener in the top 3 (undetermined as no)", lambda c: float(c.convener_rank is not None and c.convener_rank <= 3)),
+    (
+        "convener_top3",
+        "real convener in the top 3 (undetermined as no)",
+        lambda c: float(c.convener_rank is not None and c.convener_rank <= 3),
+    ),
     ("real_core_top10", "real core in the top 10", lambda c: float(c.real_rank is not None)),
     ("brier", "membership Brier (all states)", lambda c: c.brier),
     ("auc", "membership AUC", lambda c: c.auc),
     ("member_probability", "mean probability of real members", lambda c: c.mean_member_probability),
-    ("abs_log_months", "absolute log-months error", lambda c: abs(c.months_log_error) if c.months_log_error is not None else None),
+    (
+        "abs_log_months",
+        "absolute log-months error",
+        lambda c: abs(c.months_log_error) if c.months_log_error is not None else None,
+    ),
     ("veto_probability", "veto model: P(real core acts)", lambda c: c.veto_probability),
 ]
 
@@ -56,7 +64,9 @@ def _summary(rows: list[BacktestCase], key: str, label: str, get: Getter) -> Met
     if not values:
         return MetricSummary(metric=key, label=label, cases=0, mean=None, low=None, high=None)
     mean, low, high = metrics.bootstrap(values)
-    return MetricSummary(metric=key, label=label, cases=len(values), mean=r6(mean), low=r6(low), high=r6(high))
+    return MetricSummary(
+        metric=key, label=label, cases=len(values), mean=r6(mean), low=r6(low), high=r6(high)
+    )
 
 
 def _comparisons(rows: list[BacktestCase]) -> list[Comparison]:
@@ -111,7 +121,11 @@ def acceptance_calibration(dataset: Dataset, path: Path | None = None) -> Accept
                 skipped.append(f"{d.id}:{code}")
                 continue
             invitees.append(Invitee(d.id, code, points[code], points.get(d.initiator), signed))
-    errors = acceptance_errors(invitees, dataset.params.acceptance_sigma, dataset.params.baseline_defection) if invitees else None
+    errors = (
+        acceptance_errors(invitees, dataset.params.acceptance_sigma, dataset.params.baseline_defection)
+        if invitees
+        else None
+    )
     return AcceptanceCalibration(
         decisions=len(doc.decisions),
         invitees=len(invitees),
@@ -129,7 +143,9 @@ def timeliness_calibration(cases: CaseFile) -> TimelinessCalibration:
     """Leave-one-out log-months errors of the timeliness fit on the negotiations."""
     negs = cases.negotiations
     if len(negs) < 3:
-        return TimelinessCalibration(negotiations=len(negs), mean_abs_log_error=None, rmse_log=None, typical_factor=None)
+        return TimelinessCalibration(
+            negotiations=len(negs), mean_abs_log_error=None, rmse_log=None, typical_factor=None
+        )
     errors = leave_one_out([n.parties for n in negs], [n.spread for n in negs], [n.months for n in negs])
     mae = sum(abs(e) for e in errors) / len(errors)
     return TimelinessCalibration(

@@ -118,7 +118,9 @@ def _holders(world: World, issue: Issue, pool: list[str], n: int) -> list[str]:
     return ranked[: max(0, n)]
 
 
-def baselines(data: Dataset, issue: Issue, case: Case, engine_size: int, real: set[str]) -> dict[str, Overlap]:
+def baselines(
+    data: Dataset, issue: Issue, case: Case, engine_size: int, real: set[str]
+) -> dict[str, Overlap]:
     """G7, G20, top-N at the engine's size and at the true size (oracle), like-minded top-N.
 
     Sizes count members as the engine does (a bloc is one); the top-N holders are states.
@@ -190,7 +192,9 @@ def convener_rank(
     return None, f"> {CONVENER_DEPTH}", chain, True
 
 
-def _membership(p: Prepared, case_id: str, real: set[str]) -> tuple[list[float], list[bool], dict[str, float]]:
+def _membership(
+    p: Prepared, case_id: str, real: set[str]
+) -> tuple[list[float], list[bool], dict[str, float]]:
     spread = robustness(
         p.data,
         case_id,

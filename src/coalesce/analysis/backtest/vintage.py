@@ -60,7 +60,14 @@ def _read(path: Path) -> dict[int, Layer]:
         return out
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         raise DataError(
-            [Problem(label, 1, 1, f"{FILE}: unreadable vintage layer ({exc}); rebuild it with scripts/build_case_vintage.py")]
+            [
+                Problem(
+                    label,
+                    1,
+                    1,
+                    f"{FILE}: unreadable vintage layer ({exc}); rebuild it with scripts/build_case_vintage.py",
+                )
+            ]
         ) from None
 
 
