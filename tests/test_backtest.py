@@ -37,7 +37,12 @@ def _script(name: str) -> ModuleType:
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1", "COLUMNS": "160"}
     return subprocess.run(
-        [sys.executable, "-m", "coalesce", *args], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+        [sys.executable, "-m", "coalesce", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
     )
 
 
@@ -90,7 +95,9 @@ def load_issue_max(dataset: Dataset, cases: object, case_id: str) -> int:
 
 def test_weights_follow_the_protocol(result: BacktestResult, dataset: Dataset) -> None:
     """Default weights everywhere; capability 0 only where the case says no domain measures it."""
-    flagged = {c.id for c in load_cases(dataset, dataset.directory / "cases.yaml").cases if c.capability_unmeasured}
+    flagged = {
+        c.id for c in load_cases(dataset, dataset.directory / "cases.yaml").cases if c.capability_unmeasured
+    }
     for row in result.cases:
         expected = 0.0 if row.id in flagged else 1.0
         assert row.weights == {**dict.fromkeys(row.weights, 1.0), "capability": expected}
@@ -165,13 +172,17 @@ def test_vintage_layer_replaces_figures_as_of_the_year(dataset: Dataset) -> None
     dated, info = vintage.apply(dataset, 1989)
     assert info.applied and info.sessions == [42, 43, 44]
     eu = dated.world.actor("EU")
-    assert sorted(eu.members) == sorted(["BEL", "DEU", "DNK", "ESP", "FRA", "GBR", "GRC", "IRL", "ITA", "LUX", "NLD", "PRT"])
+    assert sorted(eu.members) == sorted(
+        ["BEL", "DEU", "DNK", "ESP", "FRA", "GBR", "GRC", "IRL", "ITA", "LUX", "NLD", "PRT"]
+    )
     usa_then = dated.world.actor("USA").capabilities["economy"].share
     usa_now = dataset.world.actor("USA").capabilities["economy"].share
     assert usa_then != usa_now and 0.2 < usa_then < 0.35  # about 28% of world GDP in 1989
     layer = vintage.layers(dataset)[1989]
     assert "EST" not in layer.economy  # no World Bank GDP for Estonia in 1989: today's figure stays
-    assert dated.world.actor("EST").capabilities["economy"] == dataset.world.actor("EST").capabilities["economy"]
+    assert (
+        dated.world.actor("EST").capabilities["economy"] == dataset.world.actor("EST").capabilities["economy"]
+    )
     same, info = vintage.apply(dataset, 1850)
     assert same is dataset and not info.applied
 
@@ -182,11 +193,20 @@ def test_vintage_file_is_what_the_script_builds(tmp_path: Path) -> None:
         pytest.skip("raw files not available")
     out = tmp_path / "case_vintage.yaml"
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_case_vintage.py"), "--raw", str(raw), "--out", str(out)],
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_case_vintage.py"),
+            "--raw",
+            str(raw),
+            "--out",
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )
-    assert out.read_text(encoding="utf-8") == (ROOT / "data" / "case_vintage.yaml").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == (ROOT / "data" / "case_vintage.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_refuser_outside_the_grouping_is_a_clear_error(dataset: Dataset, tmp_path: Path) -> None:
