@@ -158,11 +158,11 @@ def test_time_estimates_are_leave_one_out(dataset: Dataset, result: BacktestResu
     """A case that is a calibration negotiation is estimated by a fit that never saw it."""
     case_file = load_cases(dataset, dataset.directory / "cases.yaml")
     row = next(r for r in result.cases if r.left_out_of_fit)
-    rest = [n for n in case_file.negotiations if n.id != row.left_out_of_fit]
+    rest = [n for n in case_file.fitted if n.id != row.left_out_of_fit]
     full = fit(
-        [n.parties for n in case_file.negotiations],
-        [n.spread for n in case_file.negotiations],
-        [n.months for n in case_file.negotiations],
+        [n.parties for n in case_file.fitted],
+        [n.spread for n in case_file.fitted],
+        [n.months for n in case_file.fitted],
     )
     partial = fit([n.parties for n in rest], [n.spread for n in rest], [n.months for n in rest])
     assert (partial.intercept, partial.spread_coefficient) != (full.intercept, full.spread_coefficient)

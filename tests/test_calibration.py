@@ -23,7 +23,7 @@ from coalesce.loading.files import load_dataset
 
 def test_shipped_parameters_equal_the_fit() -> None:
     dataset = load_dataset()
-    negotiations = load_cases(dataset, dataset.directory / "cases.yaml").negotiations
+    negotiations = load_cases(dataset, dataset.directory / "cases.yaml").fitted
     assert len(negotiations) >= 8
     model = fit(
         [n.parties for n in negotiations], [n.spread for n in negotiations], [n.months for n in negotiations]

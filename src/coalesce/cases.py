@@ -64,6 +64,8 @@ class Negotiation(Frozen):
 
     id: Identifier
     name: str
+    fitted: bool = True
+    """False: a held-out negotiation, not in the fit; the back-test reports the shipped model's error on it."""
     parties: int = Field(ge=1)
     start: str = Field(pattern=r"^\d{4}-\d{2}$")
     end: str = Field(pattern=r"^\d{4}-\d{2}$")
@@ -83,6 +85,11 @@ class CaseFile(Frozen):
     cases: list[Case] = Field(default_factory=list)
     failures: list[Failure] = Field(default_factory=list)
     negotiations: list[Negotiation] = Field(default_factory=list)
+
+    @property
+    def fitted(self) -> list[Negotiation]:
+        """The negotiations the timeliness model is fitted on (the held-out ones left aside)."""
+        return [n for n in self.negotiations if n.fitted]
 
 
 def case_dataset(dataset: Dataset, case: Case) -> tuple[Dataset, Issue]:

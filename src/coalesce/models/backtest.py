@@ -152,6 +152,9 @@ class TimelinessCalibration(Result):
     mean_abs_log_error: float | None
     rmse_log: float | None
     typical_factor: float | None
+    holdout: int = Field(description="Held-out negotiations (not in the fit).")
+    holdout_mean_abs_log_error: float | None = Field(description="The full fit's error on the held-out ones.")
+    holdout_errors: dict[str, float] = Field(description="log(predicted / actual) per held-out negotiation.")
 
 
 class BacktestResult(Result):

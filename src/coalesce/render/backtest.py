@@ -109,6 +109,12 @@ def _calibration_lines(result: BacktestResult) -> list[str]:
         f"{_num(t.mean_abs_log_error)} (a typical factor of x{_num(t.typical_factor, '.2f')}), RMSE "
         f"{_num(t.rmse_log)}."
     )
+    if t.holdout:
+        per = ", ".join(f"{k} {v:+.2f}" for k, v in t.holdout_errors.items())
+        lines.append(
+            f"- Timeliness on {t.holdout} held-out minilateral negotiations (never in the fit): mean absolute "
+            f"log error {_num(t.holdout_mean_abs_log_error)} ({per})."
+        )
     return lines
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from coalesce.analysis.backtest import metrics, run, vintage
 from coalesce.analysis.backtest.metrics import jaccard
-from coalesce.analysis.calibration import Invitee, acceptance_errors, leave_one_out
+from coalesce.analysis.calibration import Invitee, acceptance_errors, fit, leave_one_out, predict_months
 from coalesce.cases import CaseFile, load_cases, load_signatures
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
@@ -140,19 +140,37 @@ def acceptance_calibration(dataset: Dataset, path: Path | None = None) -> Accept
 
 
 def timeliness_calibration(cases: CaseFile) -> TimelinessCalibration:
-    """Leave-one-out log-months errors of the timeliness fit on the negotiations."""
-    negs = cases.negotiations
+    """Leave-one-out log-months errors of the fit on the fitted negotiations, and the full fit's errors on
+    the held-out (minilateral) negotiations it never saw."""
+    negs = cases.fitted
+    held = [n for n in cases.negotiations if not n.fitted]
     if len(negs) < 3:
         return TimelinessCalibration(
-            negotiations=len(negs), mean_abs_log_error=None, rmse_log=None, typical_factor=None
+            negotiations=len(negs),
+            mean_abs_log_error=None,
+            rmse_log=None,
+            typical_factor=None,
+            holdout=len(held),
+            holdout_mean_abs_log_error=None,
+            holdout_errors={},
         )
     errors = leave_one_out([n.parties for n in negs], [n.spread for n in negs], [n.months for n in negs])
     mae = sum(abs(e) for e in errors) / len(errors)
+    model = fit([n.parties for n in negs], [n.spread for n in negs], [n.months for n in negs])
+    held_errors = {
+        n.id: r6(math.log(predict_months(model, n.parties, n.spread) / max(n.months, run.MIN_MONTHS)))
+        for n in held
+    }
     return TimelinessCalibration(
         negotiations=len(negs),
         mean_abs_log_error=r6(mae),
         rmse_log=r6(math.sqrt(sum(e * e for e in errors) / len(errors))),
         typical_factor=r6(math.exp(mae)),
+        holdout=len(held),
+        holdout_mean_abs_log_error=r6(sum(abs(e) for e in held_errors.values()) / len(held))
+        if held
+        else None,
+        holdout_errors=held_errors,
     )
 
 

@@ -53,7 +53,7 @@ def _loo_params(dataset: Dataset, cases: CaseFile, case: Case) -> Dataset:
     """The timeliness model refitted without the case's own negotiation (leave-one-out)."""
     if case.negotiation is None:
         return dataset
-    rest = [n for n in cases.negotiations if n.id != case.negotiation]
+    rest = [n for n in cases.fitted if n.id != case.negotiation]
     model = fit([n.parties for n in rest], [n.spread for n in rest], [n.months for n in rest])
     params = dataset.params.model_copy(
         update={
