@@ -155,6 +155,9 @@ def backtest_markdown(result: BacktestResult) -> str:
                 f"{_num(c.auc)} | {c.mean_member_probability:.2f} | {c.veto_probability:.2f} | "
                 f"{c.estimated_months:.1f} / {_num(c.actual_months, 'g')} |"
             )
+        recorded = [f"{c.id}: {'; '.join(c.non_state)}" for c in result.cases if c.non_state]
+        if recorded:
+            lines += ["", "Non-state parties, recorded and not scored: " + " | ".join(recorded) + "."]
         exact = sum(1 for c in result.cases if c.exact)
         lines += [
             "",
