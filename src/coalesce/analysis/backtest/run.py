@@ -178,6 +178,7 @@ def convener_rank(
             max_size=p.max_size,
             exclude=excluded,
             rank_depth=1,
+            time_limit=None,
             node_limit=1,
         )
         chosen = result.convener
@@ -244,6 +245,7 @@ def run_case(dataset: Dataset, cases: CaseFile, case: Case) -> BacktestCase:
         min_size=p.min_size,
         max_size=p.max_size,
         rank_depth=1,
+        time_limit=None,
         node_limit=1,
     )
     rank, bound = rank_bound(proposal, real_units, scored.score)
@@ -314,6 +316,7 @@ def run_failure(dataset: Dataset, cases: CaseFile, failure: Failure) -> FailureC
         min_size=p.min_size,
         max_size=p.max_size,
         rank_depth=1,
+        time_limit=None,
         node_limit=1,
     )
     _, bound = rank_bound(proposal, members, scored.score)
