@@ -9,6 +9,7 @@ the log-normal duration the timeliness criterion uses. `leave_one_out` reports h
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import product
@@ -165,6 +166,8 @@ class AcceptanceErrors:
     anchored: float
     refit: float
     base_rate: float
+    difference: tuple[float, float, float]
+    """Model minus base rate: (estimate, 2.5%, 97.5%), bootstrap resampling whole decisions (seeded)."""
 
 
 def acceptance_errors(invitees: Sequence[Invitee], sigma: float, defection: float) -> AcceptanceErrors:
@@ -177,6 +180,10 @@ def acceptance_errors(invitees: Sequence[Invitee], sigma: float, defection: floa
     anchored = _brier(_predict(invitees, sigma, defection, True), invitees)
     decisions = sorted({i.decision for i in invitees})
     refit_sq = base_sq = 0.0
+    model_probs = dict(
+        zip((id(i) for i in invitees), _predict(invitees, sigma, defection, False), strict=True)
+    )
+    clusters: list[tuple[int, float, float]] = []  # per decision: invitees, model and base squared errors
     for d in decisions:
         test = [i for i in invitees if i.decision == d]
         train = [i for i in invitees if i.decision != d]
@@ -187,6 +194,36 @@ def acceptance_errors(invitees: Sequence[Invitee], sigma: float, defection: floa
             s, e, rate = sigma, defection, 0.5
         probs = _predict(test, s, e, False)
         refit_sq += sum((p - float(i.signed)) ** 2 for p, i in zip(probs, test, strict=True))
-        base_sq += sum((rate - float(i.signed)) ** 2 for i in test)
+        base_here = sum((rate - float(i.signed)) ** 2 for i in test)
+        base_sq += base_here
+        model_here = sum((model_probs[id(i)] - float(i.signed)) ** 2 for i in test)
+        clusters.append((len(test), model_here, base_here))
     n = len(invitees)
-    return AcceptanceErrors(model=model, anchored=anchored, refit=refit_sq / n, base_rate=base_sq / n)
+    return AcceptanceErrors(
+        model=model,
+        anchored=anchored,
+        refit=refit_sq / n,
+        base_rate=base_sq / n,
+        difference=_cluster_bootstrap(clusters),
+    )
+
+
+def _cluster_bootstrap(
+    clusters: Sequence[tuple[int, float, float]], resamples: int = 2000, seed: int = 14
+) -> tuple[float, float, float]:
+    """(estimate, 2.5%, 97.5%) of (sum of a - sum of b) / n over clusters resampled with replacement."""
+
+    def stat(chosen: Sequence[tuple[int, float, float]]) -> float:
+        return sum(a - b for _, a, b in chosen) / sum(k for k, _, _ in chosen)
+
+    rng = random.Random(f"coalesce-calibration:{seed}")
+    m = len(clusters)
+    draws = sorted(stat([clusters[rng.randrange(m)] for _ in range(m)]) for _ in range(resamples))
+
+    def pct(q: float) -> float:
+        pos = q * (len(draws) - 1)
+        lo = int(pos)
+        hi = min(lo + 1, len(draws) - 1)
+        return draws[lo] + (draws[hi] - draws[lo]) * (pos - lo)
+
+    return stat(clusters), pct(0.025), pct(0.975)

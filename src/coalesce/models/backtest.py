@@ -142,6 +142,9 @@ class AcceptanceCalibration(Result):
     brier_anchored: float | None = Field(description="Shipped parameters, text at the initiator's position.")
     brier_refit: float | None = Field(description="Both parameters refitted leave-one-decision-out.")
     brier_base_rate: float | None = Field(description="The leave-one-decision-out base rate.")
+    difference: list[float] | None = Field(
+        description="brier_model - brier_base_rate and its 95% interval (decisions resampled)."
+    )
     sources: int
 
 

@@ -99,7 +99,14 @@ def _calibration_lines(result: BacktestResult) -> list[str]:
         lines.append(
             f"- Acceptance model on {a.decisions} signature decisions ({a.invitees} invitees, {a.signed} "
             f"signed): Brier {_num(a.brier_model)} with the shipped parameters against "
-            f"{_num(a.brier_base_rate)} for the leave-one-decision-out base rate; refitted "
+            f"{_num(a.brier_base_rate)} for the leave-one-decision-out base rate"
+            + (
+                f" (difference {_signed(a.difference[0])} [{_signed(a.difference[1])}, {_signed(a.difference[2])}],"
+                " decisions resampled)"
+                if a.difference
+                else ""
+            )
+            + "; refitted "
             f"leave-one-decision-out {_num(a.brier_refit)}; text at the initiator's position "
             f"{_num(a.brier_anchored)}."
         )

@@ -135,6 +135,7 @@ def acceptance_calibration(dataset: Dataset, path: Path | None = None) -> Accept
         brier_anchored=r6(errors.anchored) if errors else None,
         brier_refit=r6(errors.refit) if errors else None,
         brier_base_rate=r6(errors.base_rate) if errors else None,
+        difference=[r6(x) for x in errors.difference] if errors else None,
         sources=len(doc.sources),
     )
 
