@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
 import subprocess
 import sys
@@ -283,3 +284,21 @@ def test_bootstrap_is_seeded_and_paired(values: list[float]) -> None:
     assert metrics.paired_bootstrap(values, values, resamples=200) == (0.0, 0.0, 0.0)
     shifted = metrics.paired_bootstrap([v + 0.5 for v in values], values, resamples=200)
     assert shifted == pytest.approx((0.5, 0.5, 0.5))
+
+
+def test_a_small_world_without_vintage_or_signatures(tiny_world: Path, tmp_path: Path) -> None:
+    """A user's data directory without the vintage layer or signature file still runs: nothing is dated,
+    no acceptance calibration, a same-meeting adoption counts as half a month, the cap fits the world."""
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        "schema_version: 1\ncases:\n  - id: c1\n    name: Case one\n    year: 2020\n    issue: chips\n"
+        "    members: [USA, NOR]\n    convener: NOR\n    months_to_agreement: 0\n",
+        encoding="utf-8",
+    )
+    tiny = load_dataset(tiny_world)
+    report = backtest(tiny, path)
+    row = report.cases[0]
+    assert not row.vintage.applied and report.acceptance is None
+    assert row.max_size <= len(tiny.world.actors)
+    assert row.actual_months == 0 and row.months_log_error is not None
+    assert row.months_log_error == pytest.approx(math.log(row.estimated_months / run.MIN_MONTHS), abs=1e-5)

@@ -111,11 +111,12 @@ def _calibration_lines(result: BacktestResult) -> list[str]:
             f"{_num(a.brier_anchored)}."
         )
     t = result.timeliness
-    lines.append(
-        f"- Timeliness on {t.negotiations} negotiations, leave-one-out: mean absolute log error "
-        f"{_num(t.mean_abs_log_error)} (a typical factor of x{_num(t.typical_factor, '.2f')}), RMSE "
-        f"{_num(t.rmse_log)}."
-    )
+    if t.negotiations:
+        lines.append(
+            f"- Timeliness on {t.negotiations} negotiations, leave-one-out: mean absolute log error "
+            f"{_num(t.mean_abs_log_error)} (a typical factor of x{_num(t.typical_factor, '.2f')}), RMSE "
+            f"{_num(t.rmse_log)}."
+        )
     if t.holdout:
         per = ", ".join(f"{k} {v:+.2f}" for k, v in t.holdout_errors.items())
         lines.append(

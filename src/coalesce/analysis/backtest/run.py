@@ -28,6 +28,8 @@ DRAWS = 20
 DRAW_SEED = 14
 CONVENER_DEPTH = 10
 MIN_MONTHS = 0.5
+MAX_SIZE_CEILING = 60
+"""SPEC: coalitions above 60 are not minilateral (nor above the world's number of actors)."""
 BASELINES = {
     "g7": "the G7",
     "g20": "the G20",
@@ -76,6 +78,7 @@ def prepare(dataset: Dataset, cases: CaseFile, case: Case) -> Prepared:
     n = len(case.members)
     low = case.min_size if case.min_size is not None else min(issue.min_size, n)
     high = case.max_size if case.max_size is not None else max(issue.max_size, 10 * math.ceil(n / 10))
+    high = min(high, MAX_SIZE_CEILING, len(data.world.actors))
     return Prepared(data, issue, weights, low, max(high, low), info)
 
 
