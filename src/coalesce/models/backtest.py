@@ -129,6 +129,9 @@ class FailureSummary(Result):
     mean_veto_failed: float | None
     mean_veto_founded: float | None
     auc: float | None = Field(description="AUC of the veto probability: founding cores against failures.")
+    mean_score_failed: float | None = Field(description="Mean total score of the failed groupings.")
+    mean_score_founded: float | None = Field(description="Mean total score of the real founding cores.")
+    score_auc: float | None = Field(description="AUC of the total score: founding cores against failures.")
 
 
 class AcceptanceCalibration(Result):

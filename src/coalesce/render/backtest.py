@@ -220,6 +220,8 @@ def backtest_markdown(result: BacktestResult) -> str:
             f"likeliest to block: {s.refuser_named} of {s.failures}.",
             f"- Mean P(acts): failed groupings {_num(s.mean_veto_failed)}, founding cores "
             f"{_num(s.mean_veto_founded)}; AUC (founding against failed) {_num(s.auc)}.",
+            f"- Mean total score: failed groupings {_num(s.mean_score_failed)}, founding cores "
+            f"{_num(s.mean_score_founded)}; AUC {_num(s.score_auc)}.",
         ]
     lines += ["", "### Calibration, out of sample", "", *_calibration_lines(result)]
     boot = result.bootstrap

@@ -94,7 +94,11 @@ def _comparisons(rows: list[BacktestCase]) -> list[Comparison]:
 def _failure_summary(rows: list[BacktestCase], failures: list[FailureCase]) -> FailureSummary:
     founded = [r.veto_probability for r in rows]
     failed = [f.veto_probability for f in failures]
-    area = metrics.auc(founded + failed, [True] * len(founded) + [False] * len(failed))
+    labels = [True] * len(founded) + [False] * len(failed)
+    area = metrics.auc(founded + failed, labels)
+    founded_scores = [r.real_score for r in rows]
+    failed_scores = [f.score for f in failures]
+    score_area = metrics.auc(founded_scores + failed_scores, labels)
     return FailureSummary(
         failures=len(failures),
         predicted=sum(1 for f in failures if f.predicts_failure),
@@ -102,6 +106,9 @@ def _failure_summary(rows: list[BacktestCase], failures: list[FailureCase]) -> F
         mean_veto_failed=r6(sum(failed) / len(failed)) if failed else None,
         mean_veto_founded=r6(sum(founded) / len(founded)) if founded else None,
         auc=r6(area) if area is not None else None,
+        mean_score_failed=r6(sum(failed_scores) / len(failed_scores)) if failed_scores else None,
+        mean_score_founded=r6(sum(founded_scores) / len(founded_scores)) if founded_scores else None,
+        score_auc=r6(score_area) if score_area is not None else None,
     )
 
 
