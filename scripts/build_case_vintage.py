@@ -2,7 +2,9 @@
 
 Usage: python scripts/build_case_vintage.py [--raw DIR] [--out FILE]
 
-For every year named in data/cases.yaml (cases and failures) and data/signatures.yaml:
+For every year from FIRST_YEAR to LAST_YEAR (so that cases kept outside the project, such as a held-out
+set run with `coalesce backtest --cases FILE`, find their year too) and any other year named in
+data/cases.yaml (cases and failures) or data/signatures.yaml:
 - population (millions, and as a share) and economy shares: the World Bank SP.POP.TOTL and NY.GDP.MKTP.CD values of that year
   divided by the World (WLD) aggregate of that year (raw files in /work/shared/data/raw);
 - ideal points: the mean IdealPointAll of UNGA sessions (year - 1947) .. (year - 1945) in the Voeten
@@ -26,6 +28,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT.parent / "shared" / "data" / "raw"
 MIN_VOTES = 10
+FIRST_YEAR = 1970
+LAST_YEAR = 2026
 SHARE_DECIMALS = 6
 ALIGN_DECIMALS = 3
 # EU (and EC) membership: (code, first year counted as of 1 July, last year counted or None).
@@ -106,7 +110,7 @@ def read_ideal_points(path: Path) -> dict[str, dict[int, tuple[int, float, float
 
 
 def years_needed() -> list[int]:
-    years: set[int] = set()
+    years: set[int] = set(range(FIRST_YEAR, LAST_YEAR + 1))
     cases = yaml.safe_load((ROOT / "data" / "cases.yaml").read_text(encoding="utf-8"))
     for key in ("cases", "failures"):
         years |= {int(c["year"]) for c in cases.get(key) or []}
