@@ -11,6 +11,8 @@ data/cases.yaml (cases and failures) or data/signatures.yaml:
   file, sessions with fewer than 10 votes left out (the rule states.yaml uses), uncertainty the mean
   half-width of the 5-95% interval;
 - the EU's member states as of 1 July of the year (accession and withdrawal dates from the EU).
+World Bank series follow today's borders (Germany before 1990 includes the GDR; Russia is the Russian
+Federation, not the USSR), while the Voeten file has the Federal Republic for Germany before 1990.
 A state with no figure in the raw file for that year is listed under `missing` and keeps today's figure
 in the back-test; nothing is filled with 0. Deterministic: the same raw files give the same file.
 """

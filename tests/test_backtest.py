@@ -80,7 +80,7 @@ def test_every_case_and_failure_runs(dataset: Dataset, result: BacktestResult) -
             assert 0 <= o.precision <= 1 and 0 <= o.recall <= 1
         assert set(row.baselines) == set(run.BASELINES)
         assert row.min_size <= len(row.real_core) <= row.max_size, "every real core must be reachable"
-        assert row.max_size % 10 == 0 or row.max_size == load_issue_max(dataset, cases, row.id)
+        assert row.max_size % 10 == 0 or row.max_size == _issue_max(dataset, row.id)
         assert 0 <= row.brier <= 1 and (row.auc is None or 0 <= row.auc <= 1)
         assert row.nodes <= run.NODE_LIMIT + 1 or row.exact
         assert row.vintage.applied and row.vintage.year == row.year
@@ -88,7 +88,7 @@ def test_every_case_and_failure_runs(dataset: Dataset, result: BacktestResult) -
             assert row.convener_chain[row.convener_rank - 1] in row.conveners
 
 
-def load_issue_max(dataset: Dataset, cases: object, case_id: str) -> int:
+def _issue_max(dataset: Dataset, case_id: str) -> int:
     case_file = load_cases(dataset, dataset.directory / "cases.yaml")
     case = next(c for c in case_file.cases if c.id == case_id)
     return run.prepare(dataset, case_file, case).issue.max_size
