@@ -114,6 +114,7 @@ def score(
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
+    node_limit: int | None = None,
     ranked: bool = True,
 ) -> ScoreResult:
     """Assess a given grouping with the same rules and rationale, plus advice."""
@@ -164,7 +165,9 @@ def score(
         best_remove = Move(
             actor=ctx.codes[actor], name=ctx.names[actor], score_after=r6(total), delta=r6(total - current)
         )
-    rank, rank_note = _rank(ctx, indices, request.top, time_limit) if ranked else (None, "not ranked")
+    rank, rank_note = (
+        _rank(ctx, indices, request.top, time_limit, node_limit) if ranked else (None, "not ranked")
+    )
     return ScoreResult(
         **rec.model_dump(),
         issue=issue_summary(ctx),
@@ -174,12 +177,16 @@ def score(
 
 
 def _rank(
-    ctx: Context, members: tuple[int, ...], depth: int, time_limit: float | None
+    ctx: Context,
+    members: tuple[int, ...],
+    depth: int,
+    time_limit: float | None,
+    node_limit: int | None = None,
 ) -> tuple[int | None, str]:
     size_ok = ctx.constraints.min_size <= len(members) <= ctx.constraints.max_size
     if not size_ok:
         return None, "outside the size limits, so not ranked"
-    outcome = top_k(ctx, depth, time_limit, work_limit=DEFAULT_WORK_BUDGET)
+    outcome = top_k(ctx, depth, time_limit, node_limit=node_limit, work_limit=DEFAULT_WORK_BUDGET)
     for rank, found in enumerate(outcome.results, 1):
         if found.members == members:
             return (
