@@ -1,6 +1,6 @@
 """Issue 11, part 2, in process: the classes of hostile input that got through the parser.
 
-The subprocess battery (tests/examples/invalid/, cases 127-165) pins each class's exit code and message;
+The subprocess battery (tests/examples/invalid/, cases 129-167) pins each class's exit code and message;
 here are the properties behind them:
 
 1. Names: every shipped actor is found by its code, alpha-2 code, name and aliases under any casing and
