@@ -28,10 +28,11 @@ import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from coalesce.criteria.registry import NAMES as CRITERIA
+
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 TINY = Path(__file__).resolve().parent / "examples" / "worlds" / "tiny"
-CRITERIA = ("capability", "parsimony", "expertise", "veto", "timeliness", "rivals")
 
 settings.register_profile(
     "coalesce",

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from coalesce.coalition import Node
-from coalesce.compiled import Context
+
+if TYPE_CHECKING:
+    from coalesce.compiled import Context
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from coalesce.coalition import Node
 from coalesce.compiled import Constraints, Context
-from coalesce.criteria import REGISTRY
+from coalesce.criteria.registry import NAMES
 from coalesce.models.results import (
     CriterionResult,
     ExpansionStep,
@@ -113,7 +113,7 @@ def ladder(ctx: Context, evaluation: Evaluation, steps: int = LADDER_STEPS) -> l
         _, actor = options[0]
         members = tuple(sorted((*members, actor)))
         after = evaluate(ctx, members)
-        deltas = {name: r6(after.criteria[name].value - previous.criteria[name].value) for name in REGISTRY}
+        deltas = {name: r6(after.criteria[name].value - previous.criteria[name].value) for name in NAMES}
         gains = [
             f"{name} {d:+.2f}"
             for name, d in sorted(deltas.items(), key=lambda kv: -abs(kv[1]))
@@ -143,7 +143,7 @@ def recommendation(
     evaluation = evaluate(ctx, members, explain=True)
     arch = evaluation.arch
     criteria = {}
-    for name in REGISTRY:
+    for name in NAMES:
         verdict = evaluation.criteria[name]
         weight = ctx.weights[name]
         criteria[name] = CriterionResult(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from coalesce.models.issue import (
+from coalesce.models.rules import (
     Consensus,
     DecisionRule,
     DoubleMajority,

@@ -6,7 +6,7 @@ additions by their first one. The bound is, for every reachable final size n,
 
     sum over criteria of  weight * min(1, base(S, n) + the largest (n - |S|) gains left in the suffix)
 
-and a branch is cut when its bound falls below the K-th best score found. The inequality each criterion
+and a branch is cut when its bound falls below the K-th best score found. The properties each criterion
 promises (criteria/base.py) makes the cut safe, so when the search finishes the top K is certified.
 With a time limit the search may stop early; it then reports the best found and the largest bound still
 open, whose difference from the K-th best is the optimality gap.
@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import bisect
 import time
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, islice
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from coalesce.coalition import Node
-from coalesce.compiled import Context
-from coalesce.criteria import REGISTRY
+from coalesce.criteria.base import overrides
+from coalesce.criteria.registry import REGISTRY
 from coalesce.scoring import evaluate
+
+if TYPE_CHECKING:
+    from coalesce.compiled import Context
 
 EPSILON = 1e-9
 CHECK_EVERY = 64
@@ -75,17 +79,25 @@ class _Search:
         self.ctx = ctx
         self.k = k
         self.deadline = None if time_limit is None else time.perf_counter() + time_limit
-        self.weights = [ctx.weights[name] / ctx.weight_total for name in REGISTRY]
-        self.modules = list(REGISTRY.values())
-        gains = [[module.gain(ctx, a) for a in range(len(ctx.codes))] for module in self.modules]
+        self.criteria = REGISTRY
+        self.weights = [ctx.weights[c.NAME] / ctx.weight_total for c in self.criteria]
+        gains = [[c.gain(ctx, a) for a in range(len(ctx.codes))] for c in self.criteria]
         combined = [
             sum(w * g[a] for w, g in zip(self.weights, gains, strict=True)) for a in range(len(ctx.codes))
         ]
         self.gains = gains
         self.max_size = ctx.constraints.max_size
         self.min_size = ctx.constraints.min_size
-        self.sized = [c for c, module in enumerate(self.modules) if module.SIZE_DEPENDENT]
-        self.unsized = [c for c, module in enumerate(self.modules) if not module.SIZE_DEPENDENT]
+        self.sized = [i for i, c in enumerate(self.criteria) if c.SIZE_DEPENDENT]
+        self.unsized = [i for i, c in enumerate(self.criteria) if not c.SIZE_DEPENDENT]
+        # Optional hooks, resolved once: the hot path never asks a criterion what it provides.
+        self.keyed = [(i, c) for i, c in enumerate(self.criteria) if overrides(c, "gain_key")]
+        self.ceilings = [c.ceiling if overrides(c, "ceiling") else None for c in self.criteria]
+        self.singles_by = [
+            (i, c.single_bound)
+            for i, c in enumerate(self.criteria)
+            if c.SIZE_DEPENDENT and overrides(c, "single_bound")
+        ]
         self._set_order(sorted(ctx.candidates, key=lambda a: (-combined[a], ctx.codes[a])))
         self.heap: list[tuple[tuple[float, int, tuple[str, ...]], Found]] = []
         self._kth = float("-inf")
@@ -107,20 +119,12 @@ class _Search:
         self.order = order
         self.gainful = [c for c, g in enumerate(gains) if any(g[a] > 0 for a in self.order)]
         self.tables = self._tables_for(gains)
-        # A bloc in the node covers its members' units, so their coverage gains are nil there; criteria
-        # that know this (`gain_beside`) get a second set of tables used below any node holding the bloc.
-        # Built on first use: many searches never reach a node holding the bloc.
-        self.bloc_tables: dict[int, _Tables | None] = {}
-        self.beside = [(c, module) for c, module in enumerate(self.modules) if hasattr(module, "gain_beside")]
-        if self.beside:
-            for bloc in sorted(set(order) | set(ctx.forced)):
-                covered = ctx.unit_masks[bloc]
-                if covered & (covered - 1):  # several units: it covers its members'
-                    self.bloc_tables[bloc] = None
-        self.summaries: list[list[Any] | None] = [
-            module.summarise(ctx, self.order) if hasattr(module, "summarise") else None
-            for module in self.modules
-        ]
+        # Criteria whose gains depend on the node's aggregate (`gain_key`: a bloc's covered units, the
+        # groups already represented) get their own tables for each key met, built on first use: many
+        # keys are never reached.
+        self.keyed_tables: dict[tuple[Hashable, ...], _Tables] = {}
+        self.keyed_gains: dict[tuple[int, Hashable], list[float]] = {}
+        self.summaries: list[Sequence[object] | None] = [c.summarise(ctx, self.order) for c in self.criteria]
 
     def _tables_for(self, gains: list[list[float]]) -> _Tables:
         """For each criterion with gains: the prefix sums of the largest positive gains in every suffix
@@ -150,23 +154,27 @@ class _Search:
         return _Tables(gains, suffix_tops, by_gain)
 
     def tables_at(self, node: Node) -> _Tables:
-        """The gain tables valid below `node`: a bloc's, if the node holds one that has them."""
-        if self.bloc_tables:
-            for member in node.members:
-                if member in self.bloc_tables:
-                    found = self.bloc_tables[member]
-                    if found is None:
-                        found = self._bloc_tables(member)
-                    return found
-        return self.tables
+        """The gain tables valid below `node`, for the keys its aggregates give (property 2)."""
+        if not self.keyed:
+            return self.tables
+        ctx = self.ctx
+        key = tuple(c.gain_key(ctx, node) for _, c in self.keyed)
+        found = self.keyed_tables.get(key)
+        if found is None:
+            found = self._keyed(key)
+        return found
 
-    def _bloc_tables(self, bloc: int) -> _Tables:
-        ctx, covered = self.ctx, self.ctx.unit_masks[bloc]
+    def _keyed(self, key: tuple[Hashable, ...]) -> _Tables:
         variant = list(self.gains)
-        for c, module in self.beside:
-            variant[c] = [module.gain_beside(ctx, a, covered) for a in range(len(ctx.codes))]
+        for (c, criterion), k in zip(self.keyed, key, strict=True):
+            if k is None:
+                continue
+            gains = self.keyed_gains.get((c, k))
+            if gains is None:
+                gains = self.keyed_gains[(c, k)] = criterion.gains_given(self.ctx, k)
+            variant[c] = gains
         tables = self.tables if variant == self.gains else self._tables_for(variant)
-        self.bloc_tables[bloc] = tables
+        self.keyed_tables[key] = tables
         return tables
 
     # -- ranking -------------------------------------------------------------------------------------
@@ -275,16 +283,15 @@ class _Search:
     def _unsized(self, node: Node, start: int) -> tuple[float, list[tuple[int, float, float, float]]]:
         """The size-free criteria at a node: the weighted total of those no candidate can raise, and
         (criterion, weight, base, ceiling) for those whose gains add up."""
-        ctx, weights, modules = self.ctx, self.weights, self.modules
+        ctx, weights, criteria, ceilings = self.ctx, self.weights, self.criteria, self.ceilings
         fixed = 0.0
         growing = []
         for c in self.unsized:
-            module = modules[c]
             summary = self.summaries[c]
             remaining = summary[start] if summary is not None else None
-            value = module.base(ctx, node, node.size, remaining)
-            cap = module.ceiling(ctx, node, remaining) if hasattr(module, "ceiling") else 1.0
-            cap = min(cap, 1.0)
+            value = criteria[c].base(ctx, node, node.size, remaining)
+            ceiling = ceilings[c]
+            cap = 1.0 if ceiling is None else min(ceiling(ctx, node, remaining), 1.0)
             if c in self.tables.suffix_tops:
                 growing.append((c, weights[c], value, cap))
             else:
@@ -292,11 +299,7 @@ class _Search:
         return fixed, growing
 
     def _sized(self, c: int, node: Node, sizes: range, span: float) -> list[float]:
-        module = self.modules[c]
-        if hasattr(module, "base_by_size"):
-            values: list[float] = module.base_by_size(self.ctx, node, sizes, span)
-            return values
-        return [module.base(self.ctx, node, size, None, span) for size in sizes]
+        return self.criteria[c].base_by_size(self.ctx, node, sizes, span)
 
     def _stretch_levels(
         self, node: Node, start: int, criteria: list[int], max_extra: int, tables: _Tables
@@ -461,9 +464,8 @@ class _Search:
             by_level.append(total)
         # Criteria that can bound exactly node + {a} refine the filter for candidates that pass it.
         refine = [
-            (weights[c], min(1.0, self._sized(c, node, sized, node.spread)[0]), self.modules[c].single_bound)
-            for c in self.sized
-            if hasattr(self.modules[c], "single_bound")
+            (weights[c], min(1.0, self._sized(c, node, sized, node.spread)[0]), single)
+            for c, single in self.singles_by
         ]
         low, high, alignment = node.amin, node.amax, ctx.alignment
         for position in range(start, end):
@@ -481,7 +483,9 @@ class _Search:
             if total < self.kth() - EPSILON:
                 continue
             for weight, loose, single in refine:
-                total -= weight * (loose - min(1.0, single(ctx, node, actor, size)))
+                sharper = single(ctx, node, actor, size)
+                if sharper is not None:
+                    total -= weight * (loose - min(1.0, sharper))
             if refine and total < self.kth() - EPSILON:
                 continue
             self.checked += 1
@@ -496,9 +500,9 @@ class _Search:
 def own_bound(ctx: Context, node: Node) -> float:
     """An upper bound on the score of exactly this set (no further members): nearly its score."""
     total = 0.0
-    for name, module in REGISTRY.items():
-        value = module.base(ctx, node, node.size, None, node.spread)
-        total += ctx.weights[name] * (value if value < 1.0 else 1.0)
+    for criterion in REGISTRY:
+        value = criterion.base(ctx, node, node.size, None, node.spread)
+        total += ctx.weights[criterion.NAME] * (value if value < 1.0 else 1.0)
     return total / ctx.weight_total if ctx.weight_total > 0 else 0.0
 
 

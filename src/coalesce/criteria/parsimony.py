@@ -14,14 +14,15 @@ Failing example: adding Luxembourg to a chip-tools core adds no coverage and no 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from coalesce.architecture import Architecture, choose_convener
-from coalesce.coalition import Node
-from coalesce.compiled import Context
-from coalesce.criteria.base import Scored, name_list
+from coalesce.architecture import choose_convener
+from coalesce.criteria.base import Criterion, NoParameters, Scored, name_list
 
-NAME = "parsimony"
-SIZE_DEPENDENT = True
+if TYPE_CHECKING:
+    from coalesce.architecture import Architecture
+    from coalesce.coalition import Node
+    from coalesce.compiled import Context
 
 
 def passengers(ctx: Context, arch: Architecture) -> list[int]:
@@ -60,8 +61,7 @@ def size_score(ctx: Context, size: int) -> float:
     return min(1.0, ctx.n_min / size) if size > 0 else 1.0
 
 
-def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
-    """Size against the minimum, discounted for passengers."""
+def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     n = arch.node.size
     riders = passengers(ctx, arch)
     value = size_score(ctx, n) * (1.0 - len(riders) / n if n else 1.0)
@@ -78,11 +78,6 @@ def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
         + "."
     )
     return Scored(value, text, (), {"n_min": ctx.n_min, "passengers": [ctx.codes[p] for p in riders]})
-
-
-def gain(ctx: Context, actor: int) -> float:
-    """Adding members never raises parsimony."""
-    return 0.0
 
 
 def _riders(ctx: Context, node: Node) -> tuple[int, ...]:
@@ -120,7 +115,7 @@ def sure_passengers(ctx: Context, node: Node) -> int:
     return len(riders) - 1 if any(ctx.small[m] for m in riders) else len(riders)
 
 
-def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+def _base_by_size(ctx: Context, node: Node, sizes: range) -> list[float]:
     """`base` for each size in `sizes`.
 
     For the node itself (one size, its own) the passengers are known exactly: Q less the convener.
@@ -143,7 +138,7 @@ def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[fl
     return list(caps[sizes[0] : sizes[-1] + 1])
 
 
-def single_bound(ctx: Context, node: Node, actor: int, size: int) -> float:
+def _single_bound(ctx: Context, node: Node, actor: int, size: int) -> float:
     """An upper bound for exactly node + {actor} (of `size` members): Q(node) stays, and the actor is
     in Q if it adds under `passenger_coverage` beyond the node and no expertise the node's small members
     lack; one of them may be the convener if any is a small state."""
@@ -176,6 +171,32 @@ def _capped(n_min: int, top: int, riders: int) -> tuple[float, ...]:
     return tuple(out)
 
 
-def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
-    """The size score at the final size, less the passengers that must remain (see base_by_size)."""
-    return base_by_size(ctx, node, range(size, size + 1), span)[0]
+class Parsimony(Criterion[NoParameters]):
+    """Size against the fewest members that can reach the target, discounted for passengers."""
+
+    NAME = "parsimony"
+    SUMMARY = "size against the fewest members that can reach the target; passengers are penalised"
+    SIZE_DEPENDENT = True
+
+    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+        """Size against the minimum, discounted for passengers."""
+        return _score(ctx, arch, explain)
+
+    def gain(self, ctx: Context, actor: int) -> float:
+        """Adding members never raises parsimony."""
+        return 0.0
+
+    def base_by_size(self, ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+        """The size score at each final size, less the passengers that must remain (see _base_by_size)."""
+        return _base_by_size(ctx, node, sizes)
+
+    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+        """The size score at the final size, less the passengers that must remain."""
+        return _base_by_size(ctx, node, range(size, size + 1))[0]
+
+    def single_bound(self, ctx: Context, node: Node, actor: int, size: int) -> float | None:
+        """The passengers of exactly node + {actor} that are certain (see _single_bound)."""
+        return _single_bound(ctx, node, actor, size)
+
+
+CRITERION = Parsimony()
