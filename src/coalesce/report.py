@@ -114,10 +114,11 @@ def ladder(ctx: Context, evaluation: Evaluation, steps: int = LADDER_STEPS) -> l
         members = tuple(sorted((*members, actor)))
         after = evaluate(ctx, members)
         deltas = {name: r6(after.criteria[name].value - previous.criteria[name].value) for name in NAMES}
+        # The reason names what moves the total: a criterion at weight 0 moves nothing.
         gains = [
             f"{name} {d:+.2f}"
             for name, d in sorted(deltas.items(), key=lambda kv: -abs(kv[1]))
-            if abs(d) >= 0.005
+            if abs(d) >= 0.005 and ctx.weights[name] > 0
         ]
         out.append(
             ExpansionStep(

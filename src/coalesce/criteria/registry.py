@@ -15,6 +15,7 @@ from pydantic import Field, create_model, model_validator
 from coalesce.criteria.base import Criterion, SharedParameters
 from coalesce.criteria.capability import CRITERION as CAPABILITY
 from coalesce.criteria.expertise import CRITERION as EXPERTISE
+from coalesce.criteria.legitimacy import CRITERION as LEGITIMACY
 from coalesce.criteria.parsimony import CRITERION as PARSIMONY
 from coalesce.criteria.rivals import CRITERION as RIVALS
 from coalesce.criteria.timeliness import CRITERION as TIMELINESS
@@ -28,6 +29,7 @@ REGISTRY: tuple[Criterion[Any], ...] = (
     VETO,
     TIMELINESS,
     RIVALS,
+    LEGITIMACY,
 )
 """Every criterion, in the canonical order: the order of the JSON output, the tables and the sums."""
 
