@@ -117,7 +117,11 @@ class _Search:
         """Fix the candidate order and precompute the suffix summaries the bounds read."""
         ctx, gains = self.ctx, self.gains
         self.order = order
-        self.gainful = [c for c, g in enumerate(gains) if any(g[a] > 0 for a in self.order)]
+        # A criterion at weight 0 adds nothing to any total: leaving its gains out of the bound changes
+        # no bound value, only the work (a new criterion ships at weight 0).
+        self.gainful = [
+            c for c, g in enumerate(gains) if self.weights[c] > 0 and any(g[a] > 0 for a in self.order)
+        ]
         self.tables = self._tables_for(gains)
         # Criteria whose gains depend on the node's aggregate (`gain_key`: a bloc's covered units, the
         # groups already represented) get their own tables for each key met, built on first use: many
