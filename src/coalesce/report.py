@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from coalesce.coalition import Node
 from coalesce.compiled import Constraints, Context
 from coalesce.criteria.registry import NAMES
+from coalesce.models.issue import Issue
 from coalesce.models.results import (
     CriterionResult,
     ExpansionStep,
@@ -47,9 +48,8 @@ def parameters(
     )
 
 
-def issue_summary(ctx: Context) -> IssueSummary:
-    """The issue as used."""
-    issue = ctx.issue
+def issue_summary(issue: Issue) -> IssueSummary:
+    """The issue as used (after scenarios)."""
     return IssueSummary(
         id=issue.id,
         title=issue.title,

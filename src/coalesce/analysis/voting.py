@@ -61,7 +61,6 @@ def _pair(value: Fraction) -> tuple[float, str]:
 
 def power(dataset: Dataset, issue_id: str, members: Iterable[str]) -> PowerResult:
     """Shapley-Shubik, normalised Banzhaf and Coleman indices for each member, exactly."""
-    from coalesce.compiled import Constraints, compile_context
     from coalesce.report import issue_summary
 
     issue = find_issue(dataset, issue_id)
@@ -93,9 +92,6 @@ def power(dataset: Dataset, issue_id: str, members: Iterable[str]) -> PowerResul
             )
         )
     act, act_exact = _pair(result.collectivity_to_act)
-    ctx = compile_context(
-        dataset.world, issue, dataset.params, Constraints(min_size=1, max_size=max(1, len(codes)))
-    )
     dummies = [r.actor for r in rows if r.swings == 0]
     note = (
         "Every member counts equally under a count-based rule."
@@ -105,7 +101,7 @@ def power(dataset: Dataset, issue_id: str, members: Iterable[str]) -> PowerResul
         else "Every member can swing some decision."
     )
     return PowerResult(
-        issue=issue_summary(ctx),
+        issue=issue_summary(issue),
         rule=describe(issue.decision_rule),
         members=rows,
         winning_coalitions=result.winning,
