@@ -37,6 +37,11 @@ def run_validation(data: Path | None, scenarios: list[Path]) -> tuple[Validation
                 counts["cases"] = len(load_cases(dataset, cases).cases)
             except DataError as exc:
                 problems += exc.problems
+        from coalesce.loading.alignment import MANIFEST, check_alignment
+        from coalesce.loading.blocs import BLOCS
+
+        checked += [str(directory / f) for f in (MANIFEST, BLOCS) if (directory / f).is_file()]
+        problems += list(check_alignment(directory, dataset.world, set(dataset.issues), set(dataset.sources)))
         from coalesce.scenarios import Applied, apply_scenario, load_scenario
 
         for path in scenarios:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coalesce.errors import DataError, Problem
 from coalesce.loading import yamlsafe
@@ -14,6 +14,10 @@ from coalesce.loading.validate import validate_model
 from coalesce.loading.yamlsafe import PosDict, PosList, position_of
 from coalesce.models.issue import Issue, IssueFile, ModelParameters, VetoQuota, WeightedVote
 from coalesce.models.world import Source, World
+
+if TYPE_CHECKING:
+    from coalesce.loading.alignment import AlignmentData
+    from coalesce.models.alignment import BlocFile
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,18 @@ class Dataset:
     def issue(self, issue_id: str) -> Issue:
         """The issue with this id (KeyError if absent)."""
         return self.issues[issue_id]
+
+    def alignment(self) -> AlignmentData | None:
+        """Vote agreement, convener record and shared IGOs (data/alignment/), read on first use."""
+        from coalesce.loading.alignment import load_alignment
+
+        return load_alignment(self.directory)
+
+    def blocs(self) -> BlocFile | None:
+        """Where each bloc acts for its members (data/blocs.yaml), read on first use."""
+        from coalesce.loading.blocs import load_blocs
+
+        return load_blocs(self.directory)
 
 
 def default_data_dir() -> Path:
