@@ -96,15 +96,29 @@ def _choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float
     return best, best_quality, best_accept
 
 
+def track_seats(ctx: Context, group: tuple[int, ...]) -> tuple[int, ...]:
+    """The members of a rivalry a rival track can seat: those not excluded; no track below two.
+
+    The one rule of rival-track availability: the tracks, the rivals criterion's score, base and gains
+    all read it.
+    """
+    available = tuple(i for i in group if i not in ctx.excluded)
+    return available if len(available) >= 2 else ()
+
+
+def track_needed(seats: tuple[int, ...], inside: set[int] | frozenset[int]) -> bool:
+    """Whether a rivalry with these seats needs a track beside this core (not all of them are in it)."""
+    return bool(seats) and not all(i in inside for i in seats)
+
+
 def rival_tracks(ctx: Context, members: tuple[int, ...]) -> tuple[Track, ...]:
     """One track per rivalry whose available members are not all in the core."""
     inside = set(members)
     tracks = []
     for r, group in enumerate(ctx.rivalries):
-        available = tuple(i for i in group if i not in ctx.excluded)
-        if len(available) < 2 or all(i in inside for i in available):
-            continue
-        tracks.append(Track(rivalry=r, members=available, convener=ctx.track_conveners[r]))
+        seats = track_seats(ctx, group)
+        if track_needed(seats, inside):
+            tracks.append(Track(rivalry=r, members=seats, convener=ctx.track_conveners[r]))
     return tuple(tracks)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from coalesce.coalition import Node
 from coalesce.compiled import Constraints, Context
+from coalesce.criteria.parsimony import joins_as_rider
 from coalesce.criteria.registry import NAMES
 from coalesce.models.issue import Issue
 from coalesce.models.results import (
@@ -65,11 +66,7 @@ def issue_summary(issue: Issue) -> IssueSummary:
 
 def brings_something(ctx: Context, node: Node, actor: int) -> bool:
     """Whether adding `actor` would bring coverage, a needed niche score or a rival role (not a passenger)."""
-    if ctx.mask_value(ctx.unit_masks[actor] & ~node.mask) >= ctx.params.passenger_coverage:
-        return True
-    if any(actor in group for group in ctx.rivalries):
-        return True
-    return ctx.small[actor] and any(s > t for s, t in zip(ctx.tag_scores[actor], node.tagmax, strict=True))
+    return not joins_as_rider(ctx, node, actor)
 
 
 def best_additions(

@@ -25,25 +25,47 @@ if TYPE_CHECKING:
     from coalesce.compiled import Context
 
 
-def passengers(ctx: Context, arch: Architecture) -> list[int]:
-    """Members who add under one point of coverage and no expertise, rival or convener role."""
-    members = arch.members
+def riders(ctx: Context, members: tuple[int, ...]) -> tuple[int, ...]:
+    """Q: the members who are not key rivals, add under `passenger_coverage` of coverage and hold no
+    needed expertise no other small member matches (passengers but for the convener's exemption).
+
+    The one passenger test: `passengers`, the search's bounds and the expansion ladder all use it.
+    Adding members only lowers a member's coverage loss and only takes an expertise role away, so a
+    member in Q stays in Q in every superset.
+    """
     rivals = ctx.rival_set
     found = []
-    for m in members:
-        if m in rivals or m == arch.convener:
+    for i, m in enumerate(members):
+        if m in rivals:
             continue
         others_mask = 0
-        for o in members:
-            if o != m:
+        for j, o in enumerate(members):
+            if j != i:
                 others_mask |= ctx.unit_masks[o]
-        loss = ctx.mask_value(ctx.unit_masks[m] & ~others_mask)
-        if loss >= ctx.params.passenger_coverage:
+        if ctx.mask_value(ctx.unit_masks[m] & ~others_mask) >= ctx.params.passenger_coverage:
             continue
         if ctx.small[m] and _adds_expertise(ctx, members, m):
             continue
         found.append(m)
-    return found
+    return tuple(found)
+
+
+def joins_as_rider(ctx: Context, node: Node, actor: int) -> bool:
+    """Whether `actor` would be in Q of node + {actor}: the same test as `riders`, read from the node's
+    aggregates (its unit mask and its small members' best tag scores)."""
+    return (
+        actor not in ctx.rival_set
+        and ctx.mask_value(ctx.unit_masks[actor] & ~node.mask) < ctx.params.passenger_coverage
+        and not (
+            ctx.small[actor]
+            and any(s > 0.0 and s > best for s, best in zip(ctx.tag_scores[actor], node.tagmax, strict=True))
+        )
+    )
+
+
+def passengers(ctx: Context, arch: Architecture) -> list[int]:
+    """Members who add under one point of coverage and no expertise, rival or convener role."""
+    return [m for m in _riders(ctx, arch.node) if m != arch.convener]
 
 
 def _adds_expertise(ctx: Context, members: tuple[int, ...], m: int) -> bool:
@@ -81,30 +103,9 @@ def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
 
 
 def _riders(ctx: Context, node: Node) -> tuple[int, ...]:
-    """Q: the members who are not key rivals, add under `passenger_coverage` of coverage and hold no
-    needed expertise no other small member matches (passengers but for the convener's exemption).
-
-    Adding members only lowers a member's coverage loss and only takes an expertise role away, so a
-    member in Q stays in Q in every superset. Cached on the node.
-    """
-    if node.riders is not None:
-        return node.riders
-    members = node.members
-    rivals = ctx.rival_set
-    found = []
-    for i, m in enumerate(members):
-        if m in rivals:
-            continue
-        others_mask = 0
-        for j, o in enumerate(members):
-            if j != i:
-                others_mask |= ctx.unit_masks[o]
-        if ctx.mask_value(ctx.unit_masks[m] & ~others_mask) >= ctx.params.passenger_coverage:
-            continue
-        if ctx.small[m] and _adds_expertise(ctx, members, m):
-            continue
-        found.append(m)
-    node.riders = tuple(found)
+    """`riders` of the node's members, cached on the node."""
+    if node.riders is None:
+        node.riders = riders(ctx, node.members)
     return node.riders
 
 
@@ -145,14 +146,7 @@ def _single_bound(ctx: Context, node: Node, actor: int, size: int) -> float:
     riders = _riders(ctx, node)
     count = len(riders)
     convenable = any(ctx.small[m] for m in riders)
-    if (
-        actor not in ctx.rival_set
-        and ctx.mask_value(ctx.unit_masks[actor] & ~node.mask) < ctx.params.passenger_coverage
-        and not (
-            ctx.small[actor]
-            and any(s > 0.0 and s > best for s, best in zip(ctx.tag_scores[actor], node.tagmax, strict=True))
-        )
-    ):
+    if joins_as_rider(ctx, node, actor):
         count += 1
         convenable = convenable or ctx.small[actor]
     if convenable:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coalesce.architecture import track_needed, track_seats
 from coalesce.criteria.base import Criterion, Scored
 from coalesce.models.base import Frozen, Unit
 
@@ -48,9 +49,7 @@ class Rivals(Criterion[RivalsParameters]):
         rivals = ctx.rival_set
         if actor not in rivals:
             return 0.0
-        trackable = any(
-            actor in group and sum(1 for i in group if i not in ctx.excluded) >= 2 for group in ctx.rivalries
-        )
+        trackable = any(actor in group and track_seats(ctx, group) for group in ctx.rivalries)
         return (1.0 - (self.params(ctx).track_credit if trackable else 0.0)) / len(rivals)
 
     def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
@@ -61,12 +60,12 @@ class Rivals(Criterion[RivalsParameters]):
         credit = self.params(ctx).track_credit
         credits: dict[int, float] = {}
         for group in ctx.rivalries:
-            available = [i for i in group if i not in ctx.excluded]
-            tracked = len(available) >= 2 and not all(i in inside for i in available)
+            seats = track_seats(ctx, group)
+            tracked = track_needed(seats, inside)
             for r in group:
                 if r in inside:
                     credits[r] = 1.0
-                elif tracked and r in available:
+                elif tracked and r in seats:
                     credits[r] = max(credits.get(r, 0.0), credit)
                 else:
                     credits.setdefault(r, 0.0)
