@@ -92,7 +92,8 @@ EGDI_NAMES = {
     "Brunei Darussalam": "BRN",
 }
 
-SOURCE_KEYS = ("id", "title", "publisher", "year", "url", "secondary", "note")
+SOURCE_KEYS = ("id", "title", "publisher", "year", "url", "secondary", "quality", "note")
+QUALITY = ("primary", "secondary", "estimate")
 DOMAIN_KEYS = ("id", "name", "measure", "unit", "year", "source", "tolerance", "gaps")
 TAG_KEYS = ("id", "name", "measure", "year", "source", "gaps")
 SHARE_KEYS = ("share", "uncertainty", "source", "estimate", "basis", "secondary", "note")
@@ -260,6 +261,10 @@ def check_source(src, where: str) -> dict:
         raise BuildError(f"{where}: source id {src['id']!r} must match [a-z0-9-]+")
     if not isinstance(src["year"], int) or isinstance(src["year"], bool):
         raise BuildError(f"{where}: source {src['id']!r} year must be an integer")
+    if src.get("quality", "primary") not in QUALITY:
+        raise BuildError(f"{where}: source {src['id']!r} quality must be one of {', '.join(QUALITY)}")
+    if src.get("quality") == "primary" and src.get("secondary"):
+        raise BuildError(f"{where}: source {src['id']!r} is marked both primary and secondary")
     return {k: src[k] for k in SOURCE_KEYS if k in src}
 
 

@@ -44,9 +44,7 @@ def _bool_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     return {"true": True, "false": False}.get(str(value), value)
 
 
-_StrictBoolLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
-)
+_StrictBoolLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
 _StrictBoolLoader.add_constructor("tag:yaml.org,2002:bool", _bool_constructor)
 
 

@@ -37,10 +37,12 @@ def render() -> str:
         real = coalesce.score(world, issue, entry["members"])
         tracks = "; ".join(f"{'+'.join(t.members)}" for t in top.tracks) or "none"
         missed = "yes" if top.criteria["capability"].score < 1 else "no"
+        first = entry["first_build"]
         rows.append(
-            f"| {issue} | {codes(top.members)} (convener {top.convener}; tracks {tracks}) | "
-            f"{top.score:.3f} | {missed} | {entry['grouping']} | {real.score:.3f} | "
-            f"{top.score - real.score:+.3f} |"
+            f"| {issue} | {entry['grouping']} | {codes(first['top'])} ({first['convener']}) | "
+            f"{first['score'] - first['analogue_score']:+.3f} | "
+            f"{codes(top.members)} (convener {top.convener}; tracks {tracks}) | {missed} | "
+            f"{top.score:.3f} | {real.score:.3f} | {top.score - real.score:+.3f} |"
         )
         case = (
             f" It is also the back-test case `{entry['backtest_case']}`."
@@ -52,13 +54,20 @@ def render() -> str:
                 [
                     f"### {issue}",
                     "",
-                    f"- **Engine's top core:** {codes(top.members)}; convener {top.convener}; "
+                    f"- **First build (95d77d5):** {codes(first['top'])}; convener {first['convener']}; "
+                    f"score {first['score']:.3f} against the analogue's {first['analogue_score']:.3f}.",
+                    f"- **Now:** {codes(top.members)}; convener {top.convener}; "
                     f"rival tracks: {tracks}; score {top.score:.3f}; passengers: "
                     f"{codes(top.passengers) if top.passengers else 'none'}.",
                     f"- **Real analogue:** {entry['grouping']}: {codes(entry['members'])}; convener "
                     f"{entry['convener']}; score {real.score:.3f}.{case}",
                     f"- **Source:** {entry['source']}",
-                    f"- **Why the engine differs:** {' '.join(entry['why_before'].split())}",
+                    f"- **Why the first build differed:** {' '.join(entry['why_before'].split())}",
+                    *(
+                        [f"- **Why it differs now:** {' '.join(entry['why_now'].split())}"]
+                        if entry.get("why_now")
+                        else []
+                    ),
                 ]
             )
         )
@@ -70,11 +79,13 @@ def render() -> str:
         'groupings were chosen on 2026-12-01, before the model changes of the issue "Recommendations an',
         'analyst would sign", and nothing is fitted or tuned to them: they are a smell test an analyst would',
         "run, not a yardstick (that is `coalesce backtest`, with its protocol in `docs/backtest.md`).",
-        '"Misses target" is yes when the top core\'s capability score is below 1 (its coverage is short of',
-        "the issue's target). The gap is the top core's score minus the analogue's.",
+        '"First build" is the engine at commit 95d77d5 (the first build\'s model and data); "now" is this',
+        'checkout. "Misses target" is yes when the top core\'s capability score is below 1 (its coverage',
+        "is short of the issue's target). A gap is the engine's top score minus the analogue's score.",
         "",
-        "| issue | engine's top core | score | misses target | real analogue | its score | gap |",
-        "|---|---|---:|---|---|---:|---:|",
+        "| issue | real analogue | first build: top core (convener) | gap | now: top core | misses target |"
+        " top score | analogue's score | gap |",
+        "|---|---|---|---:|---|---|---:|---:|---:|",
     ]
     return "\n".join([*head, *rows, "", "## Issue by issue", "", "\n\n".join(sections), ""])
 

@@ -119,8 +119,22 @@ def citation_counts(dataset: Dataset) -> Counter[str]:
 
 
 def list_sources(dataset: Dataset) -> Listing:
-    """Every source with how many figures cite it."""
+    """Every source, those of cases.yaml (in the data directory) included, with its quality flag
+    (primary / secondary / estimate), where it is defined and how many figures and cases cite it."""
+    from coalesce.cases import load_cases
+
     counts = citation_counts(dataset)
+    world_ids = {w.id for w in dataset.world.sources}
+    sources = {s.id: (s, "states" if s.id in world_ids else "issues") for s in dataset.sources.values()}
+    cases_path = dataset.directory / "cases.yaml"
+    if cases_path.is_file():
+        case_file = load_cases(dataset, cases_path)
+        for src in case_file.sources:
+            sources.setdefault(src.id, (src, "cases"))
+        for case in case_file.cases:
+            counts.update(case.sources)
+        for negotiation in case_file.negotiations:
+            counts.update(negotiation.sources)
     rows = [
         {
             "id": s.id,
@@ -129,14 +143,15 @@ def list_sources(dataset: Dataset) -> Listing:
             "title": s.title,
             "url": s.url,
             "figures": counts.get(s.id, 0),
-            "secondary": s.secondary,
+            "quality": s.quality_flag,
+            "file": where,
         }
-        for s in sorted(dataset.sources.values(), key=lambda s: s.id)
+        for s, where in sorted(sources.values(), key=lambda pair: pair[0].id)
     ]
     return Listing(
         command="sources",
         title=f"Sources ({len(rows)})",
-        columns=["id", "publisher", "year", "title", "url", "figures", "secondary"],
+        columns=["id", "publisher", "year", "title", "url", "figures", "quality", "file"],
         rows=rows,
     )
 

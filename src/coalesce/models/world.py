@@ -19,7 +19,15 @@ class Source(Frozen):
     url: str = Field(pattern=r"^(https?://|doi:|hdl:)\S+$")
     secondary: bool = False
     """True when the figures came from coverage of the publication rather than the publication."""
+    quality: Literal["primary", "secondary", "estimate"] | None = None
+    """primary: the publisher's own data or page; secondary: a copy or coverage of it; estimate: an
+    analyst's or the project's estimate. Unset: taken from `secondary` (see `quality_flag`)."""
     note: str | None = None
+
+    @property
+    def quality_flag(self) -> str:
+        """The stated quality, else secondary or primary from the `secondary` flag."""
+        return self.quality or ("secondary" if self.secondary else "primary")
 
 
 class Estimated(Frozen):
