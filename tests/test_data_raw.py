@@ -679,8 +679,33 @@ def test_docs_table_names_every_domain_and_tag_with_top_holders(world):
 
 
 BAD_ADDRESS = re.compile(
-    r"^https?://(\d+\.\d+\.\d+\.\d+|[^/]*scribd\.com|[^/]*9pdf\.|github\.com/[^/]+/[^/]+/blob/)|/photos/"
+    r"^https?://(\d+\.\d+\.\d+\.\d+|[^/]*scribd\.com|[^/]*9pdf\.|github\.com/[^/]+/[^/]+/blob/"
+    r"|[^/]*docslib\.org|[^/]*azurewebsites\.net|[^/]*sauress\.com|[^/]*vdocuments\.|[^/]*pdfslide\.)"
+    r"|/photos/"
 )
+
+
+@pytest.mark.parametrize("name", ["cases.yaml", "signatures.yaml"])
+def test_case_and_signature_sources_have_publisher_addresses(name):
+    with open(ROOT / "data" / name, encoding="utf-8") as fh:
+        sources = yaml.safe_load(fh)["sources"]
+    assert len(sources) >= 10
+    bad = [(s["id"], s["url"]) for s in sources if BAD_ADDRESS.search(s["url"])]
+    assert not bad, bad
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://195.154.48.48/news/local/x",
+        "https://www.scribd.com/embeds/1/content",
+        "https://docslib.org/doc/2375326/doha-agreement",
+        "https://dirco1.azurewebsites.net/docs/2002/kimb1118.htm",
+        "https://sauress.com/en/saudigazette/1604386",
+    ],
+)
+def test_bad_address_pattern_refuses_copies(url):
+    assert BAD_ADDRESS.search(url)
 
 
 def test_sources_have_a_quality_flag_and_a_publisher_address(world):
@@ -705,6 +730,8 @@ def test_derived_numbers_read_back_as_the_same_float(x):
 SMELL = {
     "frontier-ai": ({"USA", "CHN"}, {"SAU", "CAN"}),
     "chip-equipment": ({"USA", "NLD", "JPN"}, set()),
+    "chip-design": ({"USA", "TWN", "CHN", "JPN", "KOR", "GBR"}, set()),
+    "chip-assembly": ({"CHN", "TWN", "KOR", "JPN"}, {"USA"}),
     "mineral-processing": ({"CHN", "IDN", "CHL"}, set()),
     "fossil-co2": ({"CHN", "USA", "IND", "RUS"}, set()),
     "methane": ({"CHN", "IND", "USA"}, set()),
@@ -767,6 +794,6 @@ def test_sources_listing_includes_cases_with_quality_flags():
     assert len(case_ids) >= 40 and case_ids <= set(rows)
     assert {"quality", "file"} <= set(listing.columns)
     assert all(r["quality"] in ("primary", "secondary", "estimate") for r in rows.values())
-    assert {r["file"] for r in rows.values()} == {"states", "issues", "cases"}
+    assert {r["file"] for r in rows.values()} == {"states", "issues", "cases", "signatures"}
     assert all(rows[c]["figures"] >= 1 for c in case_ids), "every case source is cited by a case"
     assert rows["cd-tse-enrichment-2024"]["quality"] == "estimate"
