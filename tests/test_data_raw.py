@@ -797,3 +797,14 @@ def test_sources_listing_includes_cases_with_quality_flags():
     assert {r["file"] for r in rows.values()} == {"states", "issues", "cases", "signatures"}
     assert all(rows[c]["figures"] >= 1 for c in case_ids), "every case source is cited by a case"
     assert rows["cd-tse-enrichment-2024"]["quality"] == "estimate"
+
+
+# The IMF's own Executive Directors and Voting Power page (imf-eds-voting-2026): percent of Fund total,
+# 191 members. The derived shares (190 members, 31 January 2024) must agree to the page's rounding plus
+# Liechtenstein's entry (about 0.03% relative).
+IMF_PAGE_PERCENT = {"USA": 16.49, "JPN": 6.14, "CHN": 6.08, "DEU": 5.31}
+
+
+@pytest.mark.parametrize("code", sorted(IMF_PAGE_PERCENT))
+def test_imf_votes_agree_with_the_imfs_own_page(actors, code):
+    assert _cap(actors, code, "imf-voting") * 100 == pytest.approx(IMF_PAGE_PERCENT[code], abs=0.011)
