@@ -499,3 +499,28 @@ def test_validate_checks_signatures_and_vintage_when_clean() -> None:
     assert any(c.endswith("signatures.yaml") for c in report.checked)
     assert any(c.endswith("case_vintage.yaml") for c in report.checked)
     assert report.counts["signature decisions"] >= 5 and report.counts["vintage years"] >= 50
+
+
+# The MTCR chairs' statement of 27 June 2016 (source mtcr-chairs-india-2016) names the 35 partners.
+MTCR_CHAIRS_2016 = (
+    "ARG AUS AUT BEL BRA BGR CAN CZE DNK FIN FRA DEU GRC HUN ISL IND ITA IRL JPN LUX NLD NZL NOR "
+    "POL PRT KOR RUS ZAF ESP SWE CHE TUR UKR GBR USA"
+).split()
+
+
+def test_mtcr_partners_match_the_chairs_statement() -> None:
+    import yaml
+
+    groupings = yaml.safe_load((DATA / "curation" / "groupings.yaml").read_text(encoding="utf-8"))
+    mtcr = next(g for g in groupings["groupings"] if g["id"] == "MTCR")
+    assert len(MTCR_CHAIRS_2016) == 35
+    assert sorted(mtcr["members"]) == sorted(MTCR_CHAIRS_2016)
+
+
+def test_zangger_list_is_not_claimed_as_the_committees_own() -> None:
+    import yaml
+
+    sources = yaml.safe_load((DATA / "curation" / "sources-base.yaml").read_text(encoding="utf-8"))
+    rows = sources["sources"] if isinstance(sources, dict) else sources
+    zangger = next(s for s in rows if s["id"] == "zangger-members")
+    assert zangger["quality"] != "primary"
