@@ -28,10 +28,11 @@ import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from coalesce.criteria.registry import NAMES as CRITERIA
+
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 TINY = Path(__file__).resolve().parent / "examples" / "worlds" / "tiny"
-CRITERIA = ("capability", "parsimony", "expertise", "veto", "timeliness", "rivals")
 
 settings.register_profile(
     "coalesce",
@@ -138,6 +139,8 @@ STATE_CODES = (
     "ZZZ",
     "QQQ",
 )
+UN_GROUPS = ("UN-Africa", "UN-Asia-Pacific", "UN-Eastern-Europe", "UN-GRULAC", "UN-WEOG")
+"""The regional groups the legitimacy criterion reads; random worlds give most states one."""
 BLOC_CODES = ("BL", "ON", "XU")
 DOMAINS = ("dom-a", "dom-b", "dom-c")
 TAGS = ("tag-x", "tag-y")
@@ -219,6 +222,7 @@ def states_document(
         "groupings": [
             {"id": "G20", "name": "Group of Twenty", "source": source},
             {"id": "P5", "name": "Permanent five", "source": source},
+            *({"id": g, "name": f"UN regional group {g}", "source": source} for g in UN_GROUPS),
         ],
         "domains": [
             {"id": d, "name": d.title(), "measure": "share", "unit": "share", "year": 2023, "source": source}
@@ -264,6 +268,9 @@ def world_specs(draw: st.DrawFn, min_states: int = 2, max_states: int = 10) -> W
             memberships.append("G20")
         if draw(st.integers(0, 3)) == 0:
             memberships.append("P5")
+        region = draw(st.sampled_from((None, *UN_GROUPS)))
+        if region is not None:
+            memberships.append(region)
         actor: dict[str, Any] = {
             "code": code,
             "name": f"State {code.title()} {i}",

@@ -22,6 +22,7 @@ from coalesce.cases import load_cases
 from coalesce.errors import DataError
 from coalesce.loading.files import Dataset, load_dataset
 from coalesce.models.backtest import BacktestResult
+from coalesce.models.issue import Weights
 from coalesce.render.backtest import backtest_markdown, backtest_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +102,7 @@ def test_weights_follow_the_protocol(result: BacktestResult, dataset: Dataset) -
     }
     for row in result.cases:
         expected = 0.0 if row.id in flagged else 1.0
-        assert row.weights == {**dict.fromkeys(row.weights, 1.0), "capability": expected}
+        assert row.weights == {**Weights().as_dict(), "capability": expected}
 
 
 def test_means_and_intervals(result: BacktestResult) -> None:

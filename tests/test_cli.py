@@ -20,7 +20,7 @@ import pytest
 import yaml
 from conftest import ROOT, TINY, cli_env, run_cli
 
-from coalesce.models.issue import CRITERIA
+from coalesce.criteria.registry import NAMES as CRITERIA
 from coalesce.models.results import Recommendation
 
 Outcome = tuple[int, str, str]

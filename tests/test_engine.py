@@ -18,10 +18,9 @@ from hypothesis import strategies as st
 
 from coalesce import engine
 from coalesce.compiled import Context, compile_context
-from coalesce.criteria import REGISTRY
+from coalesce.criteria.registry import NAMES as CRITERIA
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset, load_dataset
-from coalesce.models.issue import CRITERIA
 from coalesce.models.results import ProposeResult, Recommendation, ScoreResult
 from coalesce.request import build_request
 from coalesce.scoring import evaluate
@@ -106,7 +105,7 @@ def test_unrounded_contributions_sum_exactly_to_the_total(
         ctx = ctx_for(dataset, iid)
         for rec in result.recommendations[:2]:
             ev = evaluate(ctx, tuple(sorted(ctx.index[c] for c in rec.members)))
-            parts = [ctx.weights[n] * ev.criteria[n].value / ctx.weight_total for n in REGISTRY]
+            parts = [ctx.weights[n] * ev.criteria[n].value / ctx.weight_total for n in CRITERIA]
             assert math.fsum(parts) == pytest.approx(ev.total, abs=1e-12)
             assert round(ev.total, 6) == pytest.approx(rec.score, abs=1e-12)
 

@@ -34,9 +34,10 @@ from conftest import states_document
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from coalesce.criteria.registry import NAMES as CRITERIA
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "examples" / "worlds" / "tiny"
-CRITERIA = ("capability", "parsimony", "expertise", "veto", "timeliness", "rivals")
 PROBLEM_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<message>\S.*)$")
 
 EXAMPLES = int(os.environ.get("COALESCE_PROPERTY_EXAMPLES", "25"))

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from coalesce.coalition import Node
-from coalesce.compiled import Context
+
+if TYPE_CHECKING:
+    from coalesce.compiled import Context
 
 
 @dataclass(frozen=True)
@@ -76,16 +79,24 @@ def choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]
     return node.convener
 
 
+def convener_quality(ctx: Context, candidate: int, accept: float) -> float:
+    """The convener formula: the geometric mean of fit, neutrality between the rivals and acceptability
+    to the members (`accept`, from `acceptability`)."""
+    quality: float = (ctx.fit[candidate] * ctx.neutrality[candidate] * accept) ** (1.0 / 3.0)
+    return quality
+
+
 def _choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]:
     best: int | None = None
     best_quality, best_accept = -1.0, 0.0
     empty = not node.members
     for candidate in ctx.pool_order:
-        static = ctx.fit[candidate] * ctx.neutrality[candidate]
-        if best is not None and static ** (1.0 / 3.0) < best_quality:
-            break  # the pool is sorted by the static part; no later candidate can do better
+        # With acceptability at its best (1) the formula bounds every later candidate of the pool,
+        # which is sorted by fit x neutrality.
+        if best is not None and convener_quality(ctx, candidate, 1.0) < best_quality:
+            break
         accept = acceptability(ctx, candidate, node.amin, node.amax, empty)
-        quality = (static * accept) ** (1.0 / 3.0)
+        quality = convener_quality(ctx, candidate, accept)
         if quality > best_quality or (quality == best_quality and best is not None and candidate < best):
             best, best_quality, best_accept = candidate, quality, accept
     if best is None:
@@ -93,15 +104,29 @@ def _choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float
     return best, best_quality, best_accept
 
 
+def track_seats(ctx: Context, group: tuple[int, ...]) -> tuple[int, ...]:
+    """The members of a rivalry a rival track can seat: those not excluded; no track below two.
+
+    The one rule of rival-track availability: the tracks, the rivals criterion's score, base and gains
+    all read it.
+    """
+    available = tuple(i for i in group if i not in ctx.excluded)
+    return available if len(available) >= 2 else ()
+
+
+def track_needed(seats: tuple[int, ...], inside: set[int] | frozenset[int]) -> bool:
+    """Whether a rivalry with these seats needs a track beside this core (not all of them are in it)."""
+    return bool(seats) and not all(i in inside for i in seats)
+
+
 def rival_tracks(ctx: Context, members: tuple[int, ...]) -> tuple[Track, ...]:
     """One track per rivalry whose available members are not all in the core."""
     inside = set(members)
     tracks = []
     for r, group in enumerate(ctx.rivalries):
-        available = tuple(i for i in group if i not in ctx.excluded)
-        if len(available) < 2 or all(i in inside for i in available):
-            continue
-        tracks.append(Track(rivalry=r, members=available, convener=ctx.track_conveners[r]))
+        seats = track_seats(ctx, group)
+        if track_needed(seats, inside):
+            tracks.append(Track(rivalry=r, members=seats, convener=ctx.track_conveners[r]))
     return tuple(tracks)
 
 

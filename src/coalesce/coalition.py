@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from coalesce.compiled import Context
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coalesce.compiled import Context
 
 
 class Node:
-    """A member set and its aggregates: unit mask, coverage, tag maxima, alignment moments and range.
+    """A member set and its aggregates: unit mask, coverage, tag maxima, alignment moments and range,
+    plus one slot per criterion that keeps its own running aggregate (`Criterion.aggregate`).
 
     The search grows nodes one member at a time; `Node.of` builds one from scratch in code order, which
     is what every reported score uses, so a score never depends on the path the search took.
     """
 
     __slots__ = (
+        "aggregates",
         "amax",
         "amin",
         "convener",
@@ -36,6 +41,7 @@ class Node:
         s2: float,
         amin: float,
         amax: float,
+        aggregates: tuple[object, ...] = (),
     ) -> None:
         self.members = members
         self.mask = mask
@@ -45,6 +51,8 @@ class Node:
         self.s2 = s2
         self.amin = amin
         self.amax = amax
+        self.aggregates = aggregates
+        """The criteria's running aggregates, in `ctx.aggregators` order."""
         self.convener: tuple[int | None, float, float] | None = None
         """Cache of architecture.choose_convener for this node."""
         self.riders: tuple[int, ...] | None = None
@@ -55,7 +63,17 @@ class Node:
     @classmethod
     def empty(cls, ctx: Context) -> Node:
         """The empty coalition."""
-        return cls((), 0, 0.0, tuple(0.0 for _ in ctx.tag_ids), 0.0, 0.0, float("inf"), float("-inf"))
+        return cls(
+            (),
+            0,
+            0.0,
+            tuple(0.0 for _ in ctx.tag_ids),
+            0.0,
+            0.0,
+            float("inf"),
+            float("-inf"),
+            tuple(criterion.start(ctx) for criterion in ctx.aggregators),
+        )
 
     @classmethod
     def of(cls, ctx: Context, members: tuple[int, ...] | list[int]) -> Node:
@@ -74,6 +92,12 @@ class Node:
             scores = ctx.tag_scores[actor]
             tagmax = tuple(s if s > t else t for s, t in zip(scores, tagmax, strict=True))
         a = ctx.alignment[actor]
+        aggregates = self.aggregates
+        if aggregates:
+            aggregates = tuple(
+                criterion.aggregate(ctx, running, actor)
+                for criterion, running in zip(ctx.aggregators, aggregates, strict=True)
+            )
         return Node(
             (*self.members, actor),
             self.mask | ctx.unit_masks[actor],
@@ -83,6 +107,7 @@ class Node:
             self.s2 + a * a,
             a if a < self.amin else self.amin,
             a if a > self.amax else self.amax,
+            aggregates,
         )
 
     @property

@@ -8,11 +8,19 @@ is the sum over the union of its members' units, so nothing is counted twice.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
-from coalesce.models.issue import CRITERIA, Issue, ModelParameters
-from coalesce.models.world import Actor, World
+from coalesce.criteria.registry import NAMES, REGISTRY, criterion_parameters
+from coalesce.criteria.timeliness import normal_cdf
+
+if TYPE_CHECKING:
+    from coalesce.criteria.base import Criterion, SharedParameters
+    from coalesce.models.base import Frozen
+    from coalesce.models.issue import Issue
+    from coalesce.models.world import Actor, World
+
+__all__ = ["Constraints", "Context", "compile_context", "normal_cdf", "perturbed"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +32,7 @@ class Constraints:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     weights: tuple[tuple[str, float], ...] = ()
-    """Criterion weights after issue, scenarios and flags, in CRITERIA order."""
+    """Criterion weights after issue, scenarios and flags, in registry order."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,8 @@ class Context:
 
     world: World
     issue: Issue
-    params: ModelParameters
+    params: SharedParameters
+    """The flat model parameters (a `ModelParameters`); each criterion reads its own via `params(ctx)`."""
     constraints: Constraints
     codes: tuple[str, ...]
     names: tuple[str, ...]
@@ -85,6 +94,14 @@ class Context:
     """Per actor, its standalone weighted coverage (the sum over its units)."""
     domain_sources: dict[str, str] = field(default_factory=dict)
     tag_sources: dict[str, str] = field(default_factory=dict)
+    criterion_params: dict[str, Frozen] = field(default_factory=dict)
+    """Per criterion, its own parameter model (`Criterion.params`)."""
+    criterion_arrays: dict[str, object] = field(default_factory=dict)
+    """Per criterion, what its `compile` returned (`Criterion.arrays`)."""
+    aggregators: tuple[Criterion[Any], ...] = ()
+    """The criteria that keep a running aggregate on each node, in registry order."""
+    aggregate_slot: dict[str, int] = field(default_factory=dict)
+    """Per aggregating criterion, its slot in `Node.aggregates`."""
 
     def world_domain_source(self, domain: str) -> str:
         """The source id a domain cites."""
@@ -116,7 +133,9 @@ class Context:
         return total
 
 
-def compile_context(world: World, issue: Issue, params: ModelParameters, constraints: Constraints) -> Context:
+def compile_context(
+    world: World, issue: Issue, params: SharedParameters, constraints: Constraints
+) -> Context:
     """Build the Context. Assumes the world and issue were validated (codes and ids resolve)."""
     actors = sorted(world.actors, key=lambda a: a.code)
     codes = tuple(a.code for a in actors)
@@ -177,7 +196,7 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
     rivalries = tuple(tuple(sorted(index[c] for c in group)) for group in issue.rivals)
     pool = tuple(i for i in range(len(codes)) if small[i] and i not in excluded and has_alignment[i])
     weights = dict(constraints.weights) if constraints.weights else issue.weights.as_dict()
-    weights = {name: float(weights.get(name, 0.0)) for name in CRITERIA}
+    weights = {name: float(weights.get(name, 0.0)) for name in NAMES}
     fit = tuple((sum(scores) / len(scores)) if scores else 1.0 for scores in tag_scores)
     neutrality = tuple(
         (
@@ -239,6 +258,10 @@ def compile_context(world: World, issue: Issue, params: ModelParameters, constra
         actors=tuple(actors),
         domain_sources={d.id: d.source for d in world.domains},
         tag_sources={t.id: t.source for t in world.tags},
+        criterion_params=criterion_parameters(params),
+        criterion_arrays={c.NAME: c.compile(world, issue, tuple(actors)) for c in REGISTRY},
+        aggregators=tuple(c for c in REGISTRY if c.AGGREGATES),
+        aggregate_slot={c.NAME: slot for slot, c in enumerate(c for c in REGISTRY if c.AGGREGATES)},
     )
     object.__setattr__(context, "actor_values", tuple(context.mask_value(m) for m in masks))
     best = best_coverage_by_size(context, constraints.max_size)
@@ -276,7 +299,8 @@ def unit_uncertainty(ctx: Context) -> tuple[tuple[float, ...], ...]:
 def perturbed(ctx: Context, unit_shares: list[list[float]], weights: dict[str, float]) -> Context:
     """The same context with new unit shares per domain and new criterion weights (robustness draws).
 
-    Unit values, the coverage yardstick (n_min) and the weights are recomputed; nothing else changes.
+    Unit values, the coverage yardstick (n_min) and the weights are recomputed; nothing else changes
+    (each criterion's compiled arrays are kept: the contract keeps shares out of them).
     """
     unit_value = tuple(
         sum(w * s for w, s in zip(ctx.domain_weights, shares, strict=True)) for shares in unit_shares
@@ -384,8 +408,3 @@ def rival_neutrality(position: float, rival_positions: list[float]) -> float:
         return 1.0
     distances = [abs(position - p) for p in rival_positions]
     return max(0.0, 1.0 - (max(distances) - min(distances)) / spread)
-
-
-def normal_cdf(x: float) -> float:
-    """Standard normal CDF."""
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from coalesce.compiled import Context, compile_context
+from coalesce.compiled import Context
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
 from coalesce.models.results import Advice, Move, Parameters, ProposeResult, ScoreResult, SearchInfo
+from coalesce.problem import compile as compile_problem
 from coalesce.report import best_additions, issue_summary, parameters, r6, recommendation
 from coalesce.request import Request, build_request, resolve_actors
 from coalesce.scoring import evaluate
@@ -22,8 +23,8 @@ def _parameters(request: Request, scenarios: Iterable[str], sets: Mapping[str, o
 
 
 def context_for(dataset: Dataset, request: Request) -> Context:
-    """Compile the dataset for one request."""
-    return compile_context(dataset.world, request.issue, dataset.params, request.constraints)
+    """Compile the dataset for one request (through the one door, `problem.compile`)."""
+    return compile_problem(dataset, request).context
 
 
 def propose(
@@ -73,7 +74,7 @@ def propose(
         for rank, found in enumerate(outcome.results if outcome else (), 1)
     ]
     return ProposeResult(
-        issue=issue_summary(ctx),
+        issue=issue_summary(ctx.issue),
         parameters=_parameters(request, scenarios, sets),
         search=SearchInfo(
             exact=outcome.exact if outcome else True,
@@ -145,7 +146,7 @@ def score(
     rank, rank_note = _rank(ctx, indices, request.top, time_limit, node_limit)
     return ScoreResult(
         **rec.model_dump(),
-        issue=issue_summary(ctx),
+        issue=issue_summary(ctx.issue),
         parameters=_parameters(request, scenarios, sets),
         advice=Advice(best_addition=best_add, best_removal=best_remove, rank=rank, rank_note=rank_note),
     )

@@ -6,7 +6,9 @@ from collections.abc import Iterable, Mapping
 
 from coalesce.coalition import Node
 from coalesce.compiled import Constraints, Context
-from coalesce.criteria import REGISTRY
+from coalesce.criteria.parsimony import joins_as_rider
+from coalesce.criteria.registry import NAMES
+from coalesce.models.issue import Issue
 from coalesce.models.results import (
     CriterionResult,
     ExpansionStep,
@@ -47,9 +49,8 @@ def parameters(
     )
 
 
-def issue_summary(ctx: Context) -> IssueSummary:
-    """The issue as used."""
-    issue = ctx.issue
+def issue_summary(issue: Issue) -> IssueSummary:
+    """The issue as used (after scenarios)."""
     return IssueSummary(
         id=issue.id,
         title=issue.title,
@@ -65,11 +66,7 @@ def issue_summary(ctx: Context) -> IssueSummary:
 
 def brings_something(ctx: Context, node: Node, actor: int) -> bool:
     """Whether adding `actor` would bring coverage, a needed niche score or a rival role (not a passenger)."""
-    if ctx.mask_value(ctx.unit_masks[actor] & ~node.mask) >= ctx.params.passenger_coverage:
-        return True
-    if any(actor in group for group in ctx.rivalries):
-        return True
-    return ctx.small[actor] and any(s > t for s, t in zip(ctx.tag_scores[actor], node.tagmax, strict=True))
+    return not joins_as_rider(ctx, node, actor)
 
 
 def best_additions(
@@ -113,11 +110,12 @@ def ladder(ctx: Context, evaluation: Evaluation, steps: int = LADDER_STEPS) -> l
         _, actor = options[0]
         members = tuple(sorted((*members, actor)))
         after = evaluate(ctx, members)
-        deltas = {name: r6(after.criteria[name].value - previous.criteria[name].value) for name in REGISTRY}
+        deltas = {name: r6(after.criteria[name].value - previous.criteria[name].value) for name in NAMES}
+        # The reason names what moves the total: a criterion at weight 0 moves nothing.
         gains = [
             f"{name} {d:+.2f}"
             for name, d in sorted(deltas.items(), key=lambda kv: -abs(kv[1]))
-            if abs(d) >= 0.005
+            if abs(d) >= 0.005 and ctx.weights[name] > 0
         ]
         out.append(
             ExpansionStep(
@@ -143,7 +141,7 @@ def recommendation(
     evaluation = evaluate(ctx, members, explain=True)
     arch = evaluation.arch
     criteria = {}
-    for name in REGISTRY:
+    for name in NAMES:
         verdict = evaluation.criteria[name]
         weight = ctx.weights[name]
         criteria[name] = CriterionResult(

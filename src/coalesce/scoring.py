@@ -1,4 +1,4 @@
-"""The total score of an architecture: the weighted mean of the six criteria."""
+"""The total score of an architecture: the weighted mean of the criteria."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from coalesce import architecture
 from coalesce.architecture import Architecture
 from coalesce.compiled import Context
-from coalesce.criteria import REGISTRY
 from coalesce.criteria.base import Scored
+from coalesce.criteria.registry import REGISTRY
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Evaluation:
 def evaluate(ctx: Context, members: tuple[int, ...] | list[int], explain: bool = False) -> Evaluation:
     """Score a member set canonically (code order), so the same set always gets the same number."""
     arch = architecture.build(ctx, members)
-    verdicts = {name: module.score(ctx, arch, explain) for name, module in REGISTRY.items()}
+    verdicts = {criterion.NAME: criterion.score(ctx, arch, explain) for criterion in REGISTRY}
     return Evaluation(arch, verdicts, weighted_total(ctx, verdicts))
 
 
@@ -32,6 +32,6 @@ def weighted_total(ctx: Context, verdicts: dict[str, Scored]) -> float:
     if ctx.weight_total <= 0:
         return 0.0
     total = 0.0
-    for name in REGISTRY:
-        total += ctx.weights[name] * verdicts[name].value
+    for criterion in REGISTRY:
+        total += ctx.weights[criterion.NAME] * verdicts[criterion.NAME].value
     return total / ctx.weight_total

@@ -11,14 +11,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 
-from coalesce.compiled import Constraints, compile_context
+from coalesce.compiled import Constraints
 from coalesce.loading.files import Dataset
 from coalesce.models.analysis import FrontierPoint, FrontierResult
 from coalesce.models.results import SearchInfo
+from coalesce.problem import compile as compile_problem
 from coalesce.report import issue_summary, parameters, r6
 from coalesce.request import build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
+from coalesce.search.budget import FRONTIER_TIME_LIMIT
 
 
 def frontier(
@@ -29,7 +31,7 @@ def frontier(
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     weights: Mapping[str, float] | None = None,
-    time_limit: float | None = 30.0,
+    time_limit: float | None = FRONTIER_TIME_LIMIT,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
 ) -> FrontierResult:
@@ -45,6 +47,7 @@ def frontier(
         weights=weights,
     )
     base = request.constraints
+    problem = compile_problem(dataset, request)
     began = time.perf_counter()
     points: list[FrontierPoint] = []
     nodes, all_exact = 0, True
@@ -58,7 +61,7 @@ def frontier(
         constraints = Constraints(
             min_size=size, max_size=size, include=base.include, exclude=base.exclude, weights=base.weights
         )
-        ctx = compile_context(dataset.world, request.issue, dataset.params, constraints)
+        ctx = problem.with_constraints(constraints).context
         outcome = top_k(ctx, 1, budget)
         nodes += outcome.nodes
         all_exact = all_exact and outcome.exact
@@ -88,15 +91,18 @@ def frontier(
     magic = max(scored, key=lambda p: (p.score, -p.size)).size if scored else None
     target = request.issue.target
     reaches = next((p.size for p in scored if p.coverage is not None and p.coverage >= target - 1e-9), None)
-    ctx0 = compile_context(dataset.world, request.issue, dataset.params, base)
     return FrontierResult(
-        issue=issue_summary(ctx0),
+        issue=issue_summary(request.issue),
         parameters=parameters(base, 1, scenarios, sets, min_size=smallest),
         points=points,
         magic_number=magic,
         reaches_target=reaches,
         search=SearchInfo(
-            exact=all_exact, gap=0.0, nodes=nodes, time_limit=time_limit, candidates=len(ctx0.candidates)
+            exact=all_exact,
+            gap=0.0,
+            nodes=nodes,
+            time_limit=time_limit,
+            candidates=len(problem.context.candidates),
         ),
         note=None
         if reaches is not None

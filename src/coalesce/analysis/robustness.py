@@ -25,19 +25,20 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
-from coalesce.compiled import Context, compile_context, perturbed, unit_uncertainty
+from coalesce.compiled import Context, perturbed, unit_uncertainty
 from coalesce.loading.files import Dataset
 from coalesce.models.analysis import ArchitectureShare, RobustnessResult, Share
+from coalesce.problem import compile as compile_problem
 from coalesce.report import issue_summary, parameters, r6
 from coalesce.request import build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
+from coalesce.search.budget import ROBUSTNESS_BASELINE_WORK, ROBUSTNESS_DRAW_WORK
 
 DEFAULT_CONCENTRATION = 50.0
-BASELINE_WORK_LIMIT = 40_000
-"""For the unperturbed top five (pandemic-preparedness certifies in about 33,000 nodes)."""
-DRAW_WORK_LIMIT = 2000
-"""Per draw: nodes, single additions checked at an eighth each, evaluations at one (about 0.1-0.2 s)."""
+BASELINE_WORK_LIMIT = ROBUSTNESS_BASELINE_WORK
+DRAW_WORK_LIMIT = ROBUSTNESS_DRAW_WORK
+"""The budgets, defined with every other search budget in search/budget.py."""
 
 _STATE: dict[str, object] = {}
 
@@ -121,7 +122,7 @@ def robustness(
         exclude=exclude,
         weights=weights,
     )
-    ctx = compile_context(dataset.world, request.issue, dataset.params, request.constraints)
+    ctx = compile_problem(dataset, request).context
     baseline = top_k(ctx, 5, None, work_limit=BASELINE_WORK_LIMIT)
     seeds = tuple(found.members for found in baseline.results)
     _STATE.update(
@@ -162,7 +163,7 @@ def robustness(
     baseline_top = baseline.results[0].members if baseline.results else ()
     c = request.constraints
     return RobustnessResult(
-        issue=issue_summary(ctx),
+        issue=issue_summary(ctx.issue),
         parameters=parameters(c, 1, scenarios, sets),
         draws=draws,
         seed=seed,

@@ -106,16 +106,11 @@ def sweep(
         tipping.append(
             TippingPoint(below=low, above=high, before=list(winner(low)[0]), after=list(winner(high)[0]))
         )
-    from coalesce.compiled import Constraints, compile_context
     from coalesce.report import issue_summary
     from coalesce.request import find_issue
 
-    issue = find_issue(dataset, issue_id)
-    ctx = compile_context(
-        dataset.world, issue, dataset.params, Constraints(min_size=issue.min_size, max_size=issue.max_size)
-    )
     return SweepResult(
-        issue=issue_summary(ctx),
+        issue=issue_summary(find_issue(dataset, issue_id)),
         path=path,
         start=start,
         stop=stop,

@@ -1,35 +1,71 @@
-"""What every criterion module provides, and the scored result it returns.
+"""The criterion contract: what a criterion declares, and every property the search relies on.
 
-A criterion is a module with:
+A criterion is one module holding one subclass of `Criterion` and an instance of it named
+`CRITERION`; `criteria/registry.py` lists the instances. Everything else (the `Weights` and
+`ModelParameters` models, the `--weight` help, the JSON Schema, the search's bounds, the tests in
+`tests/criteria/`) is derived from the registry, so adding a criterion means one module, its data and
+its goldens.
 
-- `NAME`: its key in `--weight` and in the JSON;
-- `score(ctx, arch, explain) -> Scored`: a value in [0, 1] with plain-language reasons and sources;
-- `gain(ctx, actor) -> float`: an upper bound on how much adding `actor` can raise the score of any set;
-- `base(ctx, node, size, remaining, span) -> float`: an upper bound on the score of any superset of
-  `node` with `size` members whose ideal points span at least `span`, before the added members' gains;
-- `SIZE_DEPENDENT`: whether `base` depends on `size` (if not, the search calls it once per node);
-  a size-dependent criterion may also provide `base_by_size(ctx, node, sizes, span) -> list[float]`,
-  the same values for a range of sizes in one call (the search's hot path);
-- optionally `gain_beside(ctx, actor, covered) -> float`: a gain bound valid for any set whose atomic
-  units include the bitmask `covered` (the search uses it below a node that holds a bloc);
-- optionally `single_bound(ctx, node, actor, size) -> float` (size-dependent criteria): an upper bound
-  for exactly node + {actor}, at most its `base` at that size (the search's filter of single additions);
-- optionally `summarise(ctx, order) -> list`: a summary of the candidates still available at each
-  position of the search order (`remaining` is `summary[i]`, or None when the criterion has none).
+Declarations (class attributes):
 
-For every set S, every addition A drawn from the remaining candidates and n = |S| + |A|:
-    score(S u A) <= min(1, base(S, n, remaining) + sum of gain(a) for a in A).
-The search relies on that inequality and nothing else, so a new criterion only has to keep it.
+- `NAME`: its key in `--weight`, in issues.yaml `weights:` and in the JSON output;
+- `DEFAULT_WEIGHT`: its weight when an issue names none (0 ships a criterion without changing results);
+- `SUMMARY`: one line for `--weight` help and the docs;
+- `PARAMS`: its own parameter model (flat fields of issues.yaml `model:`; no name may clash with another
+  criterion's or with `SharedParameters`);
+- `SIZE_DEPENDENT`: whether `base` depends on the final size (see property 3);
+- `AGGREGATES`: whether it keeps a running aggregate on each node (`start` and `aggregate`).
+
+Lifecycle, in the order the engine calls it:
+
+1. `compile(world, issue, actors)`: its own arrays, indexed like `actors` (code order); once per context.
+   Robustness draws perturb capability shares and weights without recompiling, so arrays built from
+   the shares belong in the shared context (`compiled.py`), not here.
+2. `start(ctx)` / `aggregate(ctx, running, actor)`: its running aggregate on the empty node and on a node
+   grown by one member (read back with `running(ctx, node)`). It must not depend on the order members were
+   added in: reported scores use nodes built in code order, the search grows them in its own order.
+3. `score(ctx, arch, explain)`: a value in [0, 1]; with `explain`, the reasons, sources and details.
+4. Bounds, for the search: `gain`, `gains_given`, `base`, `base_by_size`, `ceiling`, `single_bound`,
+   `summarise`.
+
+Properties the search relies on (tests/criteria/ checks 1-5 against brute force on random worlds). For
+every node S, every set A of additions drawn from the candidates at or after the search position, and
+n = |S| + |A|:
+
+1. **Gain/base inequality.** score(S u A) <= min(ceiling(S, remaining), base(S, n, remaining, span) +
+   the sum of g(a) for a in A), where g is `gains_given(ctx, gain_key(S))` (the static `gain` when the
+   key is None) and `span` is any lower bound on the final ideal-point range.
+2. **Gains read the aggregate only through the key.** `gains_given(key)[a] <= gain(a)` for every key, and
+   a key computed at S stays valid for every superset of S (the gains it gives bound the marginal gain
+   below S, not only at S).
+3. **Size only hurts.** A size-dependent criterion has no gains (`gain` is 0), and its `base` never rises
+   with n nor with `span`; the search stops growing a branch once the other criteria's gains saturate.
+   A size-free criterion's `base` ignores `size` and `span`.
+4. **Own bound.** base(S, |S|, None, spread(S)) >= score(S): the search also bounds a set by itself.
+5. **Single additions.** For a size-dependent criterion, single_bound(S, a, |S| + 1) >= score(S + {a})
+   and is at most base(S, |S| + 1, None, spread(S)); None means "no sharper bound".
+6. **Range.** Values are in [0, 1]; the search clips bounds at 1.
+
+The engine resolves the optional hooks once per search (`overrides`); nothing is probed on the hot path.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
 
-from coalesce.architecture import Architecture
-from coalesce.coalition import Node
-from coalesce.compiled import Context
+from pydantic import Field
+
+from coalesce.models.base import Frozen, Unit
+
+if TYPE_CHECKING:
+    from coalesce.architecture import Architecture
+    from coalesce.coalition import Node
+    from coalesce.compiled import Context
+    from coalesce.models.issue import Issue
+    from coalesce.models.world import Actor, World
 
 
 @dataclass(frozen=True)
@@ -42,16 +78,100 @@ class Scored:
     details: dict[str, object] = field(default_factory=dict)
 
 
-class Criterion(Protocol):
-    """The interface of a criterion module."""
+class NoParameters(Frozen):
+    """A criterion without parameters of its own."""
 
-    NAME: str
 
-    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored: ...
+class SharedParameters(Frozen):
+    """Parameters read by the kernel (conveners, the parsimony yardstick) and by several criteria."""
 
-    def gain(self, ctx: Context, actor: int) -> float: ...
+    acceptance_sigma: float = Field(default=1.5, gt=0.0, le=10.0)
+    """Width of a member's acceptance curve in ideal-point units."""
+    baseline_defection: float = Field(default=0.02, ge=0.0, lt=1.0)
+    """Probability that even a perfectly aligned member opposes, for domestic reasons."""
+    passenger_coverage: Unit = 0.01
+    """A member whose removal costs less coverage than this (and plays no other role) is a passenger."""
 
-    def base(self, ctx: Context, node: Node, size: int, remaining: object, span: float) -> float: ...
+
+P = TypeVar("P", bound=Frozen)
+
+
+class Criterion(ABC, Generic[P]):
+    """One criterion's whole lifecycle. Subclass it in one module; see the module docstring."""
+
+    NAME: ClassVar[str]
+    DEFAULT_WEIGHT: ClassVar[float] = 1.0
+    SUMMARY: ClassVar[str]
+    PARAMS: ClassVar[type[Frozen]] = NoParameters
+    SIZE_DEPENDENT: ClassVar[bool]
+    AGGREGATES: ClassVar[bool] = False
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def compile(self, world: World, issue: Issue, actors: tuple[Actor, ...]) -> object:
+        """Its own arrays for one (world, issue), indexed like `actors`; read back with `arrays`."""
+        return None
+
+    def params(self, ctx: Context) -> P:
+        """Its own parameters, validated from the context's model parameters."""
+        return cast("P", ctx.criterion_params[self.NAME])
+
+    def arrays(self, ctx: Context) -> object:
+        """What `compile` returned for this context."""
+        return ctx.criterion_arrays[self.NAME]
+
+    def start(self, ctx: Context) -> object:
+        """The running aggregate of the empty node (only if AGGREGATES)."""
+        return None
+
+    def aggregate(self, ctx: Context, running: object, actor: int) -> object:
+        """The running aggregate once `actor` joins (only if AGGREGATES); order-independent."""
+        return running
+
+    def running(self, ctx: Context, node: Node) -> object:
+        """This criterion's running aggregate on `node`."""
+        return node.aggregates[ctx.aggregate_slot[self.NAME]]
+
+    @abstractmethod
+    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+        """A value in [0, 1]; with `explain`, plain-language reasons, sources and details."""
+
+    # -- bounds (properties 1-6 of the module docstring) ------------------------------------------------
+    @abstractmethod
+    def gain(self, ctx: Context, actor: int) -> float:
+        """An upper bound on how much adding `actor` can raise the score of any set."""
+
+    def gain_key(self, ctx: Context, node: Node) -> Hashable:
+        """What of `node`'s aggregate the gains below it depend on; None for the static gains."""
+        return None
+
+    def gains_given(self, ctx: Context, key: Hashable) -> list[float]:
+        """Per actor, a gain bound valid below any node with this `gain_key` (at most `gain`)."""
+        return [self.gain(ctx, a) for a in range(len(ctx.codes))]
+
+    @abstractmethod
+    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+        """An upper bound on any superset of `node` with `size` members, before the added gains."""
+
+    def base_by_size(self, ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+        """`base` for each size in `sizes` (size-dependent criteria override it for speed)."""
+        return [self.base(ctx, node, size, None, span) for size in sizes]
+
+    def ceiling(self, ctx: Context, node: Node, remaining: object) -> float:
+        """The most this criterion can reach from `node` with the remaining candidates."""
+        return 1.0
+
+    def single_bound(self, ctx: Context, node: Node, actor: int, size: int) -> float | None:
+        """A bound for exactly node + {actor} (size-dependent criteria), or None for none sharper."""
+        return None
+
+    def summarise(self, ctx: Context, order: Sequence[int]) -> Sequence[object] | None:
+        """Per search position i, a summary of order[i:] passed to `base` and `ceiling` as `remaining`."""
+        return None
+
+
+def overrides(criterion: Criterion[Frozen], hook: str) -> bool:
+    """Whether a criterion defines an optional hook itself (resolved once per search, never per node)."""
+    return getattr(type(criterion), hook) is not getattr(Criterion, hook)
 
 
 def name_list(ctx: Context, actors: list[int] | tuple[int, ...]) -> str:

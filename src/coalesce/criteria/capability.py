@@ -12,17 +12,59 @@ Failing example: a core of small states holds almost none of the frontier-AI cap
 
 from __future__ import annotations
 
-from coalesce.architecture import Architecture
-from coalesce.coalition import Node
-from coalesce.compiled import Context
-from coalesce.criteria.base import Scored
+from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
-NAME = "capability"
-SIZE_DEPENDENT = False
+from coalesce.criteria.base import Criterion, NoParameters, Scored
+
+if TYPE_CHECKING:
+    from coalesce.architecture import Architecture
+    from coalesce.coalition import Node
+    from coalesce.compiled import Context
 
 
-def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
-    """min(1, coverage / target), with the per-domain coverage and the largest holders."""
+class Capability(Criterion[NoParameters]):
+    """Share of weighted world capability held, against the issue's target."""
+
+    NAME = "capability"
+    SUMMARY = "share of weighted world capability in the issue's domains held by the members"
+    SIZE_DEPENDENT = False
+
+    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+        """min(1, coverage / target), with the per-domain coverage and the largest holders."""
+        return _score(ctx, arch, explain)
+
+    def gain(self, ctx: Context, actor: int) -> float:
+        """An actor's standalone coverage over the target: coverage is submodular, so this bounds any gain."""
+        return ctx.actor_value(actor) / ctx.issue.target
+
+    def gain_key(self, ctx: Context, node: Node) -> Hashable:
+        """The units of the first bloc in the node: below it, the bloc's members add no coverage."""
+        masks = ctx.unit_masks
+        for member in node.members:
+            covered = masks[member]
+            if covered & (covered - 1):  # several units: a bloc covering its members'
+                return covered
+        return None
+
+    def gains_given(self, ctx: Context, key: Hashable) -> list[float]:
+        """The gain bound for sets whose units already include `key` (a bloc's): only an actor's
+        other units can add coverage."""
+        if key is None:
+            return [self.gain(ctx, a) for a in range(len(ctx.codes))]
+        covered = key if isinstance(key, int) else 0
+        target = ctx.issue.target
+        return [ctx.mask_value(ctx.unit_masks[a] & ~covered) / target for a in range(len(ctx.codes))]
+
+    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+        """The current coverage over the target (adding members only adds units)."""
+        return node.coverage / ctx.issue.target
+
+
+CRITERION = Capability()
+
+
+def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     coverage = arch.node.coverage
     value = min(1.0, coverage / ctx.issue.target)
     if not explain:
@@ -49,19 +91,3 @@ def _domain_share(ctx: Context, mask: int, d: int) -> float:
         total += ctx.unit_domain_share[unit][d]
         mask ^= low
     return total
-
-
-def gain(ctx: Context, actor: int) -> float:
-    """An actor's standalone coverage over the target: coverage is submodular, so this bounds any gain."""
-    return ctx.actor_value(actor) / ctx.issue.target
-
-
-def gain_beside(ctx: Context, actor: int, covered: int) -> float:
-    """The gain bound for sets whose units already include `covered` (say, a bloc's): only the actor's
-    other units can add coverage."""
-    return ctx.mask_value(ctx.unit_masks[actor] & ~covered) / ctx.issue.target
-
-
-def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
-    """The current coverage over the target (adding members only adds units)."""
-    return node.coverage / ctx.issue.target

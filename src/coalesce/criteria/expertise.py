@@ -15,18 +15,79 @@ Failing example: a core of great powers, convened by a small state far from one 
 
 from __future__ import annotations
 
-from coalesce.architecture import Architecture, choose_convener
-from coalesce.coalition import Node
-from coalesce.compiled import Context
-from coalesce.criteria.base import Scored
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-NAME = "expertise"
-SIZE_DEPENDENT = False
+from coalesce.architecture import choose_convener
+from coalesce.criteria.base import Criterion, Scored
+from coalesce.models.base import Frozen, Unit
+
+if TYPE_CHECKING:
+    from coalesce.architecture import Architecture
+    from coalesce.coalition import Node
+    from coalesce.compiled import Context
 
 
-def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
-    """Members' niche coverage blended with the convener's quality."""
-    share = ctx.params.expertise_convener_share
+class ExpertiseParameters(Frozen):
+    """The expertise criterion's parameters."""
+
+    expertise_convener_share: Unit = 0.5
+    """Part of the expertise score that is the convener's quality (the rest is members' tag coverage)."""
+
+
+class Expertise(Criterion[ExpertiseParameters]):
+    """Small states' niche expertise matching the issue, and the convener's fit."""
+
+    NAME = "expertise"
+    SUMMARY = "small states' niche expertise matching the issue, plus the convener's fit"
+    PARAMS = ExpertiseParameters
+    SIZE_DEPENDENT = False
+
+    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+        """Members' niche coverage blended with the convener's quality."""
+        return _score(ctx, arch, explain, self.params(ctx).expertise_convener_share)
+
+    def gain(self, ctx: Context, actor: int) -> float:
+        """A small state's mean needed-tag score bounds what it adds to the (submodular) coverage."""
+        if not ctx.small[actor] or not ctx.tag_ids:
+            return 0.0
+        return (1.0 - self.params(ctx).expertise_convener_share) * ctx.fit[actor]
+
+    def summarise(self, ctx: Context, order: Sequence[int]) -> list[tuple[float, ...]]:
+        """For each position of the search order, the best small-state score per tag still available."""
+        best = [0.0] * len(ctx.tag_ids)
+        out: list[tuple[float, ...]] = [tuple(best)]
+        for actor in reversed(order):
+            if ctx.small[actor]:
+                best = [max(b, s) for b, s in zip(best, ctx.tag_scores[actor], strict=True)]
+            out.append(tuple(best))
+        out.reverse()
+        return out
+
+    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+        """The current coverage plus the convener term (convener quality only falls as members join).
+
+        The search adds gains on top; the ceiling from the remaining candidates comes from `ceiling`.
+        """
+        share = self.params(ctx).expertise_convener_share
+        _, quality, _ = choose_convener(ctx, node)
+        return (1.0 - share) * node.tag_coverage + share * quality
+
+    def ceiling(self, ctx: Context, node: Node, remaining: object) -> float:
+        """The most this criterion can reach from `node` with the remaining candidates."""
+        share = self.params(ctx).expertise_convener_share
+        _, quality, _ = choose_convener(ctx, node)
+        if not ctx.tag_ids:
+            return (1.0 - share) + share * quality
+        best = remaining if isinstance(remaining, tuple) else tuple(1.0 for _ in ctx.tag_ids)
+        reach = sum(max(c, b) for c, b in zip(node.tagmax, best, strict=True)) / len(ctx.tag_ids)
+        return (1.0 - share) * reach + share * quality
+
+
+CRITERION = Expertise()
+
+
+def _score(ctx: Context, arch: Architecture, explain: bool, share: float) -> Scored:
     coverage = arch.node.tag_coverage
     value = (1.0 - share) * coverage + share * arch.convener_quality
     if not explain:
@@ -57,44 +118,3 @@ def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     return Scored(
         value, f"{cover[0].upper()}{cover[1:]}; {conv}.", tuple(sources), {"tag_coverage": round(coverage, 6)}
     )
-
-
-def gain(ctx: Context, actor: int) -> float:
-    """A small state's mean needed-tag score bounds what it adds to the (submodular) coverage."""
-    if not ctx.small[actor] or not ctx.tag_ids:
-        return 0.0
-    return (1.0 - ctx.params.expertise_convener_share) * ctx.fit[actor]
-
-
-def summarise(ctx: Context, order: list[int]) -> list[tuple[float, ...]]:
-    """For each position of the search order, the best small-state score per tag still available."""
-    best = [0.0] * len(ctx.tag_ids)
-    out: list[tuple[float, ...]] = [tuple(best)]
-    for actor in reversed(order):
-        if ctx.small[actor]:
-            best = [max(b, s) for b, s in zip(best, ctx.tag_scores[actor], strict=True)]
-        out.append(tuple(best))
-    out.reverse()
-    return out
-
-
-def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
-    """Coverage can reach at most each tag's best remaining score; convener quality only falls as members join.
-
-    The returned value is the current coverage plus the convener term; the search adds gains on top, so
-    the ceiling from the remaining candidates is applied through `ceiling`.
-    """
-    share = ctx.params.expertise_convener_share
-    _, quality, _ = choose_convener(ctx, node)
-    return (1.0 - share) * node.tag_coverage + share * quality
-
-
-def ceiling(ctx: Context, node: Node, remaining: object) -> float:
-    """The most this criterion can reach from `node` with the remaining candidates."""
-    share = ctx.params.expertise_convener_share
-    _, quality, _ = choose_convener(ctx, node)
-    if not ctx.tag_ids:
-        return (1.0 - share) + share * quality
-    best = remaining if isinstance(remaining, tuple) else tuple(1.0 for _ in ctx.tag_ids)
-    reach = sum(max(c, b) for c, b in zip(node.tagmax, best, strict=True)) / len(ctx.tag_ids)
-    return (1.0 - share) * reach + share * quality

@@ -14,35 +14,58 @@ Failing example: adding Luxembourg to a chip-tools core adds no coverage and no 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from coalesce.architecture import Architecture, choose_convener
-from coalesce.coalition import Node
-from coalesce.compiled import Context
-from coalesce.criteria.base import Scored, name_list
+from coalesce.architecture import choose_convener
+from coalesce.criteria.base import Criterion, NoParameters, Scored, name_list
 
-NAME = "parsimony"
-SIZE_DEPENDENT = True
+if TYPE_CHECKING:
+    from coalesce.architecture import Architecture
+    from coalesce.coalition import Node
+    from coalesce.compiled import Context
 
 
-def passengers(ctx: Context, arch: Architecture) -> list[int]:
-    """Members who add under one point of coverage and no expertise, rival or convener role."""
-    members = arch.members
+def riders(ctx: Context, members: tuple[int, ...]) -> tuple[int, ...]:
+    """Q: the members who are not key rivals, add under `passenger_coverage` of coverage and hold no
+    needed expertise no other small member matches (passengers but for the convener's exemption).
+
+    The one passenger test: `passengers`, the search's bounds and the expansion ladder all use it.
+    Adding members only lowers a member's coverage loss and only takes an expertise role away, so a
+    member in Q stays in Q in every superset.
+    """
     rivals = ctx.rival_set
     found = []
-    for m in members:
-        if m in rivals or m == arch.convener:
+    for i, m in enumerate(members):
+        if m in rivals:
             continue
         others_mask = 0
-        for o in members:
-            if o != m:
+        for j, o in enumerate(members):
+            if j != i:
                 others_mask |= ctx.unit_masks[o]
-        loss = ctx.mask_value(ctx.unit_masks[m] & ~others_mask)
-        if loss >= ctx.params.passenger_coverage:
+        if ctx.mask_value(ctx.unit_masks[m] & ~others_mask) >= ctx.params.passenger_coverage:
             continue
         if ctx.small[m] and _adds_expertise(ctx, members, m):
             continue
         found.append(m)
-    return found
+    return tuple(found)
+
+
+def joins_as_rider(ctx: Context, node: Node, actor: int) -> bool:
+    """Whether `actor` would be in Q of node + {actor}: the same test as `riders`, read from the node's
+    aggregates (its unit mask and its small members' best tag scores)."""
+    return (
+        actor not in ctx.rival_set
+        and ctx.mask_value(ctx.unit_masks[actor] & ~node.mask) < ctx.params.passenger_coverage
+        and not (
+            ctx.small[actor]
+            and any(s > 0.0 and s > best for s, best in zip(ctx.tag_scores[actor], node.tagmax, strict=True))
+        )
+    )
+
+
+def passengers(ctx: Context, arch: Architecture) -> list[int]:
+    """Members who add under one point of coverage and no expertise, rival or convener role."""
+    return [m for m in _riders(ctx, arch.node) if m != arch.convener]
 
 
 def _adds_expertise(ctx: Context, members: tuple[int, ...], m: int) -> bool:
@@ -60,8 +83,7 @@ def size_score(ctx: Context, size: int) -> float:
     return min(1.0, ctx.n_min / size) if size > 0 else 1.0
 
 
-def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
-    """Size against the minimum, discounted for passengers."""
+def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     n = arch.node.size
     riders = passengers(ctx, arch)
     value = size_score(ctx, n) * (1.0 - len(riders) / n if n else 1.0)
@@ -80,36 +102,10 @@ def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     return Scored(value, text, (), {"n_min": ctx.n_min, "passengers": [ctx.codes[p] for p in riders]})
 
 
-def gain(ctx: Context, actor: int) -> float:
-    """Adding members never raises parsimony."""
-    return 0.0
-
-
 def _riders(ctx: Context, node: Node) -> tuple[int, ...]:
-    """Q: the members who are not key rivals, add under `passenger_coverage` of coverage and hold no
-    needed expertise no other small member matches (passengers but for the convener's exemption).
-
-    Adding members only lowers a member's coverage loss and only takes an expertise role away, so a
-    member in Q stays in Q in every superset. Cached on the node.
-    """
-    if node.riders is not None:
-        return node.riders
-    members = node.members
-    rivals = ctx.rival_set
-    found = []
-    for i, m in enumerate(members):
-        if m in rivals:
-            continue
-        others_mask = 0
-        for j, o in enumerate(members):
-            if j != i:
-                others_mask |= ctx.unit_masks[o]
-        if ctx.mask_value(ctx.unit_masks[m] & ~others_mask) >= ctx.params.passenger_coverage:
-            continue
-        if ctx.small[m] and _adds_expertise(ctx, members, m):
-            continue
-        found.append(m)
-    node.riders = tuple(found)
+    """`riders` of the node's members, cached on the node."""
+    if node.riders is None:
+        node.riders = riders(ctx, node.members)
     return node.riders
 
 
@@ -120,7 +116,7 @@ def sure_passengers(ctx: Context, node: Node) -> int:
     return len(riders) - 1 if any(ctx.small[m] for m in riders) else len(riders)
 
 
-def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+def _base_by_size(ctx: Context, node: Node, sizes: range) -> list[float]:
     """`base` for each size in `sizes`.
 
     For the node itself (one size, its own) the passengers are known exactly: Q less the convener.
@@ -143,21 +139,14 @@ def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[fl
     return list(caps[sizes[0] : sizes[-1] + 1])
 
 
-def single_bound(ctx: Context, node: Node, actor: int, size: int) -> float:
+def _single_bound(ctx: Context, node: Node, actor: int, size: int) -> float:
     """An upper bound for exactly node + {actor} (of `size` members): Q(node) stays, and the actor is
     in Q if it adds under `passenger_coverage` beyond the node and no expertise the node's small members
     lack; one of them may be the convener if any is a small state."""
     riders = _riders(ctx, node)
     count = len(riders)
     convenable = any(ctx.small[m] for m in riders)
-    if (
-        actor not in ctx.rival_set
-        and ctx.mask_value(ctx.unit_masks[actor] & ~node.mask) < ctx.params.passenger_coverage
-        and not (
-            ctx.small[actor]
-            and any(s > 0.0 and s > best for s, best in zip(ctx.tag_scores[actor], node.tagmax, strict=True))
-        )
-    ):
+    if joins_as_rider(ctx, node, actor):
         count += 1
         convenable = convenable or ctx.small[actor]
     if convenable:
@@ -176,6 +165,32 @@ def _capped(n_min: int, top: int, riders: int) -> tuple[float, ...]:
     return tuple(out)
 
 
-def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
-    """The size score at the final size, less the passengers that must remain (see base_by_size)."""
-    return base_by_size(ctx, node, range(size, size + 1), span)[0]
+class Parsimony(Criterion[NoParameters]):
+    """Size against the fewest members that can reach the target, discounted for passengers."""
+
+    NAME = "parsimony"
+    SUMMARY = "size against the fewest members that can reach the target; passengers are penalised"
+    SIZE_DEPENDENT = True
+
+    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+        """Size against the minimum, discounted for passengers."""
+        return _score(ctx, arch, explain)
+
+    def gain(self, ctx: Context, actor: int) -> float:
+        """Adding members never raises parsimony."""
+        return 0.0
+
+    def base_by_size(self, ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+        """The size score at each final size, less the passengers that must remain (see _base_by_size)."""
+        return _base_by_size(ctx, node, sizes)
+
+    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+        """The size score at the final size, less the passengers that must remain."""
+        return _base_by_size(ctx, node, range(size, size + 1))[0]
+
+    def single_bound(self, ctx: Context, node: Node, actor: int, size: int) -> float | None:
+        """The passengers of exactly node + {actor} that are certain (see _single_bound)."""
+        return _single_bound(ctx, node, actor, size)
+
+
+CRITERION = Parsimony()

@@ -14,16 +14,17 @@ Failing example: the US and China in one consensus core without a track.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from coalesce.architecture import Architecture, acceptance
-from coalesce.coalition import Node
-from coalesce.compiled import Context
-from coalesce.criteria.base import Scored
-from coalesce.models.issue import Consensus, DoubleMajority, VetoQuota, WeightedVote
+from coalesce.architecture import acceptance
+from coalesce.criteria.base import Criterion, NoParameters, Scored
+from coalesce.models.rules import Consensus, DoubleMajority, WeightedVote
 from coalesce.rules import describe, probability_of_action, veto_player_bound
 
-NAME = "veto"
-SIZE_DEPENDENT = True
+if TYPE_CHECKING:
+    from coalesce.architecture import Architecture
+    from coalesce.coalition import Node
+    from coalesce.compiled import Context
 
 
 def member_acceptances(ctx: Context, members: tuple[int, ...]) -> tuple[float, list[float]]:
@@ -36,26 +37,19 @@ def member_acceptances(ctx: Context, members: tuple[int, ...]) -> tuple[float, l
 
 def _rule_weights(ctx: Context, members: tuple[int, ...]) -> list[float]:
     rule = ctx.issue.decision_rule
-    if not isinstance(rule, WeightedVote):
-        return [1.0] * len(members)
-    if rule.field == "population_m":
-        return [ctx.population[m] for m in members]
-    if rule.field == "gdp_usd_bn":
-        return [ctx.actors[m].gdp_usd_bn or 0.0 for m in members]
-    domain = rule.field.split(".")[1]
-    out = []
-    for m in members:
-        fig = ctx.actors[m].capabilities.get(domain)
-        out.append(fig.share if fig is not None else 0.0)
-    return out
+    return [rule.weight_of(ctx.actors[m]) for m in members]
 
 
-def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
-    """Exact probability that no blocking coalition forms under the decision rule."""
+def _veto_holders(ctx: Context, members: tuple[int, ...]) -> list[bool]:
+    rule = ctx.issue.decision_rule
+    return [rule.holds_veto(ctx.memberships[m]) for m in members]
+
+
+def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     members = arch.members
     rule = ctx.issue.decision_rule
     position, probs = member_acceptances(ctx, members)
-    holders = [isinstance(rule, VetoQuota) and rule.veto_membership in ctx.memberships[m] for m in members]
+    holders = _veto_holders(ctx, members)
     value = probability_of_action(
         rule, probs, [ctx.population[m] for m in members], _rule_weights(ctx, members), holders
     )
@@ -75,12 +69,7 @@ def score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     return Scored(value, text, (source,) if source else (), {"position": round(position, 6)})
 
 
-def gain(ctx: Context, actor: int) -> float:
-    """Adding a member never lowers the bound used below, so no gain is needed."""
-    return 0.0
-
-
-def base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
     """`base` for each size in `sizes`, computing the node's constants once.
 
     For the node itself (one size, its own) under a rule other than consensus: the exact probability
@@ -106,16 +95,38 @@ def _own_value(ctx: Context, members: tuple[int, ...]) -> float:
     _, probs = member_acceptances(ctx, members)
     if isinstance(rule, WeightedVote):
         return veto_player_bound(probs, _rule_weights(ctx, members), rule.quota)
-    holders = [isinstance(rule, VetoQuota) and rule.veto_membership in ctx.memberships[m] for m in members]
+    holders = _veto_holders(ctx, members)
     return probability_of_action(rule, probs, [ctx.population[m] for m in members], [], holders)
 
 
-def base(ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
-    """Under consensus the best case for any superset: (1-e)^size * exp(-TSS / (2 s^2)).
+class Veto(Criterion[NoParameters]):
+    """The probability that the group acts under its decision rule."""
 
-    Adding members can only raise the total squared distance from the mean (TSS), and each member
-    multiplies in at most (1 - e). If the final ideal points span at least `span`, the two extremes
-    alone give TSS >= span^2 / 2. Under other rules an added ally can raise the chance of acting, so
-    the bound is 1 (for the node itself, see base_by_size).
-    """
-    return base_by_size(ctx, node, range(size, size + 1), span)[0]
+    NAME = "veto"
+    SUMMARY = "exact probability that the group acts under its decision rule"
+    SIZE_DEPENDENT = True
+
+    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+        """Exact probability that no blocking coalition forms under the decision rule."""
+        return _score(ctx, arch, explain)
+
+    def gain(self, ctx: Context, actor: int) -> float:
+        """Adding a member never lowers the bound used below, so no gain is needed."""
+        return 0.0
+
+    def base_by_size(self, ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+        """`base` for each size in `sizes`, computing the node's constants once (see _base_by_size)."""
+        return _base_by_size(ctx, node, sizes, span)
+
+    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+        """Under consensus the best case for any superset: (1-e)^size * exp(-TSS / (2 s^2)).
+
+        Adding members can only raise the total squared distance from the mean (TSS), and each member
+        multiplies in at most (1 - e). If the final ideal points span at least `span`, the two extremes
+        alone give TSS >= span^2 / 2. Under other rules an added ally can raise the chance of acting, so
+        the bound is 1 (for the node itself, see _base_by_size).
+        """
+        return _base_by_size(ctx, node, range(size, size + 1), span)[0]
+
+
+CRITERION = Veto()

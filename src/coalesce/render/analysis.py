@@ -11,6 +11,7 @@ from coalesce.models.analysis import (
     FrontierResult,
     PowerResult,
     RobustnessResult,
+    ScenarioComparison,
     SweepResult,
 )
 from coalesce.render.console import capture
@@ -49,20 +50,24 @@ def frontier_table(result: FrontierResult, color: bool, width: int) -> str:
                 ", ".join(p.members) + mark,
             )
         console.print(table)
-        if result.magic_number is not None:
-            console.print(
-                f"Magic number: {result.magic_number}. Beyond it the best architecture scores less; "
-                f"target {result.issue.target:.0%} "
-                + (
-                    f"first reached at size {result.reaches_target}."
-                    if result.reaches_target
-                    else "not reached."
-                )
-            )
-        if not result.search.exact:
-            console.print("Some sizes hit the time limit: their best is the best found, not certified.")
+        for note in frontier_notes(result):
+            console.print(note)
 
     return capture(draw, color, width)
+
+
+def frontier_notes(result: FrontierResult) -> list[str]:
+    """The sentences under the curve, the same in every format."""
+    notes = []
+    if result.magic_number is not None:
+        notes.append(
+            f"Magic number: {result.magic_number}. Beyond it the best architecture scores less; "
+            f"target {result.issue.target:.0%} "
+            + (f"first reached at size {result.reaches_target}." if result.reaches_target else "not reached.")
+        )
+    if not result.search.exact:
+        notes.append("Some sizes hit the time limit: their best is the best found, not certified.")
+    return notes
 
 
 def frontier_markdown(result: FrontierResult) -> str:
@@ -78,10 +83,8 @@ def frontier_markdown(result: FrontierResult) -> str:
         score = "-" if p.score is None else f"{p.score:.3f}"
         cover = "-" if p.coverage is None else f"{p.coverage:.0%}"
         lines.append(f"| {p.size} | {score} | {cover} | {', '.join(p.members)}{star} |")
-    lines += [
-        "",
-        f"Magic number: {result.magic_number}; target reached at size {result.reaches_target or 'never'}.",
-    ]
+    for note in frontier_notes(result):
+        lines += ["", note]
     return "\n".join(lines) + "\n"
 
 
@@ -97,18 +100,27 @@ def power_table(result: PowerResult, color: bool, width: int) -> str:
             table.add_row(
                 m.actor,
                 f"{m.weight:.4g}",
-                f"{m.shapley_shubik:.4f} ({m.shapley_shubik_exact})",
-                f"{m.banzhaf:.4f} ({m.banzhaf_exact})",
+                power_index(m.shapley_shubik, m.shapley_shubik_exact),
+                power_index(m.banzhaf, m.banzhaf_exact),
                 f"{m.coleman_prevent:.4f}",
                 str(m.swings),
             )
         console.print(table)
-        console.print(
-            f"Power of the collectivity to act: {result.collectivity_to_act:.4f} "
-            f"({result.winning_coalitions} of {result.coalitions} coalitions win). {result.note}"
-        )
+        console.print(collectivity_line(result))
 
     return capture(draw, color, width)
+
+
+def power_index(value: float, exact: str) -> str:
+    """A power index, rounded then exact, the same in every format."""
+    return f"{value:.4f} ({exact})"
+
+
+def collectivity_line(result: PowerResult) -> str:
+    return (
+        f"Power of the collectivity to act: {power_index(result.collectivity_to_act, result.collectivity_to_act_exact)}; "
+        f"{result.winning_coalitions} of {result.coalitions} coalitions win. {result.note}"
+    )
 
 
 def power_markdown(result: PowerResult) -> str:
@@ -123,13 +135,10 @@ def power_markdown(result: PowerResult) -> str:
     ]
     for m in result.members:
         lines.append(
-            f"| {m.actor} | {m.weight:.4g} | {m.shapley_shubik_exact} ({m.shapley_shubik:.4f}) | "
-            f"{m.banzhaf_exact} ({m.banzhaf:.4f}) | {m.coleman_prevent:.4f} | {m.swings} |"
+            f"| {m.actor} | {m.weight:.4g} | {power_index(m.shapley_shubik, m.shapley_shubik_exact)} | "
+            f"{power_index(m.banzhaf, m.banzhaf_exact)} | {m.coleman_prevent:.4f} | {m.swings} |"
         )
-    lines += [
-        "",
-        f"Power of the collectivity to act: {result.collectivity_to_act_exact} ({result.collectivity_to_act:.4f}). {result.note}",
-    ]
+    lines += ["", collectivity_line(result)]
     return "\n".join(lines) + "\n"
 
 
@@ -166,16 +175,20 @@ def compare_table(result: CompareResult, color: bool, width: int) -> str:
                 console.print(f"Convener: {comparison.convener_before} -> {comparison.convener_after}.")
             deltas = ", ".join(f"{k} {v:+.2f}" for k, v in comparison.criteria_delta.items())
             console.print(f"Winner's criteria, scenario minus baseline: {deltas or '-'}")
-            moved = [
-                f"{_codes(c.members)}: #{c.baseline_rank} -> "
-                + (f"#{c.scenario_rank}" if c.scenario_rank else "out")
-                for c in comparison.rank_changes
-                if c.scenario_rank != c.baseline_rank
-            ]
+            moved = rank_changes_line(comparison)
             if moved:
-                console.print("Rank changes: " + "; ".join(moved))
+                console.print("Rank changes: " + moved)
 
     return capture(draw, color, width)
+
+
+def rank_changes_line(comparison: ScenarioComparison) -> str:
+    """The baseline cores whose rank moved, the same in every format ("" when none did)."""
+    return "; ".join(
+        f"{_codes(c.members)}: #{c.baseline_rank} -> " + (f"#{c.scenario_rank}" if c.scenario_rank else "out")
+        for c in comparison.rank_changes
+        if c.scenario_rank != c.baseline_rank
+    )
 
 
 def compare_markdown(result: CompareResult) -> str:
@@ -202,6 +215,7 @@ def compare_markdown(result: CompareResult) -> str:
             f"- Convener: {c.convener_before} -> {c.convener_after}",
             "- Criteria (scenario minus baseline): "
             + ", ".join(f"{k} {v:+.2f}" for k, v in c.criteria_delta.items()),
+            *([f"- Rank changes: {rank_changes_line(c)}"] if rank_changes_line(c) else []),
             "",
         ]
     return "\n".join(lines) + "\n"
@@ -214,11 +228,7 @@ def robustness_table(result: RobustnessResult, color: bool, width: int) -> str:
         console.print(
             Text(f"Robustness: {result.issue.title} ({result.draws} draws, seed {result.seed})", style="bold")
         )
-        console.print(
-            f"Baseline winner {_codes(result.baseline)}{_uncertified(result)} still wins "
-            f"{result.baseline_share:.0%} of draws; "
-            f"{result.exact_draws} of {result.draws} draws certified exact{_gap_note(result)}."
-        )
+        console.print(robustness_summary(result))
         first = Table(title="Winning cores", title_justify="left")
         first.add_column("share", justify="right")
         first.add_column("core", overflow="fold")
@@ -242,9 +252,7 @@ def robustness_markdown(result: RobustnessResult) -> str:
     lines = [
         f"# Robustness: {result.issue.title}",
         "",
-        f"{result.draws} draws (seed {result.seed}, Dirichlet concentration {result.concentration:g}); "
-        f"baseline winner {_codes(result.baseline)}{_uncertified(result)} wins {result.baseline_share:.0%}; "
-        f"{result.exact_draws} draws certified exact{_gap_note(result)}.",
+        robustness_summary(result),
         "",
         "| share | winning core |",
         "|---:|---|",
@@ -310,6 +318,16 @@ def sweep_markdown(result: SweepResult) -> str:
 
 def _opt(value: float | None, fmt: str) -> str:
     return "-" if value is None else format(value, fmt)
+
+
+def robustness_summary(result: RobustnessResult) -> str:
+    """The draws and the baseline's fate, the same in every format."""
+    return (
+        f"{result.draws} draws (seed {result.seed}, Dirichlet concentration {result.concentration:g}); "
+        f"baseline winner {_codes(result.baseline)}{_uncertified(result)} still wins "
+        f"{result.baseline_share:.0%} of draws; "
+        f"{result.exact_draws} of {result.draws} draws certified exact{_gap_note(result)}."
+    )
 
 
 def _gap_note(result: RobustnessResult) -> str:

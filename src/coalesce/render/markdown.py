@@ -62,12 +62,12 @@ def render_propose(result: ProposeResult) -> str:
                 f"| {rec.rank} | {rec.score:.3f} | {', '.join(rec.members)} | {rec.convener or '-'} |"
             )
     search = result.search
+    names = list(result.parameters.weights)
     lines += [
         "",
         "## Method",
         "",
-        "Six criteria (capability, parsimony, expertise, veto, timeliness, rivals) each score the architecture "
-        "in [0, 1]; the total is their weighted mean. "
+        f"{_counted(names)} each score the architecture in [0, 1]; the total is their weighted mean. "
         + (
             "The ranking is exact: the search certifies the top list."
             if search.exact
@@ -98,3 +98,12 @@ def render_score(result: ScoreResult) -> str:
         lines.append(f"- **Best removal:** {r.name} ({r.actor}), score {r.score_after:.3f} ({r.delta:+.3f})")
     lines.append(f"- **Rank:** {advice.rank_note}")
     return "\n".join(lines) + "\n"
+
+
+_NUMBERS = ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
+
+
+def _counted(names: list[str]) -> str:
+    """'Six criteria (capability, ...)': the criteria as the result reports them."""
+    count = _NUMBERS[len(names)] if len(names) < len(_NUMBERS) else str(len(names))
+    return f"{count} criteri{'on' if len(names) == 1 else 'a'} ({', '.join(names)})"

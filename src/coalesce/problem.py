@@ -1,0 +1,47 @@
+"""The one door: `compile(dataset, request) -> Problem`, used by the engine and by every analysis.
+
+A Problem is a validated request compiled against the dataset: the flat arrays the criteria and the
+search read (`context`), each criterion's own compiled arrays and parameters inside it. Analyses that
+vary the request (frontier's sizes, robustness's draws) derive their problems from one through
+`Problem.with_constraints`, so nothing rebuilds request -> context -> search its own way.
+
+Every search runs under a budget (`search.top_k`): the caller's time limit, node or work limit, and
+always at most `search.DEFAULT_WORK_LIMIT` units of deterministic work when none is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from coalesce.compiled import Constraints, Context, compile_context
+
+if TYPE_CHECKING:
+    from coalesce.loading.files import Dataset
+    from coalesce.models.issue import Issue
+    from coalesce.request import Request
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A request compiled against a dataset: what the search and the criteria run on."""
+
+    dataset: Dataset
+    request: Request
+    context: Context
+
+    @property
+    def issue(self) -> Issue:
+        """The issue as requested (after scenarios)."""
+        return self.request.issue
+
+    def with_constraints(self, constraints: Constraints) -> Problem:
+        """The same issue under other constraints (say, one size of frontier's curve)."""
+        request = replace(self.request, constraints=constraints)
+        return compile(self.dataset, request)
+
+
+def compile(dataset: Dataset, request: Request) -> Problem:
+    """Compile a validated request against the dataset."""
+    context = compile_context(dataset.world, request.issue, dataset.params, request.constraints)
+    return Problem(dataset, request, context)

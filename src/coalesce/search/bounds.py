@@ -1,0 +1,265 @@
+"""The bounds: per-criterion gain tables over the search order and the optimistic bound of a node.
+
+The bound is, for every reachable final size n,
+
+    sum over criteria of  weight * min(ceiling, base(S, n) + the largest (n - |S|) gains left in the suffix)
+
+refined by how far the additions would stretch the members' ideal-point range. The properties each
+criterion promises (criteria/base.py) make it an upper bound; the hooks are resolved once per search.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Hashable, Sequence
+from itertools import accumulate, islice
+from typing import TYPE_CHECKING, NamedTuple, cast
+
+from coalesce.criteria.base import overrides
+from coalesce.criteria.registry import REGISTRY
+
+if TYPE_CHECKING:
+    from coalesce.coalition import Node
+    from coalesce.compiled import Context
+
+STRETCH_LEVELS = (0.0, 0.5, 1.0, 2.0, float("inf"))
+"""How far additions may stretch the members' ideal-point range, in buckets (see `bound`)."""
+
+
+class GainTables(NamedTuple):
+    """Per-criterion gains and the suffix summaries built from them."""
+
+    gains: list[list[float]]
+    suffix_tops: dict[int, list[list[float]]]
+    by_gain: dict[int, list[tuple[int, float, float]]]
+
+
+class Bounds:
+    """The criteria's bounds over one context and one search order."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.criteria = REGISTRY
+        self.weights = [ctx.weights[c.NAME] / ctx.weight_total for c in self.criteria]
+        gains = [[c.gain(ctx, a) for a in range(len(ctx.codes))] for c in self.criteria]
+        combined = [
+            sum(w * g[a] for w, g in zip(self.weights, gains, strict=True)) for a in range(len(ctx.codes))
+        ]
+        self.gains = gains
+        self.max_size = ctx.constraints.max_size
+        self.min_size = ctx.constraints.min_size
+        self.sized = [i for i, c in enumerate(self.criteria) if c.SIZE_DEPENDENT]
+        self.unsized = [i for i, c in enumerate(self.criteria) if not c.SIZE_DEPENDENT]
+        # Optional hooks, resolved once: the hot path never asks a criterion what it provides.
+        # (A criterion at weight 0 bounds nothing, so its gain key is not even computed.)
+        self.keyed = [
+            (i, c) for i, c in enumerate(self.criteria) if overrides(c, "gain_key") and self.weights[i] > 0
+        ]
+        self.ceilings = [c.ceiling if overrides(c, "ceiling") else None for c in self.criteria]
+        self.singles_by = [
+            (i, c.single_bound)
+            for i, c in enumerate(self.criteria)
+            if c.SIZE_DEPENDENT and overrides(c, "single_bound")
+        ]
+        self._set_order(sorted(ctx.candidates, key=lambda a: (-combined[a], ctx.codes[a])))
+
+    def _set_order(self, order: list[int]) -> None:
+        """Fix the candidate order and precompute the suffix summaries the bounds read."""
+        ctx, gains = self.ctx, self.gains
+        self.order = order
+        # A criterion at weight 0 adds nothing to any total: leaving its gains out of the bound changes
+        # no bound value, only the work (a new criterion ships at weight 0).
+        self.gainful = [
+            c for c, g in enumerate(gains) if self.weights[c] > 0 and any(g[a] > 0 for a in self.order)
+        ]
+        self.tables = self._tables_for(gains)
+        # Criteria whose gains depend on the node's aggregate (`gain_key`: a bloc's covered units, the
+        # groups already represented) get their own tables for each key met, built on first use: many
+        # keys are never reached.
+        self.keyed_tables: dict[tuple[Hashable, ...], GainTables] = {}
+        self.keyed_gains: dict[tuple[int, Hashable], list[float]] = {}
+        self.summaries: list[Sequence[object] | None] = [c.summarise(ctx, self.order) for c in self.criteria]
+
+    def _tables_for(self, gains: list[list[float]]) -> GainTables:
+        """For each criterion with gains: the prefix sums of the largest positive gains in every suffix
+        of the order, and (position, ideal point, gain) of each gainful candidate, best first."""
+        ctx, order = self.ctx, self.order
+        suffix_tops: dict[int, list[list[float]]] = {}
+        by_gain: dict[int, list[tuple[int, float, float]]] = {}
+        for c in self.gainful:
+            tops: list[list[float]] = [[0.0]] * (len(order) + 1)
+            ranked: list[float] = []  # the largest gains in the suffix, negated and sorted
+            for i in range(len(order) - 1, -1, -1):
+                g = gains[c][order[i]]
+                if g > 0 and (len(ranked) < self.max_size or -g < ranked[-1]):
+                    bisect.insort(ranked, -g)
+                    if len(ranked) > self.max_size:
+                        ranked.pop()
+                    tops[i] = [0.0, *accumulate(-negative for negative in ranked)]
+                else:
+                    tops[i] = tops[i + 1]  # unchanged: share the list (never mutated)
+            suffix_tops[c] = tops
+            by_gain[c] = [
+                (p, ctx.alignment[order[p]], gains[c][order[p]])
+                for p in sorted(
+                    (p for p, a in enumerate(order) if gains[c][a] > 0), key=lambda p: -gains[c][order[p]]
+                )
+            ]
+        return GainTables(gains, suffix_tops, by_gain)
+
+    def tables_at(self, node: Node) -> GainTables:
+        """The gain tables valid below `node`, for the keys its aggregates give (property 2)."""
+        if not self.keyed:
+            return self.tables
+        ctx = self.ctx
+        key = tuple(c.gain_key(ctx, node) for _, c in self.keyed)
+        found = self.keyed_tables.get(key)
+        if found is None:
+            found = self._keyed(key)
+        return found
+
+    def _keyed(self, key: tuple[Hashable, ...]) -> GainTables:
+        variant = list(self.gains)
+        for (c, criterion), k in zip(self.keyed, key, strict=True):
+            if k is None:
+                continue
+            gains = self.keyed_gains.get((c, k))
+            if gains is None:
+                gains = self.keyed_gains[(c, k)] = criterion.gains_given(self.ctx, k)
+            variant[c] = gains
+        tables = self.tables if variant == self.gains else self._tables_for(variant)
+        self.keyed_tables[key] = tables
+        return tables
+
+    def bound(self, node: Node, start: int, sizes: range, threshold: float | None = None) -> float:
+        """Upper bound on any superset of node using order[start:], with final size in `sizes`.
+
+        First the plain bound (the largest remaining gains, the node's own spread). Unless it is already
+        below `threshold`, it is refined: additions are bucketed by how far each would stretch the
+        members' ideal-point range. If the final range grows by between two consecutive levels, only
+        candidates within the upper level can be in the set, and the size-dependent criteria see at least
+        the lower level's extra spread. The refined bound is the best case over levels and sizes.
+        """
+        fixed, growing = self.unsized_values(node, start)
+        tables = self.tables_at(node)
+        plain = [(0.0, {c: tables.suffix_tops[c][start] for c, _, _, _ in growing})]
+        best = self._best_over(node, sizes, fixed, growing, plain)
+        max_extra = sizes[-1] - node.size if sizes else 0
+        if (threshold is not None and best < threshold) or node.size == 0 or max_extra <= 0 or not growing:
+            return best
+        levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra, tables)
+        return self._best_over(node, sizes, fixed, growing, levels)
+
+    def _best_over(
+        self,
+        node: Node,
+        sizes: range,
+        fixed: float,
+        growing: list[tuple[int, float, float, float]],
+        levels: list[tuple[float, dict[int, list[float]]]],
+    ) -> float:
+        """The bound's best case over stretch levels and final sizes."""
+        weights = self.weights
+        max_extra = sizes[-1] - node.size if sizes else 0
+        best = float("-inf")
+        size_now = node.size
+        previous: dict[int, list[float]] | None = None
+        for span_floor, tops_by_c in levels:
+            if previous is not None and all(tops_by_c[c] == previous[c] for c, _, _, _ in growing):
+                continue  # no new candidates at this level: same gains, more spread, so dominated
+            previous = tops_by_c
+            saturation = 0
+            padded = {}
+            for c, _, value, cap in growing:
+                tops = tops_by_c[c]
+                count = len(tops)
+                k = 0
+                while k < count - 1 and value + tops[k] < cap:
+                    k += 1
+                saturation = max(saturation, k)
+                # Pad so the hot loop can index by the number of extra members directly.
+                padded[c] = tops + [tops[-1]] * (max_extra + 1 - count) if count <= max_extra else tops
+            span = node.spread + span_floor
+            # Past `saturation` extra members the gains stop growing, and the size-dependent criteria
+            # only fall, so larger sizes cannot do better.
+            last = min(sizes[-1], size_now + saturation) if sizes else size_now
+            window = range(sizes[0], max(sizes[0], last) + 1) if sizes else sizes
+            # The same node is bounded again for each next position; its size-dependent values repeat.
+            memo = node.memo
+            if memo is None:
+                memo = node.memo = {}
+            key = (window.start, window.stop, span_floor)
+            sized_values = cast("list[list[float]] | None", memo.get(key))
+            if sized_values is None:
+                sized_values = [self.sized_values(c, node, window, span) for c in self.sized]
+                memo[key] = sized_values
+            for position, size in enumerate(window):
+                extra = size - size_now
+                total = fixed
+                for c, weight, value, cap in growing:
+                    v = value + padded[c][extra]
+                    total += weight * (v if v < cap else cap)
+                for c, values in zip(self.sized, sized_values, strict=True):
+                    v = values[position]
+                    total += weights[c] * (v if v < 1.0 else 1.0)
+                if total > best:
+                    best = total
+        return best
+
+    def unsized_values(self, node: Node, start: int) -> tuple[float, list[tuple[int, float, float, float]]]:
+        """The size-free criteria at a node: the weighted total of those no candidate can raise, and
+        (criterion, weight, base, ceiling) for those whose gains add up."""
+        ctx, weights, criteria, ceilings = self.ctx, self.weights, self.criteria, self.ceilings
+        fixed = 0.0
+        growing = []
+        for c in self.unsized:
+            summary = self.summaries[c]
+            remaining = summary[start] if summary is not None else None
+            value = criteria[c].base(ctx, node, node.size, remaining)
+            ceiling = ceilings[c]
+            cap = 1.0 if ceiling is None else min(ceiling(ctx, node, remaining), 1.0)
+            if c in self.tables.suffix_tops:
+                growing.append((c, weights[c], value, cap))
+            else:
+                fixed += weights[c] * min(value, cap)
+        return fixed, growing
+
+    def sized_values(self, c: int, node: Node, sizes: range, span: float) -> list[float]:
+        return self.criteria[c].base_by_size(self.ctx, node, sizes, span)
+
+    def _stretch_levels(
+        self, node: Node, start: int, criteria: list[int], max_extra: int, tables: GainTables
+    ) -> list[tuple[float, dict[int, list[float]]]]:
+        """For each stretch level: (least extra spread, per criterion the prefix sums of the best gains
+        among remaining candidates whose own stretch of the members' range is within the level)."""
+        low, high = node.amin, node.amax
+        out: list[tuple[float, dict[int, list[float]]]] = []
+        for level, reach in enumerate(STRETCH_LEVELS):
+            tops: dict[int, list[float]] = {}
+            for c in criteria:
+                picked = islice(
+                    (
+                        g
+                        for position, a, g in tables.by_gain[c]
+                        if position >= start and low - a <= reach and a - high <= reach
+                    ),
+                    max_extra,
+                )
+                tops[c] = [0.0, *accumulate(picked)]
+            out.append((STRETCH_LEVELS[level - 1] if level > 0 else 0.0, tops))
+        return out
+
+    def sizes(self, node: Node, start: int, at_least: int) -> range:
+        """Final sizes reachable from node by adding at least `at_least` members from order[start:]."""
+        low = max(self.min_size, node.size + at_least)
+        high = min(self.max_size, node.size + len(self.order) - start)
+        return range(low, high + 1)
+
+
+def own_bound(ctx: Context, node: Node) -> float:
+    """An upper bound on the score of exactly this set (no further members): nearly its score."""
+    total = 0.0
+    for criterion in REGISTRY:
+        value = criterion.base(ctx, node, node.size, None, node.spread)
+        total += ctx.weights[criterion.NAME] * (value if value < 1.0 else 1.0)
+    return total / ctx.weight_total if ctx.weight_total > 0 else 0.0

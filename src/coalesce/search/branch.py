@@ -1,0 +1,250 @@
+"""The branching: depth-first enumeration of the candidate sets, the greedy seed, and `top_k`.
+
+Candidates are ordered by their combined optimistic gain. A depth-first search adds them one at a time:
+at each node it checks every single addition in one pass, then enumerates the sets with two or more
+additions by their first one. A branch is cut when its bound (bounds.py) falls below the K-th best score
+found, so when the search finishes the top K is certified. With a budget (budget.py) the search may stop
+early; it then reports the best found and the largest bound still open, whose difference from the K-th
+best is the optimality gap.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from coalesce.coalition import Node
+from coalesce.scoring import evaluate
+from coalesce.search.bounds import STRETCH_LEVELS, Bounds
+from coalesce.search.budget import CHECK_EVERY, Budget
+from coalesce.search.ranking import Found, SearchOutcome, TopK
+
+if TYPE_CHECKING:
+    from coalesce.compiled import Context
+
+EPSILON = 1e-9
+"""A branch is cut when its bound is below the K-th best less this."""
+SEED_WIDTH = 48
+"""The greedy seed looks at this many of the most promising candidates at each step."""
+
+
+class _Search(Bounds):
+    def __init__(self, ctx: Context, k: int, budget: Budget) -> None:
+        super().__init__(ctx)
+        self.k = k
+        self.budget = budget
+        self.top = TopK(ctx, k)
+        self.nodes = 0
+        self.checked = 0
+        """Single additions that passed the cheap filter (the time is checked every CHECK_EVERY)."""
+        self.timed_out = False
+        self.offered: dict[tuple[int, ...], float] = {}
+        self.seeds: tuple[tuple[int, ...], ...] = ()
+        self.greedy = True
+
+    def kth(self) -> float:
+        """The K-th best score so far (-inf until K sets are known)."""
+        return self.top.kth()
+
+    def offer(self, members: tuple[int, ...]) -> float:
+        """Evaluate a set exactly and keep it if it belongs in the top K; returns its score."""
+        canonical = tuple(sorted(members))
+        if canonical in self.offered:
+            return self.offered[canonical]
+        found = Found(evaluate(self.ctx, canonical).total, canonical)
+        self.offered[canonical] = found.score
+        self.top.push(found)
+        return found.score
+
+    def seed(self, root: Node) -> None:
+        """Greedy forward selection to find good sets early, so the exact search can prune from the start.
+
+        At each step the candidates are ranked by the bound of adding them alone; the most promising are
+        evaluated exactly until the bound falls below the best evaluated, and the best becomes the base of
+        the next step. Every evaluated set is offered to the top-K. This changes speed, never the result.
+        """
+        ctx, current = self.ctx, root
+        while current.size < self.max_size and not self._past_deadline():
+            inside = set(current.members)
+            ranked = []
+            for position, actor in enumerate(self.order[:SEED_WIDTH]):
+                if actor in inside:
+                    continue
+                child = current.add(ctx, actor)
+                ranked.append(
+                    (self.bound(child, len(self.order), range(child.size, child.size + 1)), position, child)
+                )
+            if not ranked:
+                return
+            ranked.sort(key=lambda item: (-item[0], item[1]))
+            best_total, best_child = float("-inf"), None
+            for bound, _, child in ranked:
+                if bound < best_total or (best_child is not None and bound < self.kth() - EPSILON):
+                    break
+                total = (
+                    self.offer(child.members)
+                    if child.size >= self.min_size
+                    else evaluate(ctx, child.members).total
+                )
+                if total > best_total:
+                    best_total, best_child = total, child
+            if best_child is None:
+                return
+            current = best_child
+
+    def _out_of_work(self) -> bool:
+        return self.budget.out_of_work(self.nodes, self.checked, len(self.offered))
+
+    def _past_deadline(self) -> bool:
+        return self.budget.past_deadline()
+
+    def run(self) -> float:
+        """Search; returns the largest bound left open (or -inf when the search finished)."""
+        ctx = self.ctx
+        root = Node.of(ctx, ctx.forced)
+        if self.min_size <= root.size <= self.max_size:
+            self.offer(root.members)
+        allowed = set(self.order) | set(ctx.forced)
+        for members in self.seeds:
+            if (
+                set(members) <= allowed
+                and set(ctx.forced) <= set(members)
+                and self.min_size <= len(members) <= self.max_size
+            ):
+                self.offer(tuple(members))
+        if self.greedy or not self.top.heap:
+            self.seed(root)
+        # Each stack item is (node, start, multi). With multi False it stands for every superset of node
+        # with at least one member from order[start:]; its expansion checks each single addition in one
+        # pass, then hands the rest to (node, start, True): the supersets with at least two more members,
+        # whose first addition is at position start or later. Those are enumerated depth-first, one first
+        # addition at a time, and cut as soon as the bound for the remaining positions falls below the
+        # K-th best (the bound only falls as start grows).
+        stack: list[tuple[Node, int, bool]] = [(root, 0, False)]
+        while stack:
+            node, start, multi = stack.pop()
+            if node.size >= self.max_size or start >= len(self.order):
+                continue
+            self.nodes += 1
+            out_of_nodes = self.budget.out_of_nodes(self.nodes) or self._out_of_work()
+            out_of_time = self.nodes % CHECK_EVERY == 0 and self.budget.past_deadline()
+            if out_of_nodes or out_of_time:
+                self.timed_out = True
+                stack.append((node, start, multi))
+                return max(self._open_bound(n, s, m) for n, s, m in stack)
+            sizes = self.sizes(node, start, 2 if multi else 1)
+            if not sizes:
+                continue
+            threshold = self.kth() - EPSILON
+            if self.bound(node, start, sizes, threshold) < threshold:
+                continue
+            if multi:
+                # First addition at `start`; the child must still take at least one more member.
+                stack.append((node, start + 1, True))
+                stack.append((node.add(ctx, self.order[start]), start + 1, False))
+            else:
+                stack.append((node, start, True))
+                stopped = self.singles(node, start)
+                if stopped is not None:  # out of time part-way: the unchecked singles stay open
+                    self.timed_out = True
+                    stack.append((node, stopped, False))
+                    return max(self._open_bound(n, s, m) for n, s, m in stack)
+        return float("-inf")
+
+    def _open_bound(self, node: Node, start: int, multi: bool) -> float:
+        sizes = self.sizes(node, start, 2 if multi else 1)
+        return self.bound(node, start, sizes) if sizes and start < len(self.order) else float("-inf")
+
+    def singles(self, node: Node, start: int) -> int | None:
+        """Offer every set node + {a} for a in order[start:] whose bound reaches the K-th best.
+
+        A cheap first filter adds each candidate's own gains to the node's values, with the size-dependent
+        criteria at the node's spread (spread only grows); the survivors get their exact own bound.
+        Returns the position reached if the time limit struck first, else None.
+        """
+        size = node.size + 1
+        if not self.min_size <= size <= self.max_size:
+            return None
+        ctx, weights, order = self.ctx, self.weights, self.order
+        end = len(order)
+        fixed, unsized = self.unsized_values(node, start)
+        below = self.tables_at(node).gains
+        growing = [(weight, value, cap, below[c]) for c, weight, value, cap in unsized]
+        sized = range(size, size + 1)
+        # The size-dependent criteria per stretch level: a candidate that stretches the members' range
+        # past one level widens the spread by at least that much (a lone first member stretches nothing).
+        by_level = []
+        for level in range(len(STRETCH_LEVELS)):
+            span = node.spread + (STRETCH_LEVELS[level - 1] if level > 0 else 0.0)
+            total = 0.0
+            for c in self.sized:
+                total += weights[c] * min(1.0, self.sized_values(c, node, sized, span)[0])
+            by_level.append(total)
+        # Criteria that can bound exactly node + {a} refine the filter for candidates that pass it.
+        refine = [
+            (weights[c], min(1.0, self.sized_values(c, node, sized, node.spread)[0]), single)
+            for c, single in self.singles_by
+        ]
+        low, high, alignment = node.amin, node.amax, ctx.alignment
+        for position in range(start, end):
+            actor = order[position]
+            level = 0
+            if node.members:
+                a = alignment[actor]
+                stretch = (low - a if a < low else 0.0) + (a - high if a > high else 0.0)
+                while STRETCH_LEVELS[level] < stretch:
+                    level += 1
+            total = fixed + by_level[level]
+            for weight, value, cap, gains in growing:
+                v = value + gains[actor]
+                total += weight * (v if v < cap else cap)
+            if total < self.kth() - EPSILON:
+                continue
+            for weight, loose, single in refine:
+                sharper = single(ctx, node, actor, size)
+                if sharper is not None:
+                    total -= weight * (loose - min(1.0, sharper))
+            if refine and total < self.kth() - EPSILON:
+                continue
+            self.checked += 1
+            if (self.checked % CHECK_EVERY == 0 and self._past_deadline()) or self._out_of_work():
+                return position
+            child = node.add(ctx, actor)
+            if self.bound(child, end, sized) >= self.kth() - EPSILON:
+                self.offer(child.members)
+        return None
+
+
+def top_k(
+    ctx: Context,
+    k: int,
+    time_limit: float | None = None,
+    seeds: tuple[tuple[int, ...], ...] = (),
+    greedy: bool = True,
+    node_limit: int | None = None,
+    work_limit: int | None = None,
+) -> SearchOutcome:
+    """The certified top-K member sets (or the best found within the time limit, with its gap).
+
+    `seeds` are sets known to be good (say, yesterday's answer); they are scored first so the search
+    can prune from the start. With seeds, the greedy pass may be skipped. Neither changes the result.
+    `node_limit` stops the search after that many nodes, deterministically (unlike a time limit);
+    `work_limit` likewise after that much work: nodes, single additions checked (CHECKS_PER_NODE to a
+    node) and sets fully evaluated. With none of the three, the work limit is DEFAULT_WORK_LIMIT.
+    """
+    began = time.perf_counter()
+    search = _Search(ctx, k, Budget(time_limit, node_limit, work_limit))
+    search.seeds = seeds
+    search.greedy = greedy
+    open_bound = search.run()
+    ranked = search.top.ranked()
+    kth = ranked[-1].score if len(ranked) >= k else 0.0
+    gap = max(0.0, open_bound - kth) if search.timed_out else 0.0
+    return SearchOutcome(
+        results=tuple(ranked),
+        exact=not search.timed_out,
+        gap=gap,
+        nodes=search.nodes,
+        seconds=time.perf_counter() - began,
+        timed_out=search.timed_out,
+    )
