@@ -147,7 +147,9 @@ def propose(
     time_limit: Annotated[
         Optional[float],
         typer.Option(
-            "--time-limit", help="Seconds before returning the best found with its gap (default 10)."
+            "--time-limit",
+            help="Safety net: seconds before returning the best found with its gap (default: none; "
+            "the search stops on a fixed work budget, so output is the same on every machine).",
         ),
     ] = None,
     timing: Annotated[
@@ -360,7 +362,10 @@ def frontier(
     weight: WeightOpt = None,
     set_: SetOpt = None,
     time_limit: Annotated[
-        Optional[float], typer.Option("--time-limit", help="Seconds for the whole curve (default 30).")
+        Optional[float],
+        typer.Option(
+            "--time-limit", help="Safety net: seconds for the whole curve (default: none; a work budget)."
+        ),
     ] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
@@ -384,7 +389,7 @@ def frontier(
         issue,
         max_size=max_size,
         **_merged(applied, include, exclude, weight),
-        time_limit=time_limit if time_limit is not None else 30.0,
+        time_limit=time_limit,
         scenarios=applied.names,
         sets=applied.sets,
     )
@@ -552,8 +557,9 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     code = _run(args, debug)
     try:
-        sys.stdout.flush()
-    except BrokenPipeError:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
         _silence_stdout()
     sys.exit(code)
 
@@ -563,14 +569,59 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
+    except (OSError, AttributeError, ValueError):
         pass
 
 
+EXIT_INTERRUPTED = 130
+"""SPEC: Ctrl-C exits 130 with one line on stderr, the workers stopped."""
+
+
+class _Interrupted:
+    """Set by our SIGINT handler, so a Ctrl-C is told apart from a command's own `typer.Exit(130)`."""
+
+    seen = False
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    _Interrupted.seen = True
+    raise KeyboardInterrupt
+
+
 def _run(args: list[str], debug: bool) -> int:
+    """Run one command; returns its exit code (every error already written to stderr as one line)."""
+    import signal
+    import threading
+
+    if sys.stderr is None:  # `2>&-`: messages have nowhere to go, but they must not crash the run
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  # lives as long as the process
+    if sys.stdout is None:  # `>&-`: say so once, instead of an AttributeError at the first write
+        sys.stderr.write("coalesce: standard output is closed; nothing can be written\n")
+        return 2
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, _on_sigint)
+    _Interrupted.seen = False
     try:
-        app(args=args, prog_name="coalesce", standalone_mode=False)
-        return 0
+        code = _dispatch(args, debug)
+    except KeyboardInterrupt:
+        _Interrupted.seen = True
+        code = EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if _Interrupted.seen:
+        _Interrupted.seen = False
+        sys.stderr.write("coalesce: interrupted\n")
+        return EXIT_INTERRUPTED
+    return code
+
+
+def _dispatch(args: list[str], debug: bool) -> int:
+    try:
+        returned = app(args=args, prog_name="coalesce", standalone_mode=False)
+        # typer returns the code of a `typer.Exit(n)` (and 130 for a KeyboardInterrupt) instead of raising
+        return returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
     except BrokenPipeError:
         _silence_stdout()
         return 0
@@ -578,7 +629,7 @@ def _run(args: list[str], debug: bool) -> int:
         return int(getattr(exc, "exit_code", 0) or 0)
     except typer.Abort:
         sys.stderr.write("coalesce: aborted\n")
-        return 130
+        return EXIT_INTERRUPTED
     except typer.TyperException as exc:  # usage errors: bad flag, missing argument, bad choice
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `coalesce`: show the help
             context = getattr(exc, "ctx", None)
