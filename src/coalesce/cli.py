@@ -36,7 +36,13 @@ DataOpt = Annotated[
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format: table, json or markdown.")]
 ScenarioOpt = Annotated[
-    Optional[list[Path]], typer.Option("--scenario", help="Scenario file; repeatable, applied in order.")
+    Optional[list[str]],
+    typer.Option(
+        "--scenario",
+        metavar="FILE|NAME",
+        help="Scenario file, or a shipped scenario's name (see `coalesce scenarios`); repeatable, "
+        "applied in order.",
+    ),
 ]
 SetOpt = Annotated[
     Optional[list[str]],
@@ -105,11 +111,17 @@ def _parse_weights(items: list[str] | None) -> dict[str, float]:
     return out
 
 
-def _load(data: Path | None, scenarios: list[Path] | None, sets: list[str] | None) -> Applied:
+def _scenario_paths(scenarios: list[str] | None) -> list[Path]:
+    from coalesce.shipped import resolve_scenario
+
+    return [resolve_scenario(s) for s in scenarios or []]
+
+
+def _load(data: Path | None, scenarios: list[str] | None, sets: list[str] | None) -> Applied:
     from coalesce.loading.files import load_dataset
     from coalesce.scenarios import apply_all
 
-    return apply_all(load_dataset(data), list(scenarios or []), list(sets or []))
+    return apply_all(load_dataset(data), _scenario_paths(scenarios), list(sets or []))
 
 
 def _merged(
@@ -319,6 +331,19 @@ def sources(
     _render(list_sources(_load(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
 
 
+@app.command(name="scenarios")
+def scenarios_cmd(fmt: FormatOpt = Format.table, debug: DebugOpt = False) -> None:
+    """List the example scenarios shipped with coalesce: pass one by name as --scenario NAME.
+
+    Example: coalesce scenarios
+    Example: coalesce propose ai-governance --scenario china-walks-out
+    """
+    from coalesce.browse import list_scenarios
+    from coalesce.render import listing as lr
+
+    _render(list_scenarios(), fmt, lr.listing_table, lr.listing_markdown)
+
+
 @app.command()
 def validate(
     data: DataOpt = None, scenario: ScenarioOpt = None, fmt: FormatOpt = Format.table, debug: DebugOpt = False
@@ -331,7 +356,7 @@ def validate(
     from coalesce.render import listing as lr
     from coalesce.validation import run_validation
 
-    report, problems = run_validation(data, list(scenario or []))
+    report, problems = run_validation(data, _scenario_paths(scenario))
     if problems:
         raise DataError(problems)
     _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r))
@@ -421,7 +446,12 @@ def power(
 def compare(
     issue: Annotated[str, typer.Argument(help="Issue id.")],
     scenario: Annotated[
-        list[Path], typer.Option("--scenario", help="Scenario file; each is compared with the baseline.")
+        list[str],
+        typer.Option(
+            "--scenario",
+            metavar="FILE|NAME",
+            help="Scenario file or shipped name; each is compared with the baseline.",
+        ),
     ],
     top: Annotated[int, typer.Option("--top", help="How many cores to compare.")] = 5,
     max_size: MaxSizeOpt = None,
@@ -433,14 +463,14 @@ def compare(
 ) -> None:
     """Baseline against scenarios: rank changes, criterion deltas, who enters and leaves, convener changes.
 
-    Example: coalesce compare ai-governance --scenario examples/scenarios/china-walks-out.yaml
+    Example: coalesce compare ai-governance --scenario china-walks-out
     """
     from coalesce.analysis.compare import compare as run_compare
     from coalesce.render import analysis as ra
 
     base = _load(data, [], set_)
     result = run_compare(
-        base, issue, list(scenario), top=top, weights=_parse_weights(weight), max_size=max_size
+        base, issue, _scenario_paths(scenario), top=top, weights=_parse_weights(weight), max_size=max_size
     )
     _render(result, fmt, ra.compare_table, ra.compare_markdown)
 

@@ -37,7 +37,7 @@ def resolve_scenario(value: str | Path) -> Path:
 
     path = Path(value)
     text = str(value)
-    if path.exists():
+    if text == "-" or path.exists():  # `-` is standard input
         return path
     shipped = shipped_scenarios()
     looks_like_path = "/" in text or "\\" in text
