@@ -58,6 +58,15 @@ ExcludeOpt = Annotated[
     Optional[list[str]], typer.Option("--exclude", help="Actors kept out of core, convener and tracks.")
 ]
 MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")]
+DateOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="Date printed on the memo (default: 'data as of' the newest source year; never the clock, "
+        "so output is deterministic).",
+    ),
+]
 WeightOpt = Annotated[
     Optional[list[str]], typer.Option("--weight", help="Criterion weight, e.g. veto=2; repeatable.")
 ]
@@ -135,15 +144,40 @@ def _merged(
     }
 
 
-def _render(result: Any, fmt: Format, table: Any, markdown: Any) -> None:
+def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any = None) -> None:
+    """The result in `fmt`; a memo (markdown, table) ends with its provenance when one is given."""
     if fmt is Format.json:
         from coalesce.render import jsonfmt
 
         _emit(jsonfmt.render(result))
-    elif fmt is Format.markdown:
-        _emit(markdown(result))
+        return
+    from coalesce.render import provenance as pv
+
+    if fmt is Format.markdown:
+        _emit(markdown(result) + (pv.markdown(provenance) if provenance is not None else ""))
     else:
-        _emit(table(result, _color(), _width()))
+        _emit(
+            table(result, _color(), _width())
+            + (pv.text(provenance, _width()) if provenance is not None else "")
+        )
+
+
+def _provenance(applied: Applied, result: Any, date: str | None, weights: dict[str, float]) -> Any:
+    from coalesce.render import provenance as pv
+
+    return pv.build(applied.dataset, result, date=date, weight_overrides=weights)
+
+
+def _check_date(date: str | None) -> None:
+    import datetime
+
+    from coalesce.errors import UsageError
+
+    if date is not None:
+        try:
+            datetime.date.fromisoformat(date)
+        except ValueError:
+            raise UsageError(f"--date {date!r}: expected YYYY-MM-DD, e.g. 2026-12-01") from None
 
 
 @app.command()
@@ -173,6 +207,7 @@ def propose(
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
     scenario: ScenarioOpt = None,
+    date: DateOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Rank minilateral architectures for an issue: the exact top K, with reasons.
@@ -186,6 +221,7 @@ def propose(
 
     if time_limit is not None and not (time_limit > 0):
         raise UsageError(f"--time-limit {time_limit}: must be a positive number of seconds")
+    _check_date(date)
     applied = _load(data, scenario, set_)
     result = engine.propose(
         applied.dataset,
@@ -199,7 +235,8 @@ def propose(
         scenarios=applied.names,
         sets=applied.sets,
     )
-    _render(result, fmt, tb.render_propose, md.render_propose)
+    overrides = {**applied.weights, **_parse_weights(weight)}
+    _render(result, fmt, tb.render_propose, md.render_propose, _provenance(applied, result, date, overrides))
 
 
 @app.command()
@@ -216,6 +253,7 @@ def score(
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
     scenario: ScenarioOpt = None,
+    date: DateOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Assess a given grouping with the same rules and reasons, plus advice.
@@ -227,6 +265,7 @@ def score(
     from coalesce.render import markdown as md
     from coalesce.render import table as tb
 
+    _check_date(date)
     applied = _load(data, scenario, set_)
     weights = {**applied.weights, **_parse_weights(weight)}
     if batch is None:
@@ -241,7 +280,7 @@ def score(
             scenarios=applied.names,
             sets=applied.sets,
         )
-        _render(result, fmt, tb.render_score, md.render_score)
+        _render(result, fmt, tb.render_score, md.render_score, _provenance(applied, result, date, weights))
         return
     from coalesce.batch import score_batch
 
