@@ -20,10 +20,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="coalesce",
-    help="Design minilateral coalitions: the smallest group of states with the largest impact.\n\n"
-    "Example: coalesce propose ai-governance",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -31,14 +30,19 @@ app = typer.Typer(
 DataOpt = Annotated[
     Optional[Path],
     typer.Option(
-        "--data", help="Data directory holding states.yaml and issues.yaml (default: shipped data)."
+        "--data",
+        metavar="DIR",
+        envvar="COALESCE_DATA",
+        help="Data directory holding states.yaml and issues.yaml (default: $COALESCE_DATA, else the "
+        "shipped data).",
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", help="Output format: table, json or markdown.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, json or markdown.")]
 ScenarioOpt = Annotated[
     Optional[list[str]],
     typer.Option(
         "--scenario",
+        "-s",
         metavar="FILE|NAME",
         help="Scenario file, or a shipped scenario's name (see `coalesce scenarios`); repeatable, "
         "applied in order.",
@@ -47,17 +51,21 @@ ScenarioOpt = Annotated[
 SetOpt = Annotated[
     Optional[list[str]],
     typer.Option(
-        "--set", help="PATH=VALUE override, e.g. issues.ai-governance.deadline_months=12; repeatable."
+        "--set",
+        metavar="PATH=VALUE",
+        help="PATH=VALUE override, e.g. issues.ai-governance.deadline_months=12; repeatable.",
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
 IncludeOpt = Annotated[
-    Optional[list[str]], typer.Option("--include", help="Actors that must be in the core (A,B).")
+    Optional[list[str]],
+    typer.Option("--include", "-i", metavar="A,B", help="Actors that must be in the core (A,B)."),
 ]
 ExcludeOpt = Annotated[
-    Optional[list[str]], typer.Option("--exclude", help="Actors kept out of core, convener and tracks.")
+    Optional[list[str]],
+    typer.Option("--exclude", "-x", metavar="A,B", help="Actors kept out of core, convener and tracks."),
 ]
-MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")]
+MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-size", metavar="N", help="Largest core size.")]
 DateOpt = Annotated[
     Optional[str],
     typer.Option(
@@ -68,8 +76,60 @@ DateOpt = Annotated[
     ),
 ]
 WeightOpt = Annotated[
-    Optional[list[str]], typer.Option("--weight", help="Criterion weight, e.g. veto=2; repeatable.")
+    Optional[list[str]],
+    typer.Option("--weight", "-w", metavar="NAME=NUMBER", help="Criterion weight, e.g. veto=2; repeatable."),
 ]
+
+
+class _Global:
+    """Options given before the command (`coalesce --format json propose ...`), used by every command
+    that was not given its own."""
+
+    fmt: Format | None = None
+    data: Path | None = None
+    output: Path | None = None
+
+
+def _version(value: bool) -> None:
+    if value:
+        from coalesce import __version__
+
+        sys.stdout.write(f"coalesce {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _global_options(
+    fmt: Annotated[
+        Optional[Format],
+        typer.Option("--format", "-f", help="Output format for the command: table, json or markdown."),
+    ] = None,
+    data: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--data", metavar="DIR", help="Data directory for the command (default: $COALESCE_DATA)."
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write the output to FILE instead of stdout."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Design minilateral coalitions: the smallest group of states with the largest impact.
+
+    \b
+    Examples:
+      coalesce propose ai-governance
+      coalesce --format json propose ai-governance -o brief.json
+      coalesce score ai-governance USA,CHN,GBR
+      coalesce propose ai-governance --scenario china-walks-out --format markdown
+    """
+    _Global.fmt, _Global.data, _Global.output = fmt, data, output
 
 
 def _color() -> bool:
@@ -94,6 +154,14 @@ def _width() -> int:
 
 
 def _emit(text: str) -> None:
+    if _Global.output is not None:
+        from coalesce.errors import UsageError
+
+        try:
+            _Global.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output {_Global.output}: {exc.strerror or exc}") from None
+        return
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -130,7 +198,13 @@ def _load(data: Path | None, scenarios: list[str] | None, sets: list[str] | None
     from coalesce.loading.files import load_dataset
     from coalesce.scenarios import apply_all
 
-    return apply_all(load_dataset(data), _scenario_paths(scenarios), list(sets or []))
+    return apply_all(load_dataset(_data(data)), _scenario_paths(scenarios), list(sets or []))
+
+
+def _data(data: Path | None) -> Path | None:
+    """The command's own --data, else the global --data, else $COALESCE_DATA (typer reads it), else None."""
+    from_env = data is not None and str(data) == os.environ.get("COALESCE_DATA")
+    return _Global.data if _Global.data is not None and (data is None or from_env) else data
 
 
 def _merged(
@@ -146,6 +220,8 @@ def _merged(
 
 def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any = None) -> None:
     """The result in `fmt`; a memo (markdown, table) ends with its provenance when one is given."""
+    if _Global.fmt is not None and fmt is Format.table:  # the command's own --format, when not the default
+        fmt = _Global.fmt
     if fmt is Format.json:
         from coalesce.render import jsonfmt
 
@@ -182,8 +258,12 @@ def _check_date(date: str | None) -> None:
 
 @app.command()
 def propose(
-    issue: Annotated[str, typer.Argument(help="Issue id, e.g. ai-governance (see `coalesce issues`).")],
-    top: Annotated[int, typer.Option("--top", help="How many ranked recommendations.")] = 5,
+    issue: Annotated[
+        str, typer.Argument(metavar="ISSUE", help="Issue id, e.g. ai-governance (see `coalesce issues`).")
+    ],
+    top: Annotated[
+        int, typer.Option("--top", "-n", metavar="K", help="How many ranked recommendations.")
+    ] = 5,
     min_size: Annotated[Optional[int], typer.Option("--min-size", help="Smallest core size.")] = None,
     max_size: MaxSizeOpt = None,
     include: IncludeOpt = None,
@@ -241,12 +321,13 @@ def propose(
 
 @app.command()
 def score(
-    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
     members: Annotated[
-        Optional[str], typer.Argument(help="The grouping, comma-separated: USA,CHN,GBR.")
+        Optional[str], typer.Argument(metavar="A,B", help="The grouping, comma-separated: USA,CHN,GBR.")
     ] = None,
     batch: Annotated[
-        Optional[Path], typer.Option("--batch", help="File with one grouping per line; prints a list.")
+        Optional[Path],
+        typer.Option("--batch", metavar="FILE", help="File with one grouping per line; prints a list."),
     ] = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
@@ -395,7 +476,7 @@ def validate(
     from coalesce.render import listing as lr
     from coalesce.validation import run_validation
 
-    report, problems = run_validation(data, _scenario_paths(scenario))
+    report, problems = run_validation(_data(data), _scenario_paths(scenario))
     if problems:
         raise DataError(problems)
     _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r))
@@ -419,7 +500,7 @@ def schema(
 
 @app.command()
 def frontier(
-    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
     max_size: MaxSizeOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
@@ -462,8 +543,10 @@ def frontier(
 
 @app.command()
 def power(
-    issue: Annotated[str, typer.Argument(help="Issue id (its decision rule is used).")],
-    members: Annotated[str, typer.Argument(help="The grouping, comma-separated: USA,CHN,GBR.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (its decision rule is used).")],
+    members: Annotated[
+        str, typer.Argument(metavar="A,B", help="The grouping, comma-separated: USA,CHN,GBR.")
+    ],
     set_: SetOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
@@ -483,7 +566,7 @@ def power(
 
 @app.command()
 def compare(
-    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
     scenario: Annotated[
         list[str],
         typer.Option(
@@ -516,7 +599,7 @@ def compare(
 
 @app.command()
 def robustness(
-    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
     draws: Annotated[int, typer.Option("--draws", help="Number of perturbed draws.")] = 1000,
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed; the same seed gives the same output.")
@@ -562,7 +645,7 @@ def robustness(
 
 @app.command()
 def sweep(
-    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
     vary: Annotated[
         str,
         typer.Option("--vary", help="PATH=FROM..TO, e.g. weights.veto=0..3 or actors.CHN.alignment=-1.5..1"),
@@ -616,7 +699,7 @@ def backtest(
     from coalesce.loading.files import load_dataset
     from coalesce.render import backtest as rb
 
-    result = run_backtest(load_dataset(data), cases, case)
+    result = run_backtest(load_dataset(_data(data)), cases, case)
     _render(result, fmt, rb.backtest_table, rb.backtest_markdown)
 
 
