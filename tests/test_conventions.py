@@ -101,3 +101,33 @@ def test_help_does_not_import_pydantic_or_the_engine() -> None:
     assert "pydantic" not in imported
     assert "coalesce.engine" not in imported
     assert "coalesce.scenarios" not in imported
+
+
+def test_batch_from_stdin() -> None:
+    code, out, err = run_cli(
+        "score", "ai-governance", "--batch", "-", "--format", "json", stdin="USA,CHN\nNOR,GBR\n"
+    )
+    assert code == 0, err
+    assert sorted(r["line"] for r in json.loads(out)["rows"]) == [1, 2]
+    code, out, err = run_cli("score", "ai-governance", "--batch", "-", stdin="USA,CHN\nFOO,BAR\nBAZ\n")
+    assert code == 65 and out == ""  # every bad line reported in one pass, by line number
+    assert [line.split(": ", 1)[0] for line in err.splitlines()] == ["<stdin>:2:1", "<stdin>:3:1"]
+
+
+def test_a_missing_batch_file_is_a_usage_error(tmp_path: Path) -> None:
+    code, out, err = run_cli("score", "ai-governance", "--batch", str(tmp_path / "missing.txt"))
+    assert code == 2 and out == ""
+    assert "no such file" in err and err.count("\n") == 1
+
+
+def test_validate_json_reports_problems_as_data(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nexclude: [CHN]\nfoo: 1\n", encoding="utf-8")
+    code, out, err = run_cli("validate", "--scenario", str(bad), "--format", "json")
+    assert code == 65
+    payload = json.loads(out)
+    assert payload["ok"] is False
+    assert [(p["line"], p["message"]) for p in payload["problems"]] == [(3, "unknown field 'foo'")]
+    assert err.strip() == payload["problems"][0]["text"]
+    code, out, _ = run_cli("validate", "--format", "json")
+    assert code == 0 and json.loads(out)["ok"] is True

@@ -327,7 +327,12 @@ def score(
     ] = None,
     batch: Annotated[
         Optional[Path],
-        typer.Option("--batch", metavar="FILE", help="File with one grouping per line; prints a list."),
+        typer.Option(
+            "--batch",
+            metavar="FILE",
+            help="File with one grouping per line (- for standard input); prints a list. Every bad line "
+            "is reported (file:line:col, exit 65).",
+        ),
     ] = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
@@ -365,9 +370,11 @@ def score(
         return
     from coalesce.batch import score_batch
 
-    listing = score_batch(applied.dataset, issue, batch, weights, applied.exclude)
+    if str(batch) != "-" and not batch.exists():
+        raise UsageError(f"--batch {batch}: no such file (give a file, or - for standard input)")
     from coalesce.render import listing as lr
 
+    listing = score_batch(applied.dataset, issue, batch, weights, applied.exclude)
     _render(listing, fmt, lr.listing_table, lr.listing_markdown)
 
 
@@ -477,6 +484,19 @@ def validate(
     from coalesce.validation import run_validation
 
     report, problems = run_validation(_data(data), _scenario_paths(scenario))
+    if problems and (_Global.fmt if _Global.fmt is not None and fmt is Format.table else fmt) is Format.json:
+        import json
+
+        # every problem found, on stdout as data; each also as a line on stderr; exit 65
+        payload = {
+            "ok": False,
+            "problems": [
+                {"file": p.file, "line": p.line, "column": p.column, "message": p.message, "text": str(p)}
+                for p in problems
+            ],
+        }
+        _emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        raise DataError(problems)
     if problems:
         raise DataError(problems)
     _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r))
