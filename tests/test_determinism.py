@@ -59,9 +59,8 @@ def test_default_search_stops_on_work_not_on_the_clock(
         ticks[0] += 1
         return real() + 1000.0 * ticks[0]
 
-    import coalesce.search
 
-    monkeypatch.setattr(coalesce.search.time, "perf_counter", fast_clock)
+    monkeypatch.setattr(time, "perf_counter", fast_clock)
     slow = _propose_json(args, capsys)
     assert ticks[0] > 0, "the search never read the clock, so this test shows nothing"
     assert slow == normal
@@ -77,9 +76,8 @@ def test_a_time_limit_that_cuts_says_so(
         ticks[0] += 1
         return real() + 10.0 * ticks[0]
 
-    import coalesce.search
 
-    monkeypatch.setattr(coalesce.search.time, "perf_counter", fast_clock)
+    monkeypatch.setattr(time, "perf_counter", fast_clock)
     base = ["propose", "flat", "--data", str(flat), "--time-limit", "5"]
     search = json.loads(_propose_json([*base, "--format", "json"], capsys))["search"]
     assert search["stopped_by"] == "time limit"

@@ -119,7 +119,7 @@ def citation_counts(dataset: Dataset) -> Counter[str]:
 
 
 def list_sources(dataset: Dataset) -> Listing:
-    """Every source, those of cases.yaml (in the data directory) included, with its quality flag
+    """Every source, those of cases.yaml and signatures.yaml (in the data directory) included, with its quality flag
     (primary / secondary / estimate), where it is defined and how many figures and cases cite it."""
     from coalesce.cases import load_cases
 
@@ -135,6 +135,15 @@ def list_sources(dataset: Dataset) -> Listing:
             counts.update(case.sources)
         for negotiation in case_file.negotiations:
             counts.update(negotiation.sources)
+    signatures_path = dataset.directory / "signatures.yaml"
+    if signatures_path.is_file():
+        from coalesce.cases import load_signatures
+
+        signature_file = load_signatures(dataset, signatures_path)
+        for src in signature_file.sources:
+            sources.setdefault(src.id, (src, "signatures"))
+        for decision in signature_file.decisions:
+            counts.update(decision.sources)
     rows = [
         {
             "id": s.id,

@@ -54,13 +54,6 @@ def load_scenario(path: Path) -> tuple[Scenario, PosDict, str]:
                 close = difflib.get_close_matches(name, CRITERIA, n=1)
                 hint = f"; did you mean {close[0]}?" if close else f"; criteria are {', '.join(CRITERIA)}"
                 problems.append(Problem(label, line, col, f"weights: unknown criterion {name!r}{hint}"))
-        if set(scenario.weights) >= set(CRITERIA) and not any(scenario.weights.values()):
-            line, col = position_of(tree, ("weights",))
-            problems.append(
-                Problem(
-                    label, line, col, "weights: every criterion is 0; at least one weight must be positive"
-                )
-            )
     if problems:
         raise DataError(problems)
     assert scenario is not None
@@ -126,6 +119,25 @@ def apply_scenario(applied: Applied, scenario: Scenario, tree: PosDict, label: s
                 problems.append(Problem(label, line, col, f"{key}: {exc}"))
         return tuple(out)
 
+    if scenario.weights and dataset.issues:
+        # Criteria the scenario does not name keep each issue's weight; zeroed for every issue, the
+        # scenario is the cause, so it is named here rather than at the --weight check.
+        zeroed = [
+            issue_id
+            for issue_id, issue in sorted(dataset.issues.items())
+            if not any({**issue.weights.as_dict(), **scenario.weights}.values())
+        ]
+        if len(zeroed) == len(dataset.issues):
+            line, col = position_of(tree, ("weights",))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    col,
+                    "weights: every criterion is 0 for every issue once these weights apply; "
+                    "at least one weight must be positive",
+                )
+            )
     include = resolve_list(scenario.include, "include")
     exclude = resolve_list(scenario.exclude, "exclude")
     for i, code in enumerate(exclude):

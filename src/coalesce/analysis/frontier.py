@@ -20,7 +20,6 @@ from coalesce.report import issue_summary, parameters, r6
 from coalesce.request import DEFAULT_WORK_BUDGET, build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
-from coalesce.search.budget import FRONTIER_TIME_LIMIT
 
 
 def frontier(
@@ -31,7 +30,7 @@ def frontier(
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     weights: Mapping[str, float] | None = None,
-    time_limit: float | None = FRONTIER_TIME_LIMIT,
+    time_limit: float | None = None,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
 ) -> FrontierResult:
