@@ -197,3 +197,37 @@ def show(dataset: Dataset, key: str) -> Detail:
 
 def _sources(dataset: Dataset, ids: set[str]) -> list[dict[str, object]]:
     return [dataset.sources[s].model_dump(mode="json") for s in sorted(ids) if s in dataset.sources]
+
+
+def list_scenarios() -> Listing:
+    """The example scenarios shipped with the package: the name `--scenario` accepts, what each does."""
+    from coalesce.scenarios import load_scenario
+    from coalesce.shipped import shipped_scenarios
+
+    rows = []
+    for name, path in shipped_scenarios().items():
+        scenario, _tree, _label = load_scenario(path)
+        changes = [
+            part
+            for part, present in (
+                ("exclude", scenario.exclude),
+                ("include", scenario.include),
+                ("weights", scenario.weights),
+                ("set", scenario.set),
+            )
+            if present
+        ]
+        rows.append(
+            {
+                "name": name,
+                "changes": ", ".join(changes),
+                "description": " ".join((scenario.description or "").split()),
+                "file": str(path),
+            }
+        )
+    return Listing(
+        command="scenarios",
+        title="Shipped scenarios (use as --scenario NAME)",
+        columns=["name", "changes", "description"],
+        rows=rows,
+    )
