@@ -37,7 +37,10 @@ DataOpt = Annotated[
         "shipped data).",
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, json or markdown.")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format: table, json, markdown, html or csv (listings)."),
+]
 ScenarioOpt = Annotated[
     Optional[list[str]],
     typer.Option(
@@ -102,7 +105,9 @@ def _version(value: bool) -> None:
 def _global_options(
     fmt: Annotated[
         Optional[Format],
-        typer.Option("--format", "-f", help="Output format for the command: table, json or markdown."),
+        typer.Option(
+            "--format", "-f", help="Output format for the command: table, json, markdown, html or csv."
+        ),
     ] = None,
     data: Annotated[
         Optional[Path],
@@ -219,23 +224,15 @@ def _merged(
 
 
 def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any = None) -> None:
-    """The result in `fmt`; a memo (markdown, table) ends with its provenance when one is given."""
+    """The result in `fmt`; a memo (markdown, table, html) ends with its provenance when one is given.
+
+    `table` and `markdown` are no longer used: render.output picks the result's one layout by type.
+    """
     if _Global.fmt is not None and fmt is Format.table:  # the command's own --format, when not the default
         fmt = _Global.fmt
-    if fmt is Format.json:
-        from coalesce.render import jsonfmt
+    from coalesce.render.output import render
 
-        _emit(jsonfmt.render(result))
-        return
-    from coalesce.render import provenance as pv
-
-    if fmt is Format.markdown:
-        _emit(markdown(result) + (pv.markdown(provenance) if provenance is not None else ""))
-    else:
-        _emit(
-            table(result, _color(), _width())
-            + (pv.text(provenance, _width()) if provenance is not None else "")
-        )
+    _emit(render(result, fmt, provenance, color=_color(), width=_width()))
 
 
 def _provenance(applied: Applied, result: Any, date: str | None, weights: dict[str, float]) -> Any:
@@ -558,7 +555,10 @@ def frontier(
         scenarios=applied.names,
         sets=applied.sets,
     )
-    _render(result, fmt, ra.frontier_table, ra.frontier_markdown)
+    overrides = _merged(applied, include, exclude, weight)["weights"]
+    _render(
+        result, fmt, ra.frontier_table, ra.frontier_markdown, _provenance(applied, result, None, overrides)
+    )
 
 
 @app.command()
@@ -614,7 +614,7 @@ def compare(
     result = run_compare(
         base, issue, _scenario_paths(scenario), top=top, weights=_parse_weights(weight), max_size=max_size
     )
-    _render(result, fmt, ra.compare_table, ra.compare_markdown)
+    _render(result, fmt, ra.compare_table, ra.compare_markdown, _provenance(base, result, None, {}))
 
 
 @app.command()
@@ -660,7 +660,14 @@ def robustness(
         scenarios=applied.names,
         sets=applied.sets,
     )
-    _render(result, fmt, ra.robustness_table, ra.robustness_markdown)
+    overrides = _merged(applied, include, exclude, weight)["weights"]
+    _render(
+        result,
+        fmt,
+        ra.robustness_table,
+        ra.robustness_markdown,
+        _provenance(applied, result, None, overrides),
+    )
 
 
 @app.command()
