@@ -34,6 +34,13 @@ def percent(value: float | None, digits: int = 0) -> str:
     return MISSING if value is None else f"{value:.{digits}%}"
 
 
+def share(value: float) -> str:
+    """A share as a percentage that keeps small shares visible: 0.4 -> 40.0%, 0.00023 -> 0.023%."""
+    if value == 0 or abs(value) >= 0.01:
+        return f"{value:.1%}"
+    return f"{decimal(value * 100)}%"
+
+
 def fixed(value: float | None, digits: int = 3) -> str:
     """A score to a fixed number of decimals: 0.854."""
     return MISSING if value is None else f"{value:.{digits}f}"

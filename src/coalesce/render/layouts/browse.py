@@ -23,19 +23,33 @@ ID_COLUMNS = frozenset({"id", "code", "iso3", "case", "issue", "source", "actor"
 """Columns whose values are identifiers a reader copies into another command: never wrapped or cut."""
 
 
+PERCENT_COLUMNS = frozenset({"coverage", "target", "share", "uncertainty"})
+"""Shares shown as percentages, as propose shows them (0.46 -> 46.0%); csv keeps the raw figure."""
+
+
 def _column(name: str, values: list[Any], first: bool) -> Column:
-    if first or name in ID_COLUMNS:
-        return Column(name, "id")
     present = [v for v in values if v is not None]
     if present and all(numbers.is_number(v) for v in present):
         return Column(name, "number")
+    if first or name in ID_COLUMNS:
+        return Column(name, "id")
     return Column(name)
+
+
+def _value(column: str, value: Any) -> Any:
+    if not numbers.is_number(value):
+        return value
+    if column in PERCENT_COLUMNS:
+        return numbers.share(value)
+    if column == "score":
+        return numbers.fixed(value)
+    return value
 
 
 def _table(columns: list[str], rows: list[dict[str, Any]], title: str = "") -> Table:
     return Table(
         tuple(_column(c, [r.get(c) for r in rows], i == 0) for i, c in enumerate(columns)),
-        tuple(tuple(r.get(c) for c in columns) for r in rows),
+        tuple(tuple(_value(c, r.get(c)) for c in columns) for r in rows),
         title=title,
     )
 

@@ -33,6 +33,7 @@ def named(code: str | None, rec: Recommendation, names: Mapping[str, str], missi
 def question(result: ProposeResult | ScoreResult) -> Paragraph:
     issue = result.issue
     return Paragraph(
+        f"The question: which small group of states should act together on {issue.title}? "
         f"Rule: {issue.decision_rule}. Target {numbers.percent(issue.target)} of weighted world capability. "
         f"Deadline {issue.deadline_months:g} months."
     )
