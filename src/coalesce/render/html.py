@@ -63,6 +63,12 @@ def draw(document: Document) -> str:
     )
 
 
+def fragment(document: Document) -> str:
+    """The document as an html fragment to embed (a notebook cell's output): no page, no style."""
+    body = "\n".join(_block(b) for b in (*document.blocks, *document.footer))
+    return f'<div class="coalesce">\n{body}\n</div>'
+
+
 def _block(block: Block) -> str:
     if isinstance(block, Heading):
         level = max(1, min(6, block.level))
