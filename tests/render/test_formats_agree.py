@@ -3,9 +3,10 @@
 Each result type has one layout (render/layouts/) that builds a neutral document; the backends (table,
 markdown, html) only draw it. These tests build real results of the tiny world in-process, collect every
 fact the document states (headings, sentences, field keys and values, table cells, figure labels and
-values) and look for each in every backend's output, whitespace folded (the table wraps at its width).
+values) and look for each in every backend's output, whitespace folded: the table backend both wide
+and narrow (stacked records).
 
-The four drifts measured in issue 12 are pinned by name: frontier's "not certified", compare's rank
+The back-test is a stored result (tests/render/data/backtest-small.json). The four drifts measured in issue 12 are pinned by name: frontier's "not certified", compare's rank
 changes, power's one order of exact and rounded values, robustness's concentration.
 """
 
@@ -37,7 +38,10 @@ from coalesce.render.document import (
 )
 from coalesce.render.output import document, render
 
-WIDTH = 200
+WIDTH = 1000
+"""Wide enough that no cell wraps (a wrapped cell would interleave with its neighbours' lines)."""
+NARROW = 60
+"""Narrow enough that every table is drawn as stacked records."""
 SCENARIO = Path(ROOT / "examples" / "scenarios" / "china-walks-out.yaml")
 
 
@@ -95,6 +99,7 @@ def drawn(doc: Document) -> dict[str, str]:
     """The document in each text backend, folded for searching."""
     return {
         "table": _fold(re.sub("[│┃]", " ", table.draw(doc, False, WIDTH))),
+        "table, stacked": _fold(table.draw(doc, False, NARROW)),
         "markdown": _fold(markdown.draw(doc).replace("\\|", "|").replace("**", "")),
         "html": _fold(html_text(html.draw(doc))),
     }
@@ -113,7 +118,19 @@ def tiny() -> Dataset:
     return coalesce.load_world(TINY)
 
 
+BACKTEST = Path(__file__).parent / "data" / "backtest-small.json"
+"""Three cases and two failures of a real `coalesce backtest --format json` run on the shipped data
+(a full run takes a minute; tests/test_backtest.py runs it)."""
+
+
+def _backtest(world: Dataset) -> Any:
+    from coalesce.models.backtest import BacktestResult
+
+    return BacktestResult.model_validate_json(BACKTEST.read_text(encoding="utf-8"))
+
+
 RESULTS: dict[str, Callable[[Dataset], Any]] = {
+    "backtest": _backtest,
     "propose": lambda w: coalesce.propose(w, "chips"),
     "score": lambda w: coalesce.score(w, "chips", ["USA", "NOR", "NLD"]),
     "frontier": lambda w: coalesce.frontier(w, "chips"),

@@ -121,6 +121,6 @@ def test_stacked_records_keep_every_cell() -> None:
     columns = ["code", "name", "note", "share"]
     rows = [{"code": "NOR", "name": "Norway", "note": "a long note " * 8, "share": 0.25}]
     out = table.draw(listing(Listing(command="actors", title="t", columns=columns, rows=rows)), False, 40)
-    assert out.splitlines()[1] == "NOR"
+    assert out.splitlines()[1] == "code: NOR"
     assert "  name: Norway" in out and "  share: 25.0%" in out
     assert " ".join(out.split()).count("a long note") == 8

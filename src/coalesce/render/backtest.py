@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from coalesce.models.backtest import BacktestResult
 from coalesce.render import markdown, table
-from coalesce.render.layouts.backtest import backtest
+from coalesce.render.layouts.backtest import backtest, results
 
 
 def backtest_table(result: BacktestResult, color: bool, width: int) -> str:
@@ -13,4 +13,5 @@ def backtest_table(result: BacktestResult, color: bool, width: int) -> str:
 
 
 def backtest_markdown(result: BacktestResult) -> str:
-    return markdown.draw(backtest(result))
+    """The results part only: docs/backtest.md keeps its protocol above them, by hand."""
+    return markdown.draw(results(result))

@@ -134,13 +134,14 @@ def _table(block: Table) -> RichTable:
 
 
 def _stacked(console: Console, block: Table, width: int) -> None:
-    """One record per row: the first cell on its own line, then `header: value` lines."""
+    """One record per row: the first cell on its own line (`#1`, `code: AFG`), then `header: value`."""
     if block.title:
         _lines(console, block.title, width, hang="", style="bold")
-    rest = block.columns[1:]
+    first, *rest = block.columns
     for row in block.rows:
         head, *cells = row
-        _lines(console, numbers.cell(head), width, hang="  ", style="bold")
+        label = f"#{numbers.cell(head)}" if first.header == "#" else f"{first.header}: {numbers.cell(head)}"
+        _lines(console, label, width, hang="  ", style="bold")
         for column, value in zip(rest, cells, strict=True):
             _lines(console, f"{column.header}: {numbers.cell(value)}", width, indent="  ")
 

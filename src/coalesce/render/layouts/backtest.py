@@ -24,17 +24,13 @@ def _codes(codes: list[str]) -> str:
     return ", ".join(codes)
 
 
-def _columns(*headers: str) -> tuple[Column, ...]:
-    """Columns by header: `case` is an id, a header ending in ':' is a number (the colon is dropped)."""
-    out = []
-    for header in headers:
-        if header == "case":
-            out.append(Column(header, "id"))
-        elif header.endswith(":"):
-            out.append(Column(header[:-1], "number"))
-        else:
-            out.append(Column(header))
-    return tuple(out)
+def _columns(*headers: str, numbers: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    """Columns by header: `case` is an id; those named in `numbers` (after the first column, which
+    labels the row) are right-aligned figures."""
+    return tuple(
+        Column(h, "id" if h == "case" else "number" if i > 0 and h in numbers else "text")
+        for i, h in enumerate(headers)
+    )
 
 
 def calibration_lines(result: BacktestResult) -> list[str]:
@@ -81,17 +77,28 @@ def _cases(result: BacktestResult) -> list[Block]:
         Table(
             _columns(
                 "case",
-                "year:",
+                "year",
                 "real core",
                 "recommended core",
-                "Jaccard:",
-                "precision:",
-                "recall:",
-                "G7:",
-                "G20:",
-                "top-N:",
-                "oracle:",
-                "like-minded:",
+                "Jaccard",
+                "precision",
+                "recall",
+                "G7",
+                "G20",
+                "top-N",
+                "oracle",
+                "like-minded",
+                numbers=(
+                    "year",
+                    "Jaccard",
+                    "precision",
+                    "recall",
+                    "G7",
+                    "G20",
+                    "top-N",
+                    "oracle",
+                    "like-minded",
+                ),
             ),
             tuple(
                 (
@@ -113,17 +120,27 @@ def _cases(result: BacktestResult) -> list[Block]:
         Table(
             _columns(
                 "case",
-                "sizes:",
-                "real core score / rank:",
-                "recommended score:",
+                "sizes",
+                "real core score / rank",
+                "recommended score",
                 "conveners",
                 "convener rank",
                 "engine's conveners",
-                "Brier:",
-                "AUC:",
-                "P(real member):",
-                "P(acts):",
-                "est. / actual months:",
+                "Brier",
+                "AUC",
+                "P(real member)",
+                "P(acts)",
+                "est. / actual months",
+                numbers=(
+                    "sizes",
+                    "real core score / rank",
+                    "recommended score",
+                    "Brier",
+                    "AUC",
+                    "P(real member)",
+                    "P(acts)",
+                    "est. / actual months",
+                ),
             ),
             tuple(
                 (
@@ -157,7 +174,12 @@ def _cases(result: BacktestResult) -> list[Block]:
         ),
         Heading("Means over cases (95% bootstrap interval)", 3),
         Table(
-            _columns("metric", "cases:", "mean [interval]"),
+            _columns(
+                "metric",
+                "cases",
+                "mean [interval]",
+                numbers=("cases",),
+            ),
             tuple((m.label, str(m.cases), _interval(m)) for m in result.metrics),
         ),
         Paragraph(
@@ -167,7 +189,16 @@ def _cases(result: BacktestResult) -> list[Block]:
         ),
         Heading("The engine against each baseline (mean Jaccard, paired bootstrap)", 3),
         Table(
-            _columns("baseline", "engine:", "baseline:", "engine - baseline [interval]"),
+            _columns(
+                "baseline",
+                "engine",
+                "baseline",
+                "engine - baseline [interval]",
+                numbers=(
+                    "engine",
+                    "baseline",
+                ),
+            ),
             tuple(
                 (
                     k.label,
@@ -194,13 +225,19 @@ def _failures(result: BacktestResult) -> list[Block]:
         Table(
             _columns(
                 "case",
-                "year:",
+                "year",
                 "grouping",
                 "refused",
-                "score / best:",
-                "rank:",
-                "P(acts):",
+                "score / best",
+                "rank",
+                "P(acts)",
                 "likeliest to block",
+                numbers=(
+                    "year",
+                    "score / best",
+                    "rank",
+                    "P(acts)",
+                ),
             ),
             tuple(
                 (
@@ -230,7 +267,19 @@ def _failures(result: BacktestResult) -> list[Block]:
 
 
 def backtest(result: BacktestResult) -> Document:
-    """Per case, the means with intervals, the paired comparisons, failures and calibration."""
+    """The report: its protocol, then the results."""
+    return Document(
+        (
+            Heading("Back-test against real minilaterals"),
+            Paragraph(f"Protocol: {result.protocol}."),
+            *results(result).blocks,
+        )
+    )
+
+
+def results(result: BacktestResult) -> Document:
+    """Per case, the means with intervals, the paired comparisons, failures and calibration (the
+    generated part of docs/backtest.md, below its hand-written protocol)."""
     blocks: list[Block] = [Heading("Results", 2)]
     if result.cases:
         blocks += _cases(result)
