@@ -76,14 +76,14 @@ def _records(key: str, value: dict[str, Any]) -> Table:
                 columns.append(k)
     kept = [c for c in columns if any(r.get(c) not in (None, False, "", []) for r in value.values())]
     rows = [{key: name, **record} for name, record in value.items()]
-    return _table([key, *kept], rows, title=key)
+    return _table([key, *kept], rows)
 
 
 def _section(key: str, value: Any) -> list[Block]:
     if value in ({}, []):
         return []
     if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-        return [_records(key, value)]
+        return [Heading(key, 2), _records(key, value)]
     if isinstance(value, dict):
         scalars = [(k, v) for k, v in value.items() if _is_scalar(v) or _scalar_list(v)]
         blocks: list[Block] = [Heading(key, 2), Fields(tuple(scalars) or (("(none)", None),))]
@@ -95,7 +95,9 @@ def _section(key: str, value: Any) -> list[Block]:
         columns: list[str] = []
         for record in value:
             columns += [k for k in record if k not in columns]
-        return [_table(columns, value, title=key)]
+        return [Heading(key, 2), _table(columns, value)]
+    if isinstance(value, list) and all(_scalar_list(v) for v in value):  # rivals: [[USA, CHN]]
+        return [Fields(((key, "; ".join(" and ".join(map(str, v)) for v in value)),))]
     return [Fields(((key, str(value)),))]
 
 
@@ -104,7 +106,9 @@ def detail(result: Detail) -> Document:
     data = result.data
     name = data.get("name") or data.get("title")
     blocks: list[Block] = [Heading(f"{result.kind} {result.id}" + (f": {name}" if name else ""))]
-    flat: list[tuple[str, Value]] = [(k, v) for k, v in data.items() if _is_scalar(v) or _scalar_list(v)]
+    flat: list[tuple[str, Value]] = [
+        (k, _value(k, v)) for k, v in data.items() if _is_scalar(v) or _scalar_list(v)
+    ]
     if flat:
         blocks.append(Fields(tuple(flat)))
     for key, value in data.items():
