@@ -614,7 +614,13 @@ def compare(
     result = run_compare(
         base, issue, _scenario_paths(scenario), top=top, weights=_parse_weights(weight), max_size=max_size
     )
-    _render(result, fmt, ra.compare_table, ra.compare_markdown, _provenance(base, result, None, {}))
+    _render(
+        result,
+        fmt,
+        ra.compare_table,
+        ra.compare_markdown,
+        _provenance(base, result, None, _parse_weights(weight)),
+    )
 
 
 @app.command()
