@@ -102,16 +102,12 @@ def _counted(names: list[str]) -> str:
 
 
 def method(result: ProposeResult) -> list[Block]:
+    """How the ranking was made, how far it is certified, and what cut the search."""
     search = result.search
     if search.exact:
         verdict = "The ranking is exact: the search certifies the top list."
-    elif search.stopped_by == "time limit":
-        verdict = (
-            f"The --time-limit of {search.time_limit:g}s cut the search: output may differ between runs; "
-            f"optimality gap {search.gap:.4f}."
-        )
     else:
-        verdict = f"The search stopped at its work budget; optimality gap {search.gap:.4f}."
+        verdict = f"Not certified: the list is the best found, with optimality gap {search.gap:.4f}."
     status = "exact (certified top-K)" if search.exact else f"best found, optimality gap {search.gap:.4f}"
     timing = f" in {search.seconds:.2f}s" if search.seconds is not None else ""
     blocks: list[Block] = [
@@ -125,8 +121,14 @@ def method(result: ProposeResult) -> list[Block]:
             f"candidates{timing}."
         ),
     ]
-    if not search.exact:
-        blocks.insert(1, Note("Not certified: the list is the best found, not proven best."))
+    if search.stopped_by == "time limit":
+        blocks.append(
+            Note(
+                f"The --time-limit of {search.time_limit:g}s cut the search: output may differ between runs."
+            )
+        )
+    elif not search.exact:
+        blocks.append(Note("The search stopped at its deterministic work budget."))
     return blocks
 
 
