@@ -23,6 +23,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from coalesce import progress
 from coalesce.compiled import Context, perturbed, unit_uncertainty
 from coalesce.loading.files import Dataset
 from coalesce.models.analysis import ArchitectureShare, RobustnessResult, Share
@@ -34,6 +35,8 @@ from coalesce.search import top_k
 from coalesce.search.budget import ROBUSTNESS_BASELINE_WORK, ROBUSTNESS_DRAW_WORK
 from coalesce.workers import map_in_processes
 
+DRAWS_PER_CHUNK = 25
+"""Draws per unit of work handed to a process: small enough for the progress bar to move."""
 DEFAULT_CONCENTRATION = 50.0
 BASELINE_WORK_LIMIT = ROBUSTNESS_BASELINE_WORK
 DRAW_WORK_LIMIT = ROBUSTNESS_DRAW_WORK
@@ -140,8 +143,18 @@ def robustness(
         ctx=ctx, seeds=seeds, uncertainty=unit_uncertainty(ctx), seed=seed, concentration=concentration
     )
     jobs = max(1, min(workers or os.cpu_count() or 1, draws))
-    chunks = [list(range(start, draws, jobs)) for start in range(jobs)]
-    parts = [_run_draws(chunks[0])] if jobs == 1 else map_in_processes(_run_draws, chunks, jobs)
+    # Draw i depends only on (seed, i), so how the draws are cut into chunks changes no result; chunks
+    # of a few draws let the progress bar move.
+    step = max(1, min(DRAWS_PER_CHUNK, draws // jobs))
+    chunks = [list(range(start, min(start + step, draws))) for start in range(0, draws, step)]
+    with progress.task("robustness draws", draws) as bar:
+        if jobs == 1:
+            parts = []
+            for chunk in chunks:
+                parts.append(_run_draws(chunk))
+                bar.advance(len(chunk))
+        else:
+            parts = map_in_processes(_run_draws, chunks, jobs, lambda part: bar.advance(len(part)))
     results: list[Outcome] = [None] * draws  # type: ignore[list-item]
     for chunk, part in zip(chunks, parts, strict=True):
         for index, outcome in zip(chunk, part, strict=True):
