@@ -11,7 +11,7 @@ import codecs
 import io
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import IO
 
@@ -39,10 +39,8 @@ class Terminal:
         probe = Console(file=stream)
         width = probe.width if probe.is_terminal or os.environ.get("COLUMNS") else DEFAULT_WIDTH
         if probe.is_dumb_terminal and not os.environ.get("COLUMNS"):  # rich assumes 80 columns there
-            try:
+            with suppress(OSError, ValueError, AttributeError):
                 width = os.get_terminal_size(stream.fileno()).columns
-            except (OSError, ValueError, AttributeError):
-                pass
         encoding = (getattr(stream, "encoding", None) or "utf-8").lower()
         return cls(
             color=probe.color_system is not None and not probe.no_color,
