@@ -61,7 +61,7 @@ SetOpt = Annotated[
     typer.Option(
         "--set",
         metavar="PATH=VALUE",
-        help="Change one figure after the scenarios, e.g. model.discount=0.9 (see docs); repeatable.",
+        help="Change one figure after the scenarios, e.g. model.track_credit=0.5; repeatable.",
     ),
 ]
 IncludeOpt = Annotated[
@@ -82,7 +82,7 @@ BudgetOpt = Annotated[
         "--budget",
         metavar="WORK",
         help="Work budget of each search (default 40,000: nodes, plus an eighth per single addition "
-        "checked); deterministic, unlike --time-limit.",
+        "checked); deterministic, unlike a time limit.",
     ),
 ]
 TimeLimitOpt = Annotated[
@@ -266,9 +266,18 @@ def _progress(fmt: Format) -> AbstractContextManager[None]:
 
 
 # --- commands: each builds its options, calls the core once, renders --------------------------------
+def _command(name: str | None = None) -> Any:
+    """`app.command`, with the docstring's first paragraph as the summary in `coalesce --help` (so it
+    wraps instead of being cut with "...")."""
+
+    def register(function: Any) -> Any:
+        summary = " ".join((function.__doc__ or "").strip().split("\n\n")[0].split())
+        return app.command(name=name, short_help=summary)(function)
+
+    return register
 
 
-@app.command()
+@_command()
 def propose(
     issue: IssueArg,
     top: Annotated[
@@ -323,7 +332,7 @@ def propose(
     _render(result, fmt, tb.render_propose, md.render_propose, _memo(result, opts))
 
 
-@app.command()
+@_command()
 def score(
     issue: IssueArg,
     members: Annotated[
@@ -389,7 +398,7 @@ def _score_batch(opts: Options, issue: str, batch: Path, fmt: Format) -> None:
         raise DataError(problems)
 
 
-@app.command(name="issues")
+@_command("issues")
 def issues_cmd(
     scenario: ScenarioOpt = None, set_: SetOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
@@ -407,7 +416,7 @@ def issues_cmd(
     _render(list_issues(_applied(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
 
 
-@app.command()
+@_command()
 def actors(
     domain: Annotated[
         Optional[str],
@@ -435,7 +444,7 @@ def actors(
     _render(found, fmt, lr.listing_table, lr.listing_markdown)
 
 
-@app.command()
+@_command()
 def show(
     key: Annotated[
         str,
@@ -463,7 +472,7 @@ def show(
     _render(detail, fmt, lambda d, c, w: lr.detail_text(d, False), lambda d: lr.detail_text(d, True))
 
 
-@app.command()
+@_command()
 def sources(
     scenario: ScenarioOpt = None, set_: SetOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
@@ -481,7 +490,7 @@ def sources(
     _render(list_sources(_applied(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
 
 
-@app.command(name="scenarios")
+@_command("scenarios")
 def scenarios_cmd(fmt: FormatOpt = Format.table) -> None:
     """List the example scenarios shipped with coalesce: pass one by name as --scenario NAME.
 
@@ -497,7 +506,7 @@ def scenarios_cmd(fmt: FormatOpt = Format.table) -> None:
     _render(list_scenarios(), fmt, lr.listing_table, lr.listing_markdown)
 
 
-@app.command()
+@_command()
 def validate(
     scenario: ScenarioOpt = None, set_: SetOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
@@ -510,7 +519,7 @@ def validate(
     Examples:
       coalesce validate
       coalesce validate --data ./mydata --scenario my-scenario.yaml
-      coalesce validate --scenario china-walks-out --set model.discount=0.9 --format json
+      coalesce validate --scenario china-walks-out --set model.track_credit=0.5 --format json
     """
     from coalesce.errors import DataError
     from coalesce.render import listing as lr
@@ -529,7 +538,7 @@ def validate(
         raise DataError(problems)
 
 
-@app.command()
+@_command()
 def schema(
     document: Annotated[
         str,
@@ -556,7 +565,7 @@ def schema(
     _emit(f"```json\n{text}```\n" if _format(fmt) is Format.markdown else text, json=True)
 
 
-@app.command()
+@_command()
 def frontier(
     issue: IssueArg,
     max_size: MaxSizeOpt = None,
@@ -599,7 +608,7 @@ def frontier(
     _render(result, fmt, ra.frontier_table, ra.frontier_markdown)
 
 
-@app.command()
+@_command()
 def power(
     issue: Annotated[
         str, typer.Argument(metavar="ISSUE", show_default=False, help="Issue id (its decision rule is used).")
@@ -616,7 +625,7 @@ def power(
     Examples:
       coalesce power imf-quota-reform USA,CHN,JPN,DEU,GBR,FRA
       coalesce power imf-quota-reform USA,CHN,JPN --format json
-      coalesce power wto-fisheries-subsidies USA,CHN,IND,EUU
+      coalesce power imf-quota-reform USA,CHN,JPN --format markdown
     """
     from coalesce.analysis.voting import power as run_power
     from coalesce.render import analysis as ra
@@ -625,7 +634,7 @@ def power(
     _render(run_power(dataset, issue, [members]), fmt, ra.power_table, ra.power_markdown)
 
 
-@app.command()
+@_command()
 def compare(
     issue: IssueArg,
     scenario: Annotated[
@@ -673,7 +682,7 @@ def compare(
     _render(result, fmt, ra.compare_table, ra.compare_markdown)
 
 
-@app.command()
+@_command()
 def robustness(
     issue: IssueArg,
     draws: Annotated[int, typer.Option("--draws", metavar="N", help="Number of perturbed draws.")] = 1000,
@@ -714,7 +723,7 @@ def robustness(
     _render(result, fmt, ra.robustness_table, ra.robustness_markdown)
 
 
-@app.command()
+@_command()
 def sweep(
     issue: IssueArg,
     vary: Annotated[
@@ -759,7 +768,7 @@ def sweep(
     _render(opts.sweep(issue, vary, steps=steps), fmt, ra.sweep_table, ra.sweep_markdown)
 
 
-@app.command()
+@_command()
 def backtest(
     case: Annotated[
         Optional[str], typer.Option("--case", metavar="CASE", help="Run one case by id (default: all).")
@@ -783,7 +792,7 @@ def backtest(
     Examples:
       coalesce backtest
       coalesce backtest --case chip-tools-2023 --format json
-      coalesce backtest --set model.discount=0.9
+      coalesce backtest --set model.track_credit=0.5
     """
     from coalesce.analysis.backtest import backtest as run_backtest
     from coalesce.errors import UsageError
