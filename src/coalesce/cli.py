@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
@@ -266,11 +267,14 @@ def _progress(fmt: Format) -> AbstractContextManager[None]:
 
 
 # --- commands: each builds its options, calls the core once, renders --------------------------------
-def _command(name: str | None = None) -> Any:
+_F = TypeVar("_F", bound=Callable[..., None])
+
+
+def _command(name: str | None = None) -> Callable[[_F], _F]:
     """`app.command`, with the docstring's first paragraph as the summary in `coalesce --help` (so it
     wraps instead of being cut with "...")."""
 
-    def register(function: Any) -> Any:
+    def register(function: _F) -> _F:
         summary = " ".join((function.__doc__ or "").strip().split("\n\n")[0].split())
         return app.command(name=name, short_help=summary)(function)
 
