@@ -38,9 +38,13 @@ class Terminal:
         """Ask rich about `stream` (environment variables included)."""
         probe = Console(file=stream)
         width = probe.width if probe.is_terminal or os.environ.get("COLUMNS") else DEFAULT_WIDTH
-        if probe.is_dumb_terminal and not os.environ.get("COLUMNS"):  # rich assumes 80 columns there
-            with suppress(OSError, ValueError, AttributeError):
-                width = os.get_terminal_size(stream.fileno()).columns
+        if probe.is_dumb_terminal:  # rich assumes 80 columns there, whatever COLUMNS or the tty says
+            columns = os.environ.get("COLUMNS", "")
+            if columns.isdigit() and int(columns) > 0:
+                width = int(columns)
+            else:
+                with suppress(OSError, ValueError, AttributeError):
+                    width = os.get_terminal_size(stream.fileno()).columns
         encoding = (getattr(stream, "encoding", None) or "utf-8").lower()
         return cls(
             color=probe.color_system is not None and not probe.no_color,
