@@ -29,18 +29,19 @@ from coalesce.loading.files import Dataset
 from coalesce.models.analysis import ArchitectureShare, RobustnessResult, Share
 from coalesce.problem import compile as compile_problem
 from coalesce.report import issue_summary, parameters, r6
-from coalesce.request import build_request
+from coalesce.request import DEFAULT_WORK_BUDGET, build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
-from coalesce.search.budget import ROBUSTNESS_BASELINE_WORK, ROBUSTNESS_DRAW_WORK
+from coalesce.search.budget import ROBUSTNESS_DRAW_WORK
 from coalesce.workers import map_in_processes
 
 DRAWS_PER_CHUNK = 25
 """Draws per unit of work handed to a process: small enough for the progress bar to move."""
 DEFAULT_CONCENTRATION = 50.0
-BASELINE_WORK_LIMIT = ROBUSTNESS_BASELINE_WORK
+BASELINE_WORK_LIMIT = DEFAULT_WORK_BUDGET
+"""The unperturbed top five, which seeds every draw, gets the default budget of every search."""
 DRAW_WORK_LIMIT = ROBUSTNESS_DRAW_WORK
-"""The budgets, defined with every other search budget in search/budget.py."""
+"""Each draw's fixed budget (search/budget.py)."""
 
 MAX_DRAWS = 100_000
 """Each draw is an exact search (about 0.1-0.2 s of work): more would run for hours."""
