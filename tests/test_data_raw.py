@@ -512,6 +512,29 @@ def test_chip_assembly_is_the_cset_atp_stage(actors):
 
 
 @needs_derived_raw
+def test_advanced_fab_holders_are_the_two_that_cset_names(actors):
+    # CSET/ETO has no split by node; its fabrication-stage text (primary) names where <10 nm logic
+    # capacity sat in 2022. The transcribed split (SIA/BCG 2024, secondary) must hold exactly those two.
+    stages = {r["stage_id"]: r for r in _read_rows("cset_eto_chip_explorer_stages_2026-08.csv")}
+    text = stages["S2"]["description"]
+    assert "(<10nm) was located solely in Taiwan and South Korea" in text
+    holders = {c for c, a in actors.items() if "advanced-fab" in a.get("capabilities", {})}
+    assert holders == {"TWN", "KOR"}
+    assert sum(_cap(actors, c, "advanced-fab") for c in holders) == pytest.approx(1.0)
+    # the all-node fabrication figure CSET does give is a different measure: China leads it
+    fab = _cset_country_rows("S2")
+    assert max(fab, key=lambda k: fab[k]) == "CHN"
+
+
+def test_uranium_enrichment_figures_are_marked_as_the_estimate_they_are(actors):
+    holders = [a for a in actors.values() if "uranium-enrichment" in a.get("capabilities", {})]
+    assert len(holders) == 7
+    for a in holders:
+        fig = a["capabilities"]["uranium-enrichment"]
+        assert fig["estimate"] is True and "Thunder Said Energy" in fig["basis"], a["code"]
+
+
+@needs_derived_raw
 def test_chip_design_weights_logic_eda_and_ip_by_market(actors):
     logic, eda, ip = (_cset_country_rows(i) for i in ("N6", "N84", "N85"))
     w = {"logic": 255_700.0, "eda": 6_800.0, "ip": 3_900.0}
