@@ -831,3 +831,35 @@ IMF_PAGE_PERCENT = {"USA": 16.49, "JPN": 6.14, "CHN": 6.08, "DEU": 5.31}
 @pytest.mark.parametrize("code", sorted(IMF_PAGE_PERCENT))
 def test_imf_votes_agree_with_the_imfs_own_page(actors, code):
     assert _cap(actors, code, "imf-voting") * 100 == pytest.approx(IMF_PAGE_PERCENT[code], abs=0.011)
+
+
+IMF_EXTRACT = ROOT / "data" / "raw" / "imf_eds_voting_2026-12_extract.csv"
+
+
+def _imf_extract() -> list[dict[str, str]]:
+    with open(IMF_EXTRACT, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_imf_page_extract_adds_up_to_its_printed_constituency_totals():
+    rows = _imf_extract()
+    assert len(rows) == 40 and len({r["iso3"] for r in rows}) == 40
+    run, closed = 0, 0
+    for r in rows:
+        run += int(r["votes"])
+        if r["constituency_votes"]:
+            assert run == int(r["constituency_votes"]), r["member"]
+            run, closed = 0, closed + 1
+    assert closed == 7
+
+
+def test_derived_imf_votes_match_every_member_read_off_the_imfs_page(actors):
+    # Relative votes are checked, not levels: the page has 191 members (Liechtenstein joined in
+    # October 2024, taking 7 basic votes from every other member), the derivation 190. A member whose
+    # quota was mistranscribed by SDR 5 million (50 votes) would be off by 1e-5.
+    rows = _imf_extract()
+    us_votes = next(int(r["votes"]) for r in rows if r["iso3"] == "USA")
+    us_share = _cap(actors, "USA", "imf-voting")
+    for r in rows:
+        expected = int(r["votes"]) / us_votes * us_share
+        assert _cap(actors, r["iso3"], "imf-voting") == pytest.approx(expected, abs=1e-5), r["member"]
