@@ -817,9 +817,38 @@ def test_sources_listing_includes_cases_with_quality_flags():
     assert len(case_ids) >= 40 and case_ids <= set(rows)
     assert {"quality", "file"} <= set(listing.columns)
     assert all(r["quality"] in ("primary", "secondary", "estimate") for r in rows.values())
-    assert {r["file"] for r in rows.values()} == {"states", "issues", "cases", "signatures"}
+    assert {r["file"] for r in rows.values()} == {"states", "issues", "cases", "signatures", "case-vintage"}
     assert all(rows[c]["figures"] >= 1 for c in case_ids), "every case source is cited by a case"
     assert rows["cd-tse-enrichment-2024"]["quality"] == "estimate"
+    # the case-vintage sources (World Bank series and the Voeten file as of each case year)
+    with open(ROOT / "data" / "case_vintage.yaml", encoding="utf-8") as fh:
+        vintage = yaml.safe_load(fh)
+    for s in vintage["sources"]:
+        row = rows[s["id"]]
+        assert row["file"] == "case-vintage" and row["quality"] == s["quality"] == "primary", s["id"]
+        assert row["figures"] == len(vintage["years"]) and row["url"] == s["url"]
+    assert {"vintage-wb-population", "vintage-wb-gdp", "vintage-voeten-unga"} <= set(rows)
+
+
+def test_a_bad_case_vintage_source_is_one_line_naming_file_and_line(tmp_path):
+    from coalesce.browse import _vintage_sources
+    from coalesce.errors import DataError
+
+    path = tmp_path / "case_vintage.yaml"
+    path.write_text(
+        "schema_version: 1\nsources:\n- {id: ok-one, title: T, publisher: P, year: 2024, url: 'https://x.org/'}\n"
+        "- {id: no-address, title: T, publisher: P, year: 2024}\nyears:\n  '1990': {sessions: [45]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as info:
+        _vintage_sources(path)
+    (problem,) = info.value.problems
+    assert problem.line == 4 and "sources[1].url" in problem.message and problem.file == str(path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("- {id: no-address", "- {url: 'https://y.org/', id: b")
+    )
+    sources, years = _vintage_sources(path)
+    assert [s.id for s in sources] == ["ok-one", "b"] and years == 1
 
 
 # The IMF's own Executive Directors and Voting Power page (imf-eds-voting-2026): percent of Fund total,
