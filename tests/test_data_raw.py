@@ -747,24 +747,18 @@ def test_derived_numbers_read_back_as_the_same_float(x):
     assert isinstance(yaml.safe_load(f"v: {text}")["v"], float)
 
 
-# The smell test of docs/data.md, written down before the figures were used: holders that must be
-# among the top 8 of each domain and tag a shipped issue uses (or that is new), and holders that
-# must not lead it (not in the top 3). A rebuilt figure that measures the wrong thing fails here.
+# The smell tests of docs/data.md, written down before the figures were used, live in
+# data/curation/smell-tests.yaml: holders that must be among the top 8 states of each domain and tag,
+# and holders that must not lead it (not in the top 3). A rebuilt figure that measures the wrong
+# thing fails here; scripts/data_table.py writes the same verdicts into docs/data.md.
+SMELL_FILE = ROOT / "data" / "curation" / "smell-tests.yaml"
+with open(SMELL_FILE, encoding="utf-8") as _fh:
+    _SMELL_SPECS = yaml.safe_load(_fh)
 SMELL = {
-    "frontier-ai": ({"USA", "CHN"}, {"SAU", "CAN"}),
-    "chip-equipment": ({"USA", "NLD", "JPN"}, set()),
-    "chip-design": ({"USA", "TWN", "CHN", "JPN", "KOR", "GBR"}, set()),
-    "chip-assembly": ({"CHN", "TWN", "KOR", "JPN"}, {"USA"}),
-    "mineral-processing": ({"CHN", "IDN", "CHL"}, set()),
-    "fossil-co2": ({"CHN", "USA", "IND", "RUS"}, set()),
-    "methane": ({"CHN", "IND", "USA"}, set()),
-    "military-spending": ({"USA", "CHN", "RUS", "IND", "GBR"}, set()),
-    "financial-centres": ({"USA", "GBR", "LUX", "SGP", "DEU"}, set()),
-    "flag-fleet": ({"PAN", "LBR", "MHL", "SGP"}, set()),
-    "uranium-conversion": ({"RUS", "FRA", "CAN"}, set()),
-    "development-finance": ({"USA", "DEU", "GBR", "JPN", "FRA"}, {"LUX"}),
-    "financial-integrity": (set(), {"USA", "CHE", "SGP", "ARE", "SMR", "AND"}),
-    "mediation": ({"USA", "NOR", "QAT", "EGY"}, set()),
+    item: (set(spec.get("must") or ()), set(spec.get("must_not") or ()))
+    for group in ("domains", "tags")
+    for item, spec in _SMELL_SPECS[group].items()
+    if not spec.get("gap")
 }
 
 
@@ -785,6 +779,74 @@ def test_smell_test_top_eight(world, item):
     assert must <= top8, (item, sorted(must - top8))
     top3 = {code for _, code in held[:3]}
     assert not (must_not & top3), (item, sorted(must_not & top3))
+
+
+def _table_module():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import data_table
+    finally:
+        sys.path.pop(0)
+    return data_table
+
+
+def _issues() -> dict:
+    with open(ROOT / "data" / "issues.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def test_every_domain_and_tag_has_a_written_smell_test(world):
+    ids = {d["id"] for d in world["domains"]} | {t["id"] for t in world["tags"]}
+    written = set(_SMELL_SPECS["domains"]) | set(_SMELL_SPECS["tags"])
+    assert ids == written
+    for group in ("domains", "tags"):
+        for item, spec in _SMELL_SPECS[group].items():
+            assert {"measures", "why", "licence", "expected"} <= set(spec), item
+            assert spec.get("gap") or spec.get("must") or spec.get("must_not"), item
+
+
+def test_docs_smell_table_is_generated_from_the_data_and_every_item_in_use_passes(world):
+    mod = _table_module()
+    table_rows = mod.rows(world, _issues(), _SMELL_SPECS)
+    doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    assert mod.splice(doc, mod.render(table_rows)) == doc, "docs/data.md is stale: run scripts/data_table.py"
+    assert mod.problems(table_rows) == []
+    used = {r.id for r in table_rows if r.used_by}
+    assert used and all(r.passed for r in table_rows if r.id in used)
+    assert mod.main(["--check"]) == 0
+
+
+def test_smell_table_verdicts_catch_a_wrong_measure_and_a_gap_in_use(world):
+    mod = _table_module()
+    specs = {
+        "domains": {
+            **_SMELL_SPECS["domains"],
+            "frontier-ai": {**_SMELL_SPECS["domains"]["frontier-ai"], "must": ["JPN"]},
+        },
+        "tags": {**_SMELL_SPECS["tags"], "cyber": {**_SMELL_SPECS["tags"]["cyber"]}},
+    }
+    issues = _issues()
+    issues["issues"][0] = {**issues["issues"][0], "expertise": ["cyber"]}
+    by_id = {r.id: r for r in mod.rows(world, issues, specs)}
+    assert by_id["frontier-ai"].verdict == "fail: JPN not in the top 8"
+    assert by_id["cyber"].verdict.startswith("fail: a gap asked for by ")
+    lines = mod.problems(list(by_id.values()))
+    assert any(line.startswith("domain frontier-ai: fail") for line in lines)
+    with_must_not = {**specs["domains"]["frontier-ai"], "must": [], "must_not": ["USA"]}
+    states, _ = mod.holders(world, "domain", "frontier-ai")
+    assert mod.verdict(with_must_not, states, ("x",)) == (False, "fail: USA in the top 3")
+
+
+def test_smell_table_check_mode_reports_a_stale_document(tmp_path, capsys):
+    mod = _table_module()
+    doc = tmp_path / "data.md"
+    text = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    doc.write_text(text.replace("| `frontier-ai` |", "| `frontier-ai-old` |"), encoding="utf-8")
+    assert mod.main(["--check", "--doc", str(doc)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"data_table: {doc} is stale; run python scripts/data_table.py"]
+    assert mod.main(["--check", "--doc", str(tmp_path / "missing.md")]) == 1
+    assert "file not found" in capsys.readouterr().err
 
 
 def test_derive_script_reports_a_missing_raw_file_in_one_line(tmp_path):
