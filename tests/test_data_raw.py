@@ -571,6 +571,72 @@ def test_fossil_co2_matches_owid(actors):
 
 
 @needs_derived_raw
+def test_methane_every_country_matches_owid(actors):
+    rows = [r for r in _read_rows(DERIVED_RAW[2]) if r["year"] == "2023" and r["methane"].strip()]
+    world = next(float(r["methane"]) for r in rows if r["country"] == "World")
+    by_iso = {r["iso_code"]: float(r["methane"]) for r in rows if r["iso_code"].strip()}
+    by_iso["CHN"] = by_iso["CHN"] + by_iso.pop("HKG")  # Hong Kong folded into China
+    checked = 0
+    for code, value in by_iso.items():
+        if code in actors and round(value / world, 5) > 0:
+            assert _cap(actors, code, "methane") == pytest.approx(round(value / world, 5), abs=1e-9), code
+            checked += 1
+    assert checked >= 180
+    assert not any("methane" in a.get("capabilities", {}) for c, a in actors.items() if c not in by_iso)
+
+
+@needs_derived_raw
+def test_flag_fleet_counts_three_cargo_types_by_flag(actors):
+    rows = [
+        r
+        for r in _read_rows("cia_factbook_space_and_merchant_marine_2026-01.csv")
+        if r["field"] == "Merchant marine" and r["subfield"] == "by type"
+    ]
+
+    def cargo(text: str) -> int:
+        found = dict(re.findall(r"(bulk carrier|container ship|oil tanker) ([\d,]+)", text))
+        return sum(int(v.replace(",", "")) for v in found.values())
+
+    by_name = {r["name"]: cargo(r["text"]) for r in rows if r["name"]}
+    world = next(cargo(r["text"]) for r in rows if r["gec"] == "xx")
+    for code, names in {
+        "PAN": ["Panama"],
+        "LBR": ["Liberia"],
+        "MHL": ["Marshall Islands"],
+        "MLT": ["Malta"],
+        "GRC": ["Greece"],
+        "CHN": ["China", "Hong Kong"],
+    }.items():
+        expected = sum(by_name[n] for n in names) / world
+        assert _cap(actors, code, "flag-fleet") == pytest.approx(round(expected, 5), abs=1e-9), code
+    assert 4000 < world < 100000  # the World row is the denominator, not the sum of listed flags
+
+
+@needs_derived_raw
+def test_chip_equipment_every_country_is_the_market_weighted_tool_share(actors):
+    inputs = {r["input_id"]: r for r in _read_rows("cset_eto_chip_explorer_inputs_2026-08.csv")}
+    tools = ("N8", "N9", "N17", "N19", "N32", "N36", "N55", "N59", "N60", "N86")
+
+    def musd(text: str) -> float:
+        amount, unit = re.match(r"\$([\d.,]+) (billion|million)", text).groups()
+        return float(amount.replace(",", "")) * (1000 if unit == "billion" else 1)
+
+    weight = {i: musd(inputs[i]["market_share_chart_global_market_size_info"]) for i in tools}
+    value: dict[str, float] = {}
+    for i in tools:
+        for name, share in _cset_country_rows(i).items():
+            if name not in ("EUR", "Various countries"):
+                value[name] = value.get(name, 0.0) + weight[i] * share / 100
+    total = sum(weight.values())
+    assert 100_000 < total < 130_000  # USD m, the ten top-level tool markets
+    for code, v in value.items():
+        if round(v / total, 5) > 0:  # a 0.0% row (Belarus, process control) is no figure
+            assert _cap(actors, code, "chip-equipment") == pytest.approx(round(v / total, 5), abs=1e-9), code
+    holders = {c for c, a in actors.items() if "chip-equipment" in a.get("capabilities", {})}
+    assert holders == {c for c, v in value.items() if round(v / total, 5) > 0}
+
+
+@needs_derived_raw
 def test_mineral_processing_is_the_iea_2023_mean_of_six(actors):
     rows = [r for r in _read_rows(DERIVED_RAW[3]) if r["year"] == "2023" and r["stage"] != "Mining"]
     china = []
