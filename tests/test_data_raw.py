@@ -1020,3 +1020,14 @@ def test_derived_imf_votes_match_every_member_read_off_the_imfs_page(actors):
     for r in rows:
         expected = int(r["votes"]) / us_votes * us_share
         assert _cap(actors, r["iso3"], "imf-voting") == pytest.approx(expected, abs=1e-5), r["member"]
+
+
+def test_membership_sources_are_the_pages_that_state_the_members_not_homepages(world):
+    from urllib.parse import urlparse
+
+    by_id = {s["id"]: s for s in world["sources"]}
+    cited = {g["source"] for g in world["groupings"]}
+    assert {"g20-members", "gcc-members", "arab-league-members"} <= cited
+    for sid in sorted(cited):
+        path = urlparse(by_id[sid]["url"]).path.strip("/")
+        assert path not in ("", "en", "index.html"), (sid, by_id[sid]["url"])
