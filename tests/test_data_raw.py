@@ -1031,3 +1031,46 @@ def test_membership_sources_are_the_pages_that_state_the_members_not_homepages(w
     for sid in sorted(cited):
         path = urlparse(by_id[sid]["url"]).path.strip("/")
         assert path not in ("", "en", "index.html"), (sid, by_id[sid]["url"])
+
+
+# Transcribed figures (no raw file): each must follow from the numbers its own note or basis quotes
+# from the publisher, so a typo in a share or in a quoted number fails here.
+def _figures(actors, group: str, item: str) -> dict[str, dict]:
+    return {c: a[group][item] for c, a in actors.items() if item in a.get(group, {})}
+
+
+def test_transcribed_ai_investment_is_each_quoted_amount_over_the_world_total(actors):
+    figs = _figures(actors, "capabilities", "ai-investment")
+    assert len(figs) == 8
+    for code, fig in figs.items():
+        amount, world = map(float, re.match(r"USD ([\d.]+) bn of USD ([\d.]+) bn", fig["note"]).groups())
+        assert world == 150.8 and fig["share"] == pytest.approx(amount / world, abs=6e-5), code
+
+
+def test_transcribed_shipping_ownership_follows_the_quoted_dwt(actors):
+    figs = _figures(actors, "capabilities", "shipping-fleet")
+    for code in ("GRC", "JPN"):  # published shares 16.9% and 10.4% of world dwt
+        dwt = float(re.match(r"([\d.]+) m dwt", figs[code]["note"]).group(1))
+        assert figs[code]["share"] == pytest.approx(dwt / 2332, abs=6e-4), code
+    for code in ("SGP", "KOR", "DEU"):  # derived: dwt over the implied world total
+        dwt = float(re.match(r"([\d.]+) m dwt divided by the 2,332", figs[code]["basis"]).group(1))
+        assert figs[code]["share"] == pytest.approx(dwt / 2332, abs=6e-5) and figs[code]["estimate"], code
+
+
+def test_transcribed_health_security_is_the_quoted_ghs_score_over_100(actors):
+    figs = _figures(actors, "expertise", "health-security")
+    assert len(figs) == 29
+    for code, fig in figs.items():
+        score = float(re.match(r"GHS 2021 overall ([\d.]+)", fig["note"]).group(1))
+        assert fig["score"] == pytest.approx(score / 100, abs=1e-9) and fig["secondary"], code
+
+
+def test_transcribed_uranium_conversion_is_the_esa_nameplate_table():
+    # Euratom Supply Agency page (esa-conversion-2017): nameplate tU as UF6, 2017
+    capacity = {"RUS": 18_000, "FRA": 15_000, "CAN": 12_500, "USA": 7_000, "CHN": 5_000}
+    with open(CURATION / "capabilities" / "uranium-conversion.yaml", encoding="utf-8") as fh:
+        shares = yaml.safe_load(fh)["shares"]
+    assert set(shares) == set(capacity)
+    for code, tonnes in capacity.items():
+        # the page prints rounded percentages (France 26%, i.e. 26.1)
+        assert shares[code]["share"] == pytest.approx(tonnes / sum(capacity.values()), abs=1e-3), code
