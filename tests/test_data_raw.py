@@ -586,6 +586,20 @@ def test_methane_every_country_matches_owid(actors):
 
 
 @needs_derived_raw
+def test_fossil_co2_every_country_matches_owid(actors):
+    rows = [r for r in _read_rows(DERIVED_RAW[2]) if r["year"] == "2023" and r["co2"].strip()]
+    world = next(float(r["co2"]) for r in rows if r["country"] == "World")
+    by_iso = {r["iso_code"]: float(r["co2"]) for r in rows if r["iso_code"].strip()}
+    by_iso["CHN"] = by_iso["CHN"] + by_iso.pop("HKG")
+    checked = 0
+    for code, value in by_iso.items():
+        if code in actors and round(value / world, 5) > 0:
+            assert _cap(actors, code, "fossil-co2") == pytest.approx(round(value / world, 5), abs=1e-9), code
+            checked += 1
+    assert checked >= 180
+
+
+@needs_derived_raw
 def test_flag_fleet_counts_three_cargo_types_by_flag(actors):
     rows = [
         r
