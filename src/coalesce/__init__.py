@@ -316,6 +316,7 @@ def robustness(
     weights: Mapping[str, float] | None = None,
     scenarios: ScenarioList | None = None,
     sets: Sets | None = None,
+    work_limit: int | None = None,
 ) -> RobustnessResult:
     """Perturbed draws of weights and figures: who wins how often, who is in the core, who convenes."""
     from coalesce.analysis.robustness import DEFAULT_CONCENTRATION
@@ -329,6 +330,7 @@ def robustness(
         weights=weights,
         min_size=min_size,
         max_size=max_size,
+        work_limit=work_limit,
     )
     return opts.robustness(
         issue,

@@ -708,6 +708,15 @@ def robustness(
     weight: WeightOpt = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
+    budget: Annotated[
+        Optional[int],
+        typer.Option(
+            "--budget",
+            metavar="WORK",
+            help="Work budget of the unperturbed search that seeds the draws (default 40,000); each "
+            "draw has its own fixed budget of 2,000.",
+        ),
+    ] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -721,7 +730,16 @@ def robustness(
     """
     from coalesce.render import analysis as ra
 
-    opts = _options(data, scenario, set_, include=include, exclude=exclude, weights=weight, max_size=max_size)
+    opts = _options(
+        data,
+        scenario,
+        set_,
+        include=include,
+        exclude=exclude,
+        weights=weight,
+        max_size=max_size,
+        work_limit=budget,
+    )
     with _progress(fmt):
         result = opts.robustness(issue, draws=draws, seed=seed, concentration=concentration, workers=workers)
     _render(result, fmt, ra.robustness_table, ra.robustness_markdown)

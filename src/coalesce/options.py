@@ -178,7 +178,8 @@ class Options:
     def robustness(
         self, issue: str, *, draws: int, seed: int, concentration: float, workers: int | None
     ) -> RobustnessResult:
-        """Perturbed draws (`coalesce robustness`); its searches have their own fixed budgets."""
+        """Perturbed draws (`coalesce robustness`): the budget is the unperturbed search's, which seeds
+        every draw; each draw keeps its own fixed budget (search/budget.py)."""
         from coalesce.analysis.robustness import robustness
 
         return robustness(
@@ -191,6 +192,7 @@ class Options:
             min_size=self.min_size,
             **self.search(),
             **self.labels(),
+            work_limit=self.budget,
         )
 
     def compare(self, issue: str, scenarios: list[Path]) -> CompareResult:

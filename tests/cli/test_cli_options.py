@@ -95,7 +95,7 @@ def test_budget_reaches_the_search() -> None:
     assert bad.code == 2 and bad.out == "" and bad.err.startswith("coalesce: --budget 0")
 
 
-@pytest.mark.parametrize("command", ["propose", "score", "frontier", "sweep", "compare"])
+@pytest.mark.parametrize("command", ["propose", "score", "frontier", "sweep", "compare", "robustness"])
 def test_a_budget_wherever_a_search_runs(command: str) -> None:
     assert "--budget WORK" in run(command, "--help").out
 
@@ -180,3 +180,11 @@ def test_validate_takes_set_and_reports_every_problem_in_one_pass(tmp_path: Path
 def test_validate_passes_a_good_set() -> None:
     outcome = run("validate", "--set", "issues.chips.deadline_months=12", "--data", str(TINY))
     assert outcome.code == 0, outcome.err
+
+
+def test_robustness_budget_is_the_seeding_search_s() -> None:
+    args = ["robustness", "chips", "--draws", "10", "--workers", "1", "--format", "json", "--data", str(TINY)]
+    tight, default = run(*args, "--budget", "5"), run(*args)
+    assert tight.code == default.code == 0, tight.err
+    assert json.loads(tight.out)["baseline_exact"] is False
+    assert json.loads(default.out)["baseline_exact"] is True

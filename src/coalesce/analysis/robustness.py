@@ -114,6 +114,7 @@ def robustness(
     weights: Mapping[str, float] | None = None,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
+    work_limit: int = BASELINE_WORK_LIMIT,
 ) -> RobustnessResult:
     """Share of draws each architecture wins, each actor's chance of being in the winning core, conveners."""
     from coalesce.errors import UsageError
@@ -138,7 +139,7 @@ def robustness(
         weights=weights,
     )
     ctx = compile_problem(dataset, request).context
-    baseline = top_k(ctx, 5, None, work_limit=BASELINE_WORK_LIMIT)
+    baseline = top_k(ctx, 5, None, work_limit=work_limit)  # each draw keeps its own fixed budget
     seeds = tuple(found.members for found in baseline.results)
     _STATE.update(
         ctx=ctx, seeds=seeds, uncertainty=unit_uncertainty(ctx), seed=seed, concentration=concentration
