@@ -129,6 +129,6 @@ def detail(result: Detail) -> Document:
 def validation(result: ValidationReport) -> Document:
     """One line per problem, or a summary of what was checked."""
     if result.problems:
-        return Document((Bullets(tuple(result.problems)),))
+        return Document((Bullets(tuple(p.text for p in result.problems)),))
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
     return Document((Paragraph(f"ok: {', '.join(result.checked)} ({counts})"),))
