@@ -1,4 +1,5 @@
-"""Fit the timeliness model on the negotiations in data/cases.yaml and print the `model:` values.
+"""Fit the timeliness model on the negotiations in data/cases.yaml (those not held out) and print the
+`model:` values.
 
 Usage: python scripts/fit_timeliness.py [--data DIR]
 Paste the printed values into the `model:` block of issues.yaml (tests/test_calibration.py checks them).
@@ -23,7 +24,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     args = parser.parse_args()
     dataset = load_dataset(args.data)
-    negotiations = load_cases(dataset, dataset.directory / "cases.yaml").negotiations
+    negotiations = load_cases(dataset, dataset.directory / "cases.yaml").fitted
     parties = [n.parties for n in negotiations]
     spreads = [n.spread for n in negotiations]
     months = [n.months for n in negotiations]

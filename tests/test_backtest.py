@@ -1,25 +1,43 @@
-"""The back-test: runs every case in all formats, and docs/backtest.md is what the command prints today."""
+"""The back-test under its protocol (docs/backtest.md): every case runs, the metrics and intervals are
+consistent, docs/backtest.md is what scripts/backtest_doc.py writes, and the inputs are checked."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import math
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from coalesce.analysis.backtest import jaccard
+from coalesce.analysis.backtest import backtest, metrics, run, vintage
 from coalesce.analysis.calibration import fit
 from coalesce.cases import load_cases
-from coalesce.loading.files import load_dataset
+from coalesce.criteria.registry import REGISTRY
+from coalesce.errors import DataError
+from coalesce.loading.files import Dataset, load_dataset
+from coalesce.models.backtest import BacktestResult
+from coalesce.render.backtest import backtest_markdown, backtest_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1", "COLUMNS": "120"}
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1", "COLUMNS": "160"}
     return subprocess.run(
         [sys.executable, "-m", "coalesce", *args],
         capture_output=True,
@@ -31,58 +49,258 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def report_json() -> dict:  # type: ignore[type-arg]
-    done = run("backtest", "--format", "json")
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+def dataset() -> Dataset:
+    return load_dataset()
 
 
-def test_every_case_runs_with_baselines(report_json: dict) -> None:  # type: ignore[type-arg]
-    cases = load_cases(load_dataset(), ROOT / "data" / "cases.yaml").cases
-    assert [c["id"] for c in report_json["cases"]] == [c.id for c in cases]
-    assert len(cases) >= 12
-    for row in report_json["cases"]:
-        assert 0 <= row["jaccard"] <= 1 and 0 <= row["g7_jaccard"] <= 1 and 0 <= row["top_n_jaccard"] <= 1
-        assert row["recommended"], row["id"]
-        assert row["convener_rank"] >= 1
-    totals = report_json["totals"]
-    assert totals["cases"] == len(cases)
-    assert totals["mean_jaccard"] == pytest.approx(
-        sum(r["jaccard"] for r in report_json["cases"]) / len(cases), abs=1e-6
+@pytest.fixture(scope="module")
+def result(dataset: Dataset) -> BacktestResult:
+    """The whole back-test, once for the module (the same call scripts/backtest_doc.py makes)."""
+    return backtest(dataset)
+
+
+def test_docs_backtest_is_what_the_script_writes(result: BacktestResult) -> None:
+    doc = _script("backtest_doc")
+    current = (ROOT / "docs" / "backtest.md").read_text(encoding="utf-8")
+    assert current.startswith("# Back-test against real minilaterals\n\n## Protocol\n")
+    assert doc.MARKER in current
+    assert doc.render(current, backtest_markdown(result)) == current, (
+        "docs/backtest.md is stale: run `python scripts/backtest_doc.py`"
     )
 
 
-def test_docs_backtest_matches_the_command() -> None:
-    done = run("backtest", "--format", "markdown")
+def test_every_case_and_failure_runs(dataset: Dataset, result: BacktestResult) -> None:
+    cases = load_cases(dataset, dataset.directory / "cases.yaml")
+    assert [c.id for c in result.cases] == [c.id for c in cases.cases]
+    assert [f.id for f in result.failures] == [f.id for f in cases.failures]
+    assert len(result.failures) >= 5
+    for row in result.cases:
+        assert row.recommended is not None, row.id
+        for o in [row.recommended, *row.baselines.values()]:
+            assert 0 <= o.jaccard <= min(o.precision, o.recall) + 1e-9 or o.jaccard == 0
+            assert 0 <= o.precision <= 1 and 0 <= o.recall <= 1
+        assert set(row.baselines) == set(run.BASELINES)
+        assert row.min_size <= len(row.real_core) <= row.max_size, "every real core must be reachable"
+        assert row.max_size % 10 == 0 or row.max_size == _issue_max(dataset, row.id)
+        assert 0 <= row.brier <= 1 and (row.auc is None or 0 <= row.auc <= 1)
+        assert row.nodes <= run.NODE_LIMIT + 1 or row.exact
+        assert row.vintage.applied and row.vintage.year == row.year
+        if row.convener_rank is not None:
+            assert row.convener_chain[row.convener_rank - 1] in row.conveners
+
+
+def _issue_max(dataset: Dataset, case_id: str) -> int:
+    case_file = load_cases(dataset, dataset.directory / "cases.yaml")
+    case = next(c for c in case_file.cases if c.id == case_id)
+    return run.prepare(dataset, case_file, case).issue.max_size
+
+
+def test_weights_follow_the_protocol(result: BacktestResult, dataset: Dataset) -> None:
+    """Default weights everywhere; capability 0 only where the case says no domain measures it."""
+    flagged = {
+        c.id for c in load_cases(dataset, dataset.directory / "cases.yaml").cases if c.capability_unmeasured
+    }
+    defaults = {c.NAME: c.DEFAULT_WEIGHT for c in REGISTRY}
+    for row in result.cases:
+        expected = 0.0 if row.id in flagged else defaults["capability"]
+        assert row.weights == {**defaults, "capability": expected}
+
+
+def test_means_and_intervals(result: BacktestResult) -> None:
+    by_key = {m.metric: m for m in result.metrics}
+    jac = by_key["jaccard"]
+    values = [r.recommended.jaccard for r in result.cases if r.recommended]
+    assert jac.mean == pytest.approx(sum(values) / len(values), abs=1e-6)
+    for m in result.metrics:
+        if m.mean is not None:
+            assert m.low is not None and m.high is not None and m.low <= m.mean + 1e-9 <= m.high + 2e-9
+    comparisons = {c.baseline: c for c in result.comparisons}
+    assert set(comparisons) == set(run.BASELINES) and comparisons["top_n_oracle"].oracle
+    for c in result.comparisons:
+        assert c.difference == pytest.approx(c.engine - c.other, abs=2e-6)
+        assert c.low <= c.difference + 1e-9 <= c.high + 2e-9
+
+
+def test_failure_summary_counts(result: BacktestResult) -> None:
+    s = result.failure_summary
+    assert s.failures == len(result.failures)
+    assert s.predicted == sum(1 for f in result.failures if f.veto_probability < 0.5)
+    for f in result.failures:
+        assert set(f.refused) <= set(f.members)
+        assert f.refuser_named == (f.likeliest_to_block in f.refused)
+
+
+def test_acceptance_and_timeliness_are_reported(result: BacktestResult) -> None:
+    a = result.acceptance
+    assert a is not None and a.decisions >= 4 and a.invitees >= 30 and 0 < a.signed < a.invitees
+    for value in (a.brier_model, a.brier_base_rate, a.brier_refit, a.brier_anchored):
+        assert value is not None and 0 <= value <= 1
+    assert result.timeliness.negotiations >= 8 and result.timeliness.mean_abs_log_error is not None
+
+
+def test_table_renders_every_case(result: BacktestResult) -> None:
+    text = backtest_table(result, False, 160)
+    for row in result.cases:
+        assert row.id in text
+    assert "Acceptance model" in text
+
+
+def test_cli_single_case_in_table_and_json() -> None:
+    done = run_cli("backtest", "--case", "chip-tools-2023")
     assert done.returncode == 0, done.stderr
-    assert (ROOT / "docs" / "backtest.md").read_text() == done.stdout, (
-        "docs/backtest.md is stale: run `coalesce backtest --format markdown > docs/backtest.md`"
-    )
-
-
-def test_table_format_and_single_case() -> None:
-    done = run("backtest", "--case", "chip-tools-2023")
-    assert done.returncode == 0 and "chip-tools-2023" in done.stdout and "Jaccard" in done.stdout
-    bad = run("backtest", "--case", "no-such-case")
+    assert "chip-tools-2023" in done.stdout and "Jaccard" in done.stdout
+    done = run_cli("backtest", "--case", "quad-2008", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["cases"] == [] and [f["id"] for f in report["failures"]] == ["quad-2008"]
+    bad = run_cli("backtest", "--case", "no-such-case")
     assert bad.returncode == 2 and "no such case" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_time_estimates_are_leave_one_out(report_json: dict) -> None:  # type: ignore[type-arg]
+def test_time_estimates_are_leave_one_out(dataset: Dataset, result: BacktestResult) -> None:
     """A case that is a calibration negotiation is estimated by a fit that never saw it."""
-    dataset = load_dataset()
-    case_file = load_cases(dataset, ROOT / "data" / "cases.yaml")
-    row = next(r for r in report_json["cases"] if r["left_out_of_fit"])
-    rest = [n for n in case_file.negotiations if n.id != row["left_out_of_fit"]]
+    case_file = load_cases(dataset, dataset.directory / "cases.yaml")
+    row = next(r for r in result.cases if r.left_out_of_fit)
+    rest = [n for n in case_file.fitted if n.id != row.left_out_of_fit]
     full = fit(
-        [n.parties for n in case_file.negotiations],
-        [n.spread for n in case_file.negotiations],
-        [n.months for n in case_file.negotiations],
+        [n.parties for n in case_file.fitted],
+        [n.spread for n in case_file.fitted],
+        [n.months for n in case_file.fitted],
     )
     partial = fit([n.parties for n in rest], [n.spread for n in rest], [n.months for n in rest])
     assert (partial.intercept, partial.spread_coefficient) != (full.intercept, full.spread_coefficient)
 
 
-def test_jaccard() -> None:
-    assert jaccard(["A", "B"], ["B", "C"]) == pytest.approx(1 / 3)
-    assert jaccard(["A"], ["A"]) == 1.0
-    assert jaccard([], []) == 1.0
+def test_vintage_layer_replaces_figures_as_of_the_year(dataset: Dataset) -> None:
+    dated, info = vintage.apply(dataset, 1989)
+    assert info.applied and info.sessions == [42, 43, 44]
+    eu = dated.world.actor("EU")
+    assert sorted(eu.members) == sorted(
+        ["BEL", "DEU", "DNK", "ESP", "FRA", "GBR", "GRC", "IRL", "ITA", "LUX", "NLD", "PRT"]
+    )
+    usa_then = dated.world.actor("USA").capabilities["economy"].share
+    usa_now = dataset.world.actor("USA").capabilities["economy"].share
+    assert usa_then != usa_now and 0.2 < usa_then < 0.35  # about 28% of world GDP in 1989
+    layer = vintage.layers(dataset)[1989]
+    assert "EST" not in layer.economy  # no World Bank GDP for Estonia in 1989: today's figure stays
+    assert (
+        dated.world.actor("EST").capabilities["economy"] == dataset.world.actor("EST").capabilities["economy"]
+    )
+    same, info = vintage.apply(dataset, 1850)
+    assert same is dataset and not info.applied
+
+
+def test_vintage_file_is_what_the_script_builds(tmp_path: Path) -> None:
+    raw = ROOT.parent / "shared" / "data" / "raw"
+    if not (raw / "worldbank_gdp_NY.GDP.MKTP.CD.csv").exists():
+        pytest.skip("raw files not available")
+    out = tmp_path / "case_vintage.yaml"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_case_vintage.py"),
+            "--raw",
+            str(raw),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert out.read_text(encoding="utf-8") == (ROOT / "data" / "case_vintage.yaml").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_refuser_outside_the_grouping_is_a_clear_error(dataset: Dataset, tmp_path: Path) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        "schema_version: 1\n"
+        "failures:\n"
+        "  - id: f1\n"
+        "    name: A failure\n"
+        "    year: 2020\n"
+        "    issue: ai-governance\n"
+        "    members: [USA, GBR]\n"
+        "    convener: GBR\n"
+        "    refused: [CHN]\n"
+        "    outcome: it failed\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as err:
+        load_cases(dataset, path)
+    problem = err.value.problems[0]
+    assert problem.line == 9 and "refused" in problem.message and "CHN" in problem.message
+
+
+def test_months_may_be_zero_but_not_negative(dataset: Dataset, tmp_path: Path) -> None:
+    text = (
+        "schema_version: 1\ncases:\n  - id: c1\n    name: A declaration\n    year: 2020\n"
+        "    issue: ai-governance\n    members: [USA, GBR]\n    convener: GBR\n    months_to_agreement: {m}\n"
+    )
+    path = tmp_path / "cases.yaml"
+    path.write_text(text.format(m=0), encoding="utf-8")
+    assert load_cases(dataset, path).cases[0].months_to_agreement == 0
+    path.write_text(text.format(m=-1), encoding="utf-8")
+    with pytest.raises(DataError):
+        load_cases(dataset, path)
+
+
+codes = st.sets(st.sampled_from(["A", "B", "C", "D", "E", "F"]), max_size=6)
+
+
+@given(codes, codes)
+def test_overlap_metrics(a: set[str], b: set[str]) -> None:
+    j = metrics.jaccard(a, b)
+    assert j == metrics.jaccard(b, a) and 0 <= j <= 1
+    assert (j == 1) == (a == b)
+    if a and b:
+        assert j <= min(metrics.precision(a, b), metrics.recall(a, b)) + 1e-12
+
+
+@given(st.lists(st.tuples(st.floats(0, 1), st.booleans()), min_size=1, max_size=30))
+def test_auc_and_brier(pairs: list[tuple[float, bool]]) -> None:
+    scores = [p for p, _ in pairs]
+    outcomes = [y for _, y in pairs]
+    area = metrics.auc(scores, outcomes)
+    if all(outcomes) or not any(outcomes):
+        assert area is None
+    else:
+        assert area is not None and 0 <= area <= 1
+        flipped = metrics.auc([-s for s in scores], outcomes)
+        assert flipped is not None and area + flipped == pytest.approx(1.0)
+    assert 0 <= metrics.brier(scores, outcomes) <= 1
+
+
+def test_auc_known_values() -> None:
+    assert metrics.auc([0.9, 0.8, 0.1], [True, True, False]) == 1.0
+    assert metrics.auc([0.5, 0.5], [True, False]) == 0.5
+    assert metrics.brier([1.0, 0.0], [True, True]) == 0.5
+
+
+@given(st.lists(st.floats(-1, 1), min_size=2, max_size=20))
+def test_bootstrap_is_seeded_and_paired(values: list[float]) -> None:
+    first = metrics.bootstrap(values, resamples=200)
+    assert first == metrics.bootstrap(values, resamples=200)
+    assert first[1] <= first[0] + 1e-9 or first[1] - first[0] < 1e-9
+    assert metrics.paired_bootstrap(values, values, resamples=200) == (0.0, 0.0, 0.0)
+    shifted = metrics.paired_bootstrap([v + 0.5 for v in values], values, resamples=200)
+    assert shifted == pytest.approx((0.5, 0.5, 0.5))
+
+
+def test_a_small_world_without_vintage_or_signatures(tiny_world: Path, tmp_path: Path) -> None:
+    """A user's data directory without the vintage layer or signature file still runs: nothing is dated,
+    no acceptance calibration, a same-meeting adoption counts as half a month, the cap fits the world."""
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        "schema_version: 1\ncases:\n  - id: c1\n    name: Case one\n    year: 2020\n    issue: chips\n"
+        "    members: [USA, NOR]\n    convener: NOR\n    months_to_agreement: 0\n",
+        encoding="utf-8",
+    )
+    tiny = load_dataset(tiny_world)
+    report = backtest(tiny, path)
+    row = report.cases[0]
+    assert not row.vintage.applied and report.acceptance is None
+    assert row.max_size <= len(tiny.world.actors)
+    assert row.actual_months == 0 and row.months_log_error is not None
+    assert row.months_log_error == pytest.approx(math.log(row.estimated_months / run.MIN_MONTHS), abs=1e-5)

@@ -1,19 +1,29 @@
-"""The shipped timeliness parameters are the fit on the shipped negotiations, and the fit is correct."""
+"""The timeliness fit (shipped parameters equal it) and the acceptance model's calibration on signature decisions."""
 
 from __future__ import annotations
 
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from coalesce.analysis.calibration import fit, leave_one_out, predict_months
-from coalesce.cases import load_cases
+from coalesce.analysis.calibration import (
+    Invitee,
+    acceptance_errors,
+    acceptance_probability,
+    fit,
+    leave_one_out,
+    predict_months,
+    refit_acceptance,
+)
+from coalesce.cases import load_cases, load_signatures
 from coalesce.loading.files import load_dataset
 
 
 def test_shipped_parameters_equal_the_fit() -> None:
     dataset = load_dataset()
-    negotiations = load_cases(dataset, dataset.directory / "cases.yaml").negotiations
+    negotiations = load_cases(dataset, dataset.directory / "cases.yaml").fitted
     assert len(negotiations) >= 8
     model = fit(
         [n.parties for n in negotiations], [n.spread for n in negotiations], [n.months for n in negotiations]
@@ -43,3 +53,66 @@ def test_sign_restriction_holds_when_data_say_otherwise() -> None:
     model = fit(parties, spreads, months)
     assert model.size_elasticity >= 0 and model.spread_coefficient >= 0
     assert len(leave_one_out(parties, spreads, months)) == 5
+
+
+# --- acceptance (veto model) on signature decisions -------------------------------------------------
+
+
+def test_acceptance_curve_is_the_veto_formula() -> None:
+    assert acceptance_probability(0.5, 0.5, 1.5, 0.02) == pytest.approx(0.98)
+    assert acceptance_probability(0.0, 3.0, 1.5, 0.0) == pytest.approx(math.exp(-2.0))
+
+
+@given(st.floats(-3, 3), st.floats(-3, 3), st.floats(0.1, 5), st.floats(0, 0.9))
+def test_acceptance_falls_with_distance(position: float, point: float, sigma: float, e: float) -> None:
+    near = acceptance_probability(position, point, sigma, e)
+    far = acceptance_probability(position, point + (1.0 if point >= position else -1.0), sigma, e)
+    assert 0 <= far <= near <= 1 - e + 1e-12
+
+
+def _synthetic() -> list[Invitee]:
+    """Three decisions: those near the group sign, the outliers decline."""
+    rows = []
+    for d, shift in (("a", 0.0), ("b", 0.5), ("c", -0.5)):
+        for k, point in enumerate((-0.2, 0.0, 0.1, 0.2, 0.3, 2.8)):
+            rows.append(Invitee(d, f"X{k}", point + shift, shift, point < 2))
+    return rows
+
+
+def test_refit_beats_the_base_rate_when_distance_decides() -> None:
+    invitees = _synthetic()
+    sigma, defection = refit_acceptance(invitees)
+    assert sigma < 2.5 and defection <= 0.1
+    errors = acceptance_errors(invitees, 1.5, 0.02)
+    assert errors.refit < errors.base_rate
+    assert errors.model < errors.base_rate
+
+
+def test_base_rate_is_left_one_decision_out() -> None:
+    """Decision a: everyone signs; the others: nobody does. The base rate for a must come from b and c."""
+    invitees = [
+        Invitee("a", "X", 0.0, 0.0, True),
+        Invitee("b", "Y", 0.0, 0.0, False),
+        Invitee("c", "Z", 0.0, 0.0, False),
+    ]
+    errors = acceptance_errors(invitees, 1.5, 0.02)
+    assert errors.base_rate == pytest.approx((1.0 + 0.25 + 0.25) / 3)
+
+
+def test_signature_decisions_are_sourced_and_disjoint_from_the_cases() -> None:
+    dataset = load_dataset()
+    doc = load_signatures(dataset, dataset.directory / "signatures.yaml")
+    cases = load_cases(dataset, dataset.directory / "cases.yaml")
+    assert len(doc.decisions) >= 4
+    assert sum(len(d.signed) + len(d.declined) for d in doc.decisions) >= 30
+    assert any(d.declined for d in doc.decisions), "a calibration set needs refusals"
+    sources = {s.id: s for s in doc.sources}
+    founding = {(c.year, frozenset(c.members)) for c in [*cases.cases, *cases.failures]}
+    case_ids = {c.id for c in [*cases.cases, *cases.failures]}
+    for d in doc.decisions:
+        assert d.id not in case_ids
+        assert (d.year, frozenset(d.signed)) not in founding, (
+            f"{d.id} is a back-test case's founding decision"
+        )
+        for s in d.sources:
+            assert sources[s].publisher and sources[s].url.startswith("http") and sources[s].year

@@ -131,7 +131,7 @@ def list_sources(dataset: Dataset) -> Listing:
         case_file = load_cases(dataset, cases_path)
         for src in case_file.sources:
             sources.setdefault(src.id, (src, "cases"))
-        for case in case_file.cases:
+        for case in [*case_file.cases, *case_file.failures]:
             counts.update(case.sources)
         for negotiation in case_file.negotiations:
             counts.update(negotiation.sources)

@@ -27,12 +27,36 @@ class Case(Frozen):
     issue_overrides: dict[str, Any] = Field(default_factory=dict)
     set: dict[str, Any] = Field(default_factory=dict)
     members: list[str] = Field(min_length=1)
+    """The real core: states and blocs (scored; a bloc is expanded to its members when compared)."""
+    non_state: list[str] = Field(default_factory=list)
+    """Non-state parties (companies, NGOs, factions), recorded and not scored."""
     convener: str
-    months_to_agreement: float | None = Field(default=None, gt=0)
+    """The lead convener."""
+    co_conveners: list[str] = Field(default_factory=list)
+    min_size: int | None = Field(default=None, ge=1, le=200)
+    max_size: int | None = Field(default=None, ge=1, le=200)
+    """The case's own size limits (default: the protocol's, docs/backtest.md)."""
+    capability_unmeasured: bool = False
+    """No capability domain measures the problem: the back-test sets the capability weight to 0."""
+    months_to_agreement: float | None = Field(default=None, ge=0)
+    """0 for a declaration adopted at its first meeting."""
     negotiation: Identifier | None = None
     """The calibration negotiation this case is (left out when the back-test estimates its months)."""
     sources: list[Identifier] = Field(default_factory=list)
     note: str | None = None
+
+    @property
+    def conveners(self) -> list[str]:
+        """The lead convener first, then the co-conveners."""
+        return [self.convener, *(c for c in self.co_conveners if c != self.convener)]
+
+
+class Failure(Case):
+    """A grouping that was proposed or negotiated and did not agree, or that a proposed member refused."""
+
+    refused: list[str] = Field(default_factory=list)
+    """The members that refused, withdrew or blocked."""
+    outcome: str = Field(min_length=1)
 
 
 class Negotiation(Frozen):
@@ -40,6 +64,8 @@ class Negotiation(Frozen):
 
     id: Identifier
     name: str
+    fitted: bool = True
+    """False: a held-out negotiation, not in the fit; the back-test reports the shipped model's error on it."""
     parties: int = Field(ge=1)
     start: str = Field(pattern=r"^\d{4}-\d{2}$")
     end: str = Field(pattern=r"^\d{4}-\d{2}$")
@@ -57,7 +83,13 @@ class CaseFile(Frozen):
     schema_version: int = 1
     sources: list[Source] = Field(default_factory=list)
     cases: list[Case] = Field(default_factory=list)
+    failures: list[Failure] = Field(default_factory=list)
     negotiations: list[Negotiation] = Field(default_factory=list)
+
+    @property
+    def fitted(self) -> list[Negotiation]:
+        """The negotiations the timeliness model is fitted on (the held-out ones left aside)."""
+        return [n for n in self.negotiations if n.fitted]
 
 
 def case_dataset(dataset: Dataset, case: Case) -> tuple[Dataset, Issue]:
@@ -79,19 +111,10 @@ def load_cases(dataset: Dataset, path: Path) -> CaseFile:
     label = str(path)
     tree = require_mapping(read_tree(path), label, "a mapping with 'cases'")
     problems: list[Problem] = []
-    for i, case in enumerate(tree.get("cases") or []):
-        if isinstance(case, dict):
-            resolve_codes(tree, ("cases", i, "members"), dataset.resolver, label, problems)
-            convener = case.get("convener")
-            if isinstance(convener, str):
-                try:
-                    case["convener"] = dataset.resolver.resolve(convener)
-                except LookupError as exc:
-                    line, col = position_of(tree, ("cases", i, "convener"))
-                    problems.append(Problem(label, line, col, f"cases[{case.get('id')}].convener: {exc}"))
-            if isinstance(case.get("issue"), dict):
-                for r, _ in enumerate(case["issue"].get("rivals") or []):
-                    resolve_codes(tree, ("cases", i, "issue", "rivals", r), dataset.resolver, label, problems)
+    for key in ("cases", "failures"):
+        for i, case in enumerate(tree.get(key) or []):
+            if isinstance(case, dict):
+                _resolve_case(dataset, tree, key, i, case, label, problems)
     for i, negotiation in enumerate(tree.get("negotiations") or []):
         if isinstance(negotiation, dict):
             resolve_codes(tree, ("negotiations", i, "party_codes"), dataset.resolver, label, problems)
@@ -99,18 +122,8 @@ def load_cases(dataset: Dataset, path: Path) -> CaseFile:
     problems += found
     if case_file is not None:
         known = set(dataset.sources) | {s.id for s in case_file.sources}
-        for i, case in enumerate(case_file.cases):
-            if isinstance(case.issue, str) and case.issue not in dataset.issues:
-                line, col = position_of(tree, ("cases", i, "issue"))
-                problems.append(
-                    Problem(label, line, col, f"cases[{case.id}].issue: unknown issue {case.issue!r}")
-                )
-            for j, source in enumerate(case.sources):
-                if source not in known:
-                    line, col = position_of(tree, ("cases", i, "sources", j))
-                    problems.append(
-                        Problem(label, line, col, f"cases[{case.id}].sources: unknown source {source!r}")
-                    )
+        for key, case_list in (("cases", case_file.cases), ("failures", case_file.failures)):
+            problems += _check_references(dataset, tree, key, case_list, known, label)
         negotiation_ids = {n.id for n in case_file.negotiations}
         for i, case in enumerate(case_file.cases):
             if case.negotiation is not None and case.negotiation not in negotiation_ids:
@@ -143,6 +156,56 @@ def load_cases(dataset: Dataset, path: Path) -> CaseFile:
     return case_file
 
 
+def _resolve_case(
+    dataset: Dataset, tree: Any, key: str, i: int, case: dict[str, Any], label: str, problems: list[Problem]
+) -> None:
+    """Resolve a case's member, convener and rival codes in place (aliases such as NO -> NOR)."""
+    for field in ("members", "co_conveners", "refused"):
+        resolve_codes(tree, (key, i, field), dataset.resolver, label, problems)
+    convener = case.get("convener")
+    if isinstance(convener, str):
+        try:
+            case["convener"] = dataset.resolver.resolve(convener)
+        except LookupError as exc:
+            line, col = position_of(tree, (key, i, "convener"))
+            problems.append(Problem(label, line, col, f"{key}[{case.get('id')}].convener: {exc}"))
+    if isinstance(case.get("issue"), dict):
+        for r, _ in enumerate(case["issue"].get("rivals") or []):
+            resolve_codes(tree, (key, i, "issue", "rivals", r), dataset.resolver, label, problems)
+
+
+def _check_references(
+    dataset: Dataset, tree: Any, key: str, cases: list[Case] | list[Failure], known: set[str], label: str
+) -> list[Problem]:
+    """Issues and sources a case names must exist; a failure's refusers must be members."""
+    problems: list[Problem] = []
+    for i, case in enumerate(cases):
+        if isinstance(case.issue, str) and case.issue not in dataset.issues:
+            line, col = position_of(tree, (key, i, "issue"))
+            problems.append(
+                Problem(label, line, col, f"{key}[{case.id}].issue: unknown issue {case.issue!r}")
+            )
+        for j, source in enumerate(case.sources):
+            if source not in known:
+                line, col = position_of(tree, (key, i, "sources", j))
+                problems.append(
+                    Problem(label, line, col, f"{key}[{case.id}].sources: unknown source {source!r}")
+                )
+        if case.min_size is not None and case.max_size is not None and case.min_size > case.max_size:
+            line, col = position_of(tree, (key, i, "min_size"))
+            problems.append(
+                Problem(label, line, col, f"{key}[{case.id}].min_size: {case.min_size} is above max_size")
+            )
+        if isinstance(case, Failure):
+            strays = [c for c in case.refused if c not in case.members]
+            if strays:
+                line, col = position_of(tree, (key, i, "refused"))
+                problems.append(
+                    Problem(label, line, col, f"{key}[{case.id}].refused: not members: {', '.join(strays)}")
+                )
+    return problems
+
+
 def _check_case_worlds(dataset: Dataset, case_file: CaseFile, tree: Any, label: str) -> list[Problem]:
     """Each case's issue overrides and `set` paths must produce a valid issue and world."""
     from pydantic import ValidationError
@@ -150,20 +213,23 @@ def _check_case_worlds(dataset: Dataset, case_file: CaseFile, tree: Any, label: 
     from coalesce.scenarios import PathError
 
     problems = []
-    for i, case in enumerate(case_file.cases):
+    for key, i, case in [
+        *(("cases", i, c) for i, c in enumerate(case_file.cases)),
+        *(("failures", i, c) for i, c in enumerate(case_file.failures)),
+    ]:
         try:
             _, issue = case_dataset(dataset, case)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            line, col = position_of(tree, ("cases", i, "issue_overrides"))
+            line, col = position_of(tree, (key, i, "issue_overrides"))
             problems.append(
-                Problem(label, line, col, f"cases[{case.id}].issue_overrides: {where}: {first['msg']}")
+                Problem(label, line, col, f"{key}[{case.id}].issue_overrides: {where}: {first['msg']}")
             )
             continue
         except PathError as exc:
-            line, col = position_of(tree, ("cases", i, "set"))
-            problems.append(Problem(label, line, col, f"cases[{case.id}].set: {exc}"))
+            line, col = position_of(tree, (key, i, "set"))
+            problems.append(Problem(label, line, col, f"{key}[{case.id}].set: {exc}"))
             continue
         from coalesce.loading.files import check_issues
         from coalesce.models.issue import IssueFile
@@ -171,15 +237,79 @@ def _check_case_worlds(dataset: Dataset, case_file: CaseFile, tree: Any, label: 
         known_sources = {**dataset.sources, **{s.id: s for s in case_file.sources}}
         inline = IssueFile.model_construct(issues=[issue], model=dataset.params)
         for problem in check_issues(dataset.world, inline, known_sources, None, label):
-            line, col = position_of(tree, ("cases", i, "issue"))
+            line, col = position_of(tree, (key, i, "issue"))
             detail = problem.message.split(".", 1)[1] if "." in problem.message else problem.message
-            problems.append(Problem(label, line, col, f"cases[{case.id}].issue.{detail}"))
+            problems.append(Problem(label, line, col, f"{key}[{case.id}].issue.{detail}"))
         unknown = [
-            c for c in (*case.members, case.convener) if c not in {a.code for a in dataset.world.actors}
+            c for c in (*case.members, *case.conveners) if c not in {a.code for a in dataset.world.actors}
         ]
         if unknown:
-            line, col = position_of(tree, ("cases", i, "members"))
+            line, col = position_of(tree, (key, i, "members"))
             problems.append(
-                Problem(label, line, col, f"cases[{case.id}]: unknown actors {', '.join(unknown)}")
+                Problem(label, line, col, f"{key}[{case.id}]: unknown actors {', '.join(unknown)}")
             )
     return problems
+
+
+class SignatureDecision(Frozen):
+    """Who was invited to sign a text or join a regime, and who did (acceptance calibration)."""
+
+    id: Identifier
+    name: str
+    year: int = Field(ge=1900, le=2100)
+    initiator: str
+    signed: list[str] = Field(default_factory=list)
+    declined: list[str] = Field(default_factory=list)
+    sources: list[Identifier] = Field(min_length=1)
+    note: str | None = None
+
+
+class SignatureFile(Frozen):
+    """The contents of signatures.yaml."""
+
+    schema_version: int = 1
+    decisions: list[SignatureDecision] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+
+
+def load_signatures(dataset: Dataset, path: Path) -> SignatureFile:
+    """Read and check signatures.yaml: codes resolve, sources exist, nobody both signs and declines."""
+    label = str(path)
+    tree = require_mapping(read_tree(path), label, "a mapping with 'decisions'")
+    problems: list[Problem] = []
+    for i, decision in enumerate(tree.get("decisions") or []):
+        if isinstance(decision, dict):
+            for field in ("signed", "declined"):
+                resolve_codes(tree, ("decisions", i, field), dataset.resolver, label, problems)
+            initiator = decision.get("initiator")
+            if isinstance(initiator, str):
+                try:
+                    decision["initiator"] = dataset.resolver.resolve(initiator)
+                except LookupError as exc:
+                    line, col = position_of(tree, ("decisions", i, "initiator"))
+                    problems.append(
+                        Problem(label, line, col, f"decisions[{decision.get('id')}].initiator: {exc}")
+                    )
+    parsed, found = validate_model(SignatureFile, tree, label)
+    problems += found
+    if parsed is not None:
+        known = set(dataset.sources) | {s.id for s in parsed.sources}
+        for i, d in enumerate(parsed.decisions):
+            for j, source in enumerate(d.sources):
+                if source not in known:
+                    line, col = position_of(tree, ("decisions", i, "sources", j))
+                    problems.append(
+                        Problem(label, line, col, f"decisions[{d.id}].sources: unknown source {source!r}")
+                    )
+            both = sorted(set(d.signed) & set(d.declined))
+            if both:
+                line, col = position_of(tree, ("decisions", i, "declined"))
+                problems.append(
+                    Problem(
+                        label, line, col, f"decisions[{d.id}].declined: also in signed: {', '.join(both)}"
+                    )
+                )
+    if problems:
+        raise DataError(problems)
+    assert parsed is not None
+    return parsed

@@ -535,14 +535,15 @@ def backtest(
 ) -> None:
     """Run the historical cases: how close does coalesce come to what actually formed?
 
-    Example: coalesce backtest --format markdown > docs/backtest.md
+    The protocol is in docs/backtest.md; `python scripts/backtest_doc.py` regenerates that file.
+    Example: coalesce backtest --case chip-tools-2023 --format json
     """
     from coalesce.analysis.backtest import backtest as run_backtest
     from coalesce.loading.files import load_dataset
-    from coalesce.render import analysis as ra
+    from coalesce.render import backtest as rb
 
     result = run_backtest(load_dataset(data), cases, case)
-    _render(result, fmt, ra.backtest_table, ra.backtest_markdown)
+    _render(result, fmt, rb.backtest_table, rb.backtest_markdown)
 
 
 def main(argv: list[str] | None = None) -> None:

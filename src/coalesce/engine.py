@@ -103,6 +103,7 @@ def score(
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
+    node_limit: int | None = None,
 ) -> ScoreResult:
     """Assess a given grouping with the same rules and rationale, plus advice."""
     codes = resolve_actors(dataset, members, "members")
@@ -142,7 +143,7 @@ def score(
         best_remove = Move(
             actor=ctx.codes[actor], name=ctx.names[actor], score_after=r6(total), delta=r6(total - current)
         )
-    rank, rank_note = _rank(ctx, indices, request.top, time_limit)
+    rank, rank_note = _rank(ctx, indices, request.top, time_limit, node_limit)
     return ScoreResult(
         **rec.model_dump(),
         issue=issue_summary(ctx.issue),
@@ -152,12 +153,16 @@ def score(
 
 
 def _rank(
-    ctx: Context, members: tuple[int, ...], depth: int, time_limit: float | None
+    ctx: Context,
+    members: tuple[int, ...],
+    depth: int,
+    time_limit: float | None,
+    node_limit: int | None = None,
 ) -> tuple[int | None, str]:
     size_ok = ctx.constraints.min_size <= len(members) <= ctx.constraints.max_size
     if not size_ok:
         return None, "outside the size limits, so not ranked"
-    outcome = top_k(ctx, depth, time_limit)
+    outcome = top_k(ctx, depth, time_limit, node_limit=node_limit)
     for rank, found in enumerate(outcome.results, 1):
         if found.members == members:
             return (

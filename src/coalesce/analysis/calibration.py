@@ -9,6 +9,7 @@ the log-normal duration the timeliness criterion uses. `leave_one_out` reports h
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import product
@@ -96,3 +97,133 @@ def leave_one_out(parties: Sequence[int], spreads: Sequence[float], months: Sequ
         model = fit([parties[j] for j in keep], [spreads[j] for j in keep], [months[j] for j in keep])
         errors.append(math.log(predict_months(model, parties[i], spreads[i])) - math.log(months[i]))
     return errors
+
+
+# --------------------------------------------------------------------------------------------------
+# Acceptance (the veto model) on signature decisions
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """One actor's decision on one text: its ideal point, the initiator's, and whether it signed."""
+
+    decision: str
+    actor: str
+    ideal_point: float
+    initiator_point: float | None
+    signed: bool
+
+
+def acceptance_probability(position: float, ideal_point: float, sigma: float, defection: float) -> float:
+    """The veto criterion's acceptance curve: (1 - e) * exp(-(a - x)^2 / (2 s^2)) (criteria/veto.py)."""
+    distance = ideal_point - position
+    return (1.0 - defection) * math.exp(-(distance * distance) / (2.0 * sigma * sigma))
+
+
+def _predict(invitees: Sequence[Invitee], sigma: float, defection: float, anchored: bool) -> list[float]:
+    """Each invitee's probability of signing, the text at the invitees' mean (or the initiator's point)."""
+    by_decision: dict[str, list[Invitee]] = {}
+    for inv in invitees:
+        by_decision.setdefault(inv.decision, []).append(inv)
+    out = []
+    for inv in invitees:
+        group = by_decision[inv.decision]
+        if anchored and inv.initiator_point is not None:
+            position = inv.initiator_point
+        else:
+            position = sum(g.ideal_point for g in group) / len(group)
+        out.append(acceptance_probability(position, inv.ideal_point, sigma, defection))
+    return out
+
+
+def _brier(probs: Sequence[float], invitees: Sequence[Invitee]) -> float:
+    return sum((p - float(i.signed)) ** 2 for p, i in zip(probs, invitees, strict=True)) / len(invitees)
+
+
+SIGMA_GRID = tuple(round(0.25 + 0.05 * k, 2) for k in range(96))  # 0.25 .. 5.0
+DEFECTION_GRID = tuple(round(0.01 * k, 2) for k in range(51))  # 0 .. 0.5
+
+
+def refit_acceptance(invitees: Sequence[Invitee]) -> tuple[float, float]:
+    """(sigma, defection) minimising the Brier score on these invitees, by grid search (ties: the
+    smaller sigma, then the smaller defection)."""
+    best: tuple[float, float, float] | None = None
+    for sigma in SIGMA_GRID:
+        for defection in DEFECTION_GRID:
+            score = _brier(_predict(invitees, sigma, defection, False), invitees)
+            if best is None or score < best[0] - 1e-12:
+                best = (score, sigma, defection)
+    assert best is not None
+    return best[1], best[2]
+
+
+@dataclass(frozen=True)
+class AcceptanceErrors:
+    """Out-of-sample Brier scores of the acceptance model and its references."""
+
+    model: float
+    anchored: float
+    refit: float
+    base_rate: float
+    difference: tuple[float, float, float]
+    """Model minus base rate: (estimate, 2.5%, 97.5%), bootstrap resampling whole decisions (seeded)."""
+
+
+def acceptance_errors(invitees: Sequence[Invitee], sigma: float, defection: float) -> AcceptanceErrors:
+    """Brier scores: shipped parameters (nothing fitted on these data), the text anchored on the
+    initiator, both parameters refitted leaving each decision out, and the base rate leaving each
+    decision out."""
+    if not invitees:
+        raise ValueError("no invitees")
+    model = _brier(_predict(invitees, sigma, defection, False), invitees)
+    anchored = _brier(_predict(invitees, sigma, defection, True), invitees)
+    decisions = sorted({i.decision for i in invitees})
+    refit_sq = base_sq = 0.0
+    model_probs = dict(
+        zip((id(i) for i in invitees), _predict(invitees, sigma, defection, False), strict=True)
+    )
+    clusters: list[tuple[int, float, float]] = []  # per decision: invitees, model and base squared errors
+    for d in decisions:
+        test = [i for i in invitees if i.decision == d]
+        train = [i for i in invitees if i.decision != d]
+        if train:
+            s, e = refit_acceptance(train)
+            rate = sum(i.signed for i in train) / len(train)
+        else:
+            s, e, rate = sigma, defection, 0.5
+        probs = _predict(test, s, e, False)
+        refit_sq += sum((p - float(i.signed)) ** 2 for p, i in zip(probs, test, strict=True))
+        base_here = sum((rate - float(i.signed)) ** 2 for i in test)
+        base_sq += base_here
+        model_here = sum((model_probs[id(i)] - float(i.signed)) ** 2 for i in test)
+        clusters.append((len(test), model_here, base_here))
+    n = len(invitees)
+    return AcceptanceErrors(
+        model=model,
+        anchored=anchored,
+        refit=refit_sq / n,
+        base_rate=base_sq / n,
+        difference=_cluster_bootstrap(clusters),
+    )
+
+
+def _cluster_bootstrap(
+    clusters: Sequence[tuple[int, float, float]], resamples: int = 2000, seed: int = 14
+) -> tuple[float, float, float]:
+    """(estimate, 2.5%, 97.5%) of (sum of a - sum of b) / n over clusters resampled with replacement."""
+
+    def stat(chosen: Sequence[tuple[int, float, float]]) -> float:
+        return sum(a - b for _, a, b in chosen) / sum(k for k, _, _ in chosen)
+
+    rng = random.Random(f"coalesce-calibration:{seed}")
+    m = len(clusters)
+    draws = sorted(stat([clusters[rng.randrange(m)] for _ in range(m)]) for _ in range(resamples))
+
+    def pct(q: float) -> float:
+        pos = q * (len(draws) - 1)
+        lo = int(pos)
+        hi = min(lo + 1, len(draws) - 1)
+        return draws[lo] + (draws[hi] - draws[lo]) * (pos - lo)
+
+    return stat(clusters), pct(0.025), pct(0.975)

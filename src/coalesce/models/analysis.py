@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from coalesce.models.backtest import (
+    BacktestResult as BacktestResult,  # re-exported: moved to models/backtest.py
+)
 from coalesce.models.results import SCHEMA_VERSION, IssueSummary, Parameters, Result, SearchInfo
 
 
@@ -188,61 +191,3 @@ class SweepResult(Result):
     points: list[SweepPoint]
     tipping_points: list[TippingPoint]
     tolerance: float
-
-
-class BacktestCase(Result):
-    """One historical case against the recommendation."""
-
-    id: str
-    name: str
-    year: int
-    real_core: list[str]
-    real_convener: str
-    recommended: list[str]
-    recommended_convener: str | None
-    jaccard: float = Field(description="Overlap of the recommended core with the real core.")
-    convener_rank: int | None = Field(
-        description="The real convener's rank by convener quality for the recommended core."
-    )
-    convener_eligible: bool = Field(
-        description="Whether the real convener is a small state the engine could propose."
-    )
-    real_score: float
-    recommended_score: float | None
-    score_gap: float | None
-    real_rank: int | None = Field(description="The real core's rank among all groupings, if in the top 10.")
-    estimated_months: float = Field(description="The timeliness model's median months for the real core.")
-    actual_months: float | None
-    months_log_error: float | None = Field(description="log(estimated / actual).")
-    left_out_of_fit: str | None = Field(
-        description="The calibration negotiation left out of the fit for this case."
-    )
-    exact: bool
-    g7_jaccard: float
-    top_n: list[str]
-    top_n_jaccard: float
-
-
-class BacktestTotals(Result):
-    """Headline figures across the cases."""
-
-    cases: int
-    mean_jaccard: float
-    mean_jaccard_g7: float
-    mean_jaccard_top_n: float
-    convener_top3: int
-    convener_ranked: int
-    real_core_in_top10: int
-    timed_cases: int
-    mean_abs_log_months_error: float | None
-    typical_months_factor: float | None
-    exact_cases: int
-
-
-class BacktestResult(Result):
-    """The back-test report."""
-
-    schema_version: int = SCHEMA_VERSION
-    command: str = "backtest"
-    cases: list[BacktestCase]
-    totals: BacktestTotals
