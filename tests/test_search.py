@@ -23,9 +23,14 @@ from coalesce.scoring import evaluate
 from coalesce.search import top_k
 
 
-def rank_key(ctx: Context, score: float, members: tuple[int, ...]) -> tuple[float, int, tuple[str, ...]]:
-    """The documented ranking: score descending, then fewer members, then codes ascending."""
-    return (-score, len(members), tuple(ctx.codes[m] for m in members))
+def rank_key(
+    ctx: Context, score: float, members: tuple[int, ...]
+) -> tuple[bool, float, int, tuple[str, ...]]:
+    """The documented ranking: cores that reach a reachable target first, then score descending, then
+    fewer members, then codes ascending."""
+    coverage = evaluate(ctx, members).arch.node.coverage
+    missed = coverage < ctx.issue.target - 1e-9 and ctx.best_coverage[-1] >= ctx.issue.target - 1e-9
+    return (missed, -score, len(members), tuple(ctx.codes[m] for m in members))
 
 
 def brute_force(ctx: Context, k: int) -> list[tuple[float, tuple[int, ...]]]:

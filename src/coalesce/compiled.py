@@ -134,9 +134,18 @@ class Context:
 
 
 def compile_context(
-    world: World, issue: Issue, params: SharedParameters, constraints: Constraints
+    world: World,
+    issue: Issue,
+    params: SharedParameters,
+    constraints: Constraints,
+    unseated: frozenset[str] = frozenset(),
 ) -> Context:
-    """Build the Context. Assumes the world and issue were validated (codes and ids resolve)."""
+    """Build the Context. Assumes the world and issue were validated (codes and ids resolve).
+
+    `unseated` are actors that do not sit at this issue's table (problem.unseated: blocs where they do not
+    act for their members, members where their bloc acts alone); they are treated as excluded unless the
+    request includes them.
+    """
     actors = sorted(world.actors, key=lambda a: a.code)
     codes = tuple(a.code for a in actors)
     index = {code: i for i, code in enumerate(codes)}
@@ -177,7 +186,10 @@ def compile_context(
     small = tuple(
         a.kind == "state"
         and not (excluded_groups & set(a.memberships))
-        and (small_rule.max_population_m is None or (a.population_m or 0.0) <= small_rule.max_population_m)
+        and (
+            small_rule.max_population_m is None
+            or (a.population_m is not None and a.population_m < small_rule.max_population_m)
+        )
         for a in actors
     )
     tag_ids = tuple(issue.expertise)
@@ -187,7 +199,10 @@ def compile_context(
     alignment = tuple(a.alignment.ideal_point if a.alignment is not None else 0.0 for a in actors)
     has_alignment = tuple(a.alignment is not None for a in actors)
 
-    excluded = frozenset(index[c] for c in constraints.exclude)
+    forced_codes = set(constraints.include)
+    excluded = frozenset(index[c] for c in constraints.exclude) | frozenset(
+        index[c] for c in unseated if c in index and c not in forced_codes
+    )
     forced = tuple(sorted(index[c] for c in constraints.include))
     skipped = tuple(codes[i] for i in range(len(codes)) if not has_alignment[i] and i not in excluded)
     candidates = tuple(

@@ -16,6 +16,7 @@ from itertools import accumulate, islice
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from coalesce.criteria.base import overrides
+from coalesce.criteria.capability import MISS_PENALTY, TOLERANCE, must_miss, reachable
 from coalesce.criteria.registry import REGISTRY
 
 if TYPE_CHECKING:
@@ -76,6 +77,19 @@ class Bounds:
         self.keyed_tables: dict[tuple[Hashable, ...], GainTables] = {}
         self.keyed_gains: dict[tuple[int, Hashable], list[float]] = {}
         self.summaries: list[Sequence[object] | None] = [c.summarise(ctx, self.order) for c in self.criteria]
+        # Capability's threshold: per position, the sums of the m largest standalone coverages left in
+        # order[start:] (m = 0..max_size), which bound what any m further members can add (coverage is
+        # subadditive). A branch that cannot reach a reachable target from there pays the miss penalty.
+        self.reach_tops: list[tuple[float, ...]] = []
+        if reachable(ctx):
+            top: list[float] = []
+            tables: list[tuple[float, ...]] = [(0.0,)]  # past the last position: nothing left
+            for actor in reversed(self.order):
+                bisect.insort(top, -ctx.actor_values[actor])
+                del top[self.max_size :]
+                tables.append(tuple(accumulate((-v for v in top), initial=0.0)))
+            tables.reverse()  # tables[start] is order[start:]
+            self.reach_tops = tables
 
     def _tables_for(self, gains: list[list[float]]) -> GainTables:
         """For each criterion with gains: the prefix sums of the largest positive gains in every suffix
@@ -128,8 +142,21 @@ class Bounds:
         self.keyed_tables[key] = tables
         return tables
 
+    def must_miss(self, node: Node, start: int, final_size: int) -> bool:
+        """Whether every superset of node using order[start:] with at most `final_size` members misses
+        a reachable target: capability.must_miss, sharpened with the candidates left."""
+        if not self.reach_tops or must_miss(self.ctx, node, final_size):
+            return bool(self.reach_tops)
+        if node.coverage >= self.ctx.issue.target - TOLERANCE:
+            return False
+        tops = self.reach_tops[min(start, len(self.reach_tops) - 1)]
+        extra = max(0, min(final_size - node.size, len(tops) - 1))
+        return node.coverage + tops[extra] < self.ctx.issue.target - TOLERANCE
+
     def bound(self, node: Node, start: int, sizes: range, threshold: float | None = None) -> float:
-        """Upper bound on any superset of node using order[start:], with final size in `sizes`.
+        """Upper bound on the value (total, less the miss penalty) of any superset of node using
+        order[start:], with final size in `sizes`. The penalty is deducted when no such superset can
+        reach a reachable target (capability.must_miss).
 
         First the plain bound (the largest remaining gains, the node's own spread). Unless it is already
         below `threshold`, it is refined: additions are bucketed by how far each would stretch the
@@ -137,15 +164,16 @@ class Bounds:
         candidates within the upper level can be in the set, and the size-dependent criteria see at least
         the lower level's extra spread. The refined bound is the best case over levels and sizes.
         """
+        penalty = MISS_PENALTY if sizes and self.must_miss(node, start, sizes[-1]) else 0.0
         fixed, growing = self.unsized_values(node, start)
         tables = self.tables_at(node)
         plain = [(0.0, {c: tables.suffix_tops[c][start] for c, _, _, _ in growing})]
-        best = self._best_over(node, sizes, fixed, growing, plain)
+        best = self._best_over(node, sizes, fixed, growing, plain) - penalty
         max_extra = sizes[-1] - node.size if sizes else 0
         if (threshold is not None and best < threshold) or node.size == 0 or max_extra <= 0 or not growing:
             return best
         levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra, tables)
-        return self._best_over(node, sizes, fixed, growing, levels)
+        return self._best_over(node, sizes, fixed, growing, levels) - penalty
 
     def _best_over(
         self,

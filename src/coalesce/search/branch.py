@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING
 
 from coalesce.coalition import Node
+from coalesce.criteria.capability import MISS_PENALTY, TOLERANCE, misses, reachable
 from coalesce.scoring import evaluate
 from coalesce.search.bounds import STRETCH_LEVELS, Bounds
 from coalesce.search.budget import CHECK_EVERY, Budget
@@ -47,14 +48,16 @@ class _Search(Bounds):
         return self.top.kth()
 
     def offer(self, members: tuple[int, ...]) -> float:
-        """Evaluate a set exactly and keep it if it belongs in the top K; returns its score."""
+        """Evaluate a set exactly and keep it if it belongs in the top K; returns its value (the score,
+        less the miss penalty when it misses a reachable target)."""
         canonical = tuple(sorted(members))
         if canonical in self.offered:
             return self.offered[canonical]
-        found = Found(evaluate(self.ctx, canonical).total, canonical)
-        self.offered[canonical] = found.score
+        evaluation = evaluate(self.ctx, canonical)
+        found = Found(evaluation.total, canonical, misses(self.ctx, evaluation.arch.node.coverage))
+        self.offered[canonical] = found.value
         self.top.push(found)
-        return found.score
+        return found.value
 
     def seed(self, root: Node) -> None:
         """Greedy forward selection to find good sets early, so the exact search can prune from the start.
@@ -82,9 +85,7 @@ class _Search(Bounds):
                 if bound < best_total or (best_child is not None and bound < self.kth() - EPSILON):
                     break
                 total = (
-                    self.offer(child.members)
-                    if child.size >= self.min_size
-                    else evaluate(ctx, child.members).total
+                    self.offer(child.members) if child.size >= self.min_size else _value(ctx, child.members)
                 )
                 if total > best_total:
                     best_total, best_child = total, child
@@ -186,6 +187,7 @@ class _Search(Bounds):
             for c, single in self.singles_by
         ]
         low, high, alignment = node.amin, node.amax, ctx.alignment
+        reach_bar = ctx.issue.target - TOLERANCE - node.coverage if reachable(ctx) else None
         for position in range(start, end):
             actor = order[position]
             level = 0
@@ -195,6 +197,8 @@ class _Search(Bounds):
                 while STRETCH_LEVELS[level] < stretch:
                     level += 1
             total = fixed + by_level[level]
+            if reach_bar is not None and reach_bar > 0.0 and ctx.actor_values[actor] < reach_bar:
+                total -= MISS_PENALTY  # node + {actor} misses the reachable target (coverage is subadditive)
             for weight, value, cap, gains in growing:
                 v = value + gains[actor]
                 total += weight * (v if v < cap else cap)
@@ -213,6 +217,13 @@ class _Search(Bounds):
             if self.bound(child, end, sized) >= self.kth() - EPSILON:
                 self.offer(child.members)
         return None
+
+
+def _value(ctx: Context, members: tuple[int, ...]) -> float:
+    """A set's total, less the miss penalty when it misses a reachable target (what the search orders by)."""
+    evaluation = evaluate(ctx, members)
+    missed = misses(ctx, evaluation.arch.node.coverage)
+    return evaluation.total - MISS_PENALTY if missed else evaluation.total
 
 
 def top_k(
@@ -238,7 +249,7 @@ def top_k(
     search.greedy = greedy
     open_bound = search.run()
     ranked = search.top.ranked()
-    kth = ranked[-1].score if len(ranked) >= k else 0.0
+    kth = ranked[-1].value if len(ranked) >= k else 0.0
     gap = max(0.0, open_bound - kth) if search.timed_out else 0.0
     return SearchOutcome(
         results=tuple(ranked),
