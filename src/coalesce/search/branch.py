@@ -93,6 +93,35 @@ class _Search(Bounds):
                 return
             current = best_child
 
+    def seed_reaching(self, root: Node) -> None:
+        """Sets that reach a reachable target, offered early so the threshold does not leave the K-th
+        best at a missing set's penalised value: from the root and from each of the most promising
+        candidates, add the candidate with the largest marginal coverage until the target is reached.
+        This changes speed, never the result."""
+        ctx = self.ctx
+        if not reachable(ctx):
+            return
+        target = ctx.issue.target - TOLERANCE
+        pool = sorted(self.order, key=lambda a: (-ctx.actor_values[a], a))[: 4 * SEED_WIDTH]
+        for first in (None, *self.order[:SEED_WIDTH]):
+            if self._past_deadline():
+                return
+            node = root if first is None else root.add(ctx, first)
+            while node.coverage < target and node.size < self.max_size:
+                inside = set(node.members)
+                best, best_gain = None, 0.0
+                for actor in pool:
+                    if actor in inside:
+                        continue
+                    gain = ctx.mask_value(ctx.unit_masks[actor] & ~node.mask)
+                    if gain > best_gain:
+                        best, best_gain = actor, gain
+                if best is None:
+                    break
+                node = node.add(ctx, best)
+            if node.coverage >= target and self.min_size <= node.size <= self.max_size:
+                self.offer(node.members)
+
     def _out_of_work(self) -> bool:
         return self.budget.out_of_work(self.nodes, self.checked, len(self.offered))
 
@@ -114,6 +143,7 @@ class _Search(Bounds):
             ):
                 self.offer(tuple(members))
         if self.greedy or not self.top.heap:
+            self.seed_reaching(root)
             self.seed(root)
         # Each stack item is (node, start, multi). With multi False it stands for every superset of node
         # with at least one member from order[start:]; its expansion checks each single addition in one
