@@ -79,16 +79,24 @@ def choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]
     return node.convener
 
 
+def convener_quality(ctx: Context, candidate: int, accept: float) -> float:
+    """The convener formula: the geometric mean of fit, neutrality between the rivals and acceptability
+    to the members (`accept`, from `acceptability`)."""
+    quality: float = (ctx.fit[candidate] * ctx.neutrality[candidate] * accept) ** (1.0 / 3.0)
+    return quality
+
+
 def _choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]:
     best: int | None = None
     best_quality, best_accept = -1.0, 0.0
     empty = not node.members
     for candidate in ctx.pool_order:
-        static = ctx.fit[candidate] * ctx.neutrality[candidate]
-        if best is not None and static ** (1.0 / 3.0) < best_quality:
-            break  # the pool is sorted by the static part; no later candidate can do better
+        # With acceptability at its best (1) the formula bounds every later candidate of the pool,
+        # which is sorted by fit x neutrality.
+        if best is not None and convener_quality(ctx, candidate, 1.0) < best_quality:
+            break
         accept = acceptability(ctx, candidate, node.amin, node.amax, empty)
-        quality = (static * accept) ** (1.0 / 3.0)
+        quality = convener_quality(ctx, candidate, accept)
         if quality > best_quality or (quality == best_quality and best is not None and candidate < best):
             best, best_quality, best_accept = candidate, quality, accept
     if best is None:

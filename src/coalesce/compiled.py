@@ -314,7 +314,8 @@ def unit_uncertainty(ctx: Context) -> tuple[tuple[float, ...], ...]:
 def perturbed(ctx: Context, unit_shares: list[list[float]], weights: dict[str, float]) -> Context:
     """The same context with new unit shares per domain and new criterion weights (robustness draws).
 
-    Unit values, the coverage yardstick (n_min) and the weights are recomputed; nothing else changes.
+    Unit values, the coverage yardstick (n_min) and the weights are recomputed; nothing else changes
+    (each criterion's compiled arrays are kept: the contract keeps shares out of them).
     """
     unit_value = tuple(
         sum(w * s for w, s in zip(ctx.domain_weights, shares, strict=True)) for shares in unit_shares

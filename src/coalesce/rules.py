@@ -35,16 +35,8 @@ def integer_weights(weights: Sequence[float]) -> list[int]:
 
 
 def required_count(rule: DecisionRule, n: int) -> int:
-    """How many members must accept under a count-based rule."""
-    if isinstance(rule, Consensus):
-        return n
-    if isinstance(rule, Majority):
-        return n // 2 + 1
-    if isinstance(rule, QualifiedMajority | VetoQuota):
-        return max(1, math.ceil(rule.quota * n - 1e-9))
-    if isinstance(rule, DoubleMajority):
-        return max(1, math.ceil(rule.members * n - 1e-9))
-    return 0
+    """How many members must accept under a count-based rule (the rule's own `required`)."""
+    return rule.required(n)
 
 
 def count_distribution(probabilities: Sequence[float]) -> list[float]:
@@ -169,18 +161,5 @@ def veto_player_bound(probabilities: Sequence[float], weights: Sequence[float], 
 
 
 def describe(rule: DecisionRule) -> str:
-    """The rule in plain words."""
-    if isinstance(rule, Consensus):
-        return "consensus (any member can block)"
-    if isinstance(rule, Majority):
-        return "simple majority"
-    if isinstance(rule, QualifiedMajority):
-        return f"qualified majority of {rule.quota:.0%} of members"
-    if isinstance(rule, DoubleMajority):
-        return (
-            f"double majority ({rule.members:.0%} of members and {rule.population:.0%} of population; "
-            f"a blocking minority needs {rule.blocking_min})"
-        )
-    if isinstance(rule, WeightedVote):
-        return f"weighted vote, {rule.quota:.0%} of {rule.field}"
-    return f"{rule.veto_membership} veto plus {rule.quota:.0%} of members"
+    """The rule in plain words (the rule's own `describe`)."""
+    return rule.describe()

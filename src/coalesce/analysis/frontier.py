@@ -20,6 +20,7 @@ from coalesce.report import issue_summary, parameters, r6
 from coalesce.request import build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
+from coalesce.search.budget import FRONTIER_TIME_LIMIT
 
 
 def frontier(
@@ -30,7 +31,7 @@ def frontier(
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     weights: Mapping[str, float] | None = None,
-    time_limit: float | None = 30.0,
+    time_limit: float | None = FRONTIER_TIME_LIMIT,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
 ) -> FrontierResult:

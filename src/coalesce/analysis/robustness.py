@@ -33,12 +33,12 @@ from coalesce.report import issue_summary, parameters, r6
 from coalesce.request import build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
+from coalesce.search.budget import ROBUSTNESS_BASELINE_WORK, ROBUSTNESS_DRAW_WORK
 
 DEFAULT_CONCENTRATION = 50.0
-BASELINE_WORK_LIMIT = 40_000
-"""For the unperturbed top five (pandemic-preparedness certifies in about 33,000 nodes)."""
-DRAW_WORK_LIMIT = 2000
-"""Per draw: nodes, single additions checked at an eighth each, evaluations at one (about 0.1-0.2 s)."""
+BASELINE_WORK_LIMIT = ROBUSTNESS_BASELINE_WORK
+DRAW_WORK_LIMIT = ROBUSTNESS_DRAW_WORK
+"""The budgets, defined with every other search budget in search/budget.py."""
 
 _STATE: dict[str, object] = {}
 

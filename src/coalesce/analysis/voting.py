@@ -37,22 +37,13 @@ def game_for(rule: DecisionRule, actors: list[Actor]) -> tuple[Game, list[float]
         )
         return Game(tuple(pops), clauses), [a.population_m or 0.0 for a in actors]
     if isinstance(rule, WeightedVote):
-        raw = [_field(a, rule.field) for a in actors]
+        raw = [rule.weight_of(a) for a in actors]
         ints = integer_weights(raw)
         return Game(tuple(ints), ((0, math.ceil(rule.quota * sum(ints) - 1e-9)),)), raw
     if isinstance(rule, VetoQuota):
-        holders = [1 if rule.veto_membership in a.memberships else 0 for a in actors]
+        holders = [1 if rule.holds_veto(a.memberships) else 0 for a in actors]
         return Game(tuple(holders), ((required_count(rule, n), sum(holders)),)), [float(h) for h in holders]
     raise TypeError(f"unknown rule {rule!r}")
-
-
-def _field(actor: Actor, field: str) -> float:
-    if field == "population_m":
-        return actor.population_m or 0.0
-    if field == "gdp_usd_bn":
-        return actor.gdp_usd_bn or 0.0
-    fig = actor.capabilities.get(field.split(".")[1])
-    return fig.share if fig is not None else 0.0
 
 
 def _pair(value: Fraction) -> tuple[float, str]:

@@ -19,6 +19,8 @@ Declarations (class attributes):
 Lifecycle, in the order the engine calls it:
 
 1. `compile(world, issue, actors)`: its own arrays, indexed like `actors` (code order); once per context.
+   Robustness draws perturb capability shares and weights without recompiling, so arrays built from
+   the shares belong in the shared context (`compiled.py`), not here.
 2. `start(ctx)` / `aggregate(ctx, running, actor)`: its running aggregate on the empty node and on a node
    grown by one member (read back with `running(ctx, node)`). It must not depend on the order members were
    added in: reported scores use nodes built in code order, the search grows them in its own order.

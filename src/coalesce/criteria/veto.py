@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from coalesce.architecture import acceptance
 from coalesce.criteria.base import Criterion, NoParameters, Scored
-from coalesce.models.rules import Consensus, DoubleMajority, VetoQuota, WeightedVote
+from coalesce.models.rules import Consensus, DoubleMajority, WeightedVote
 from coalesce.rules import describe, probability_of_action, veto_player_bound
 
 if TYPE_CHECKING:
@@ -37,25 +37,19 @@ def member_acceptances(ctx: Context, members: tuple[int, ...]) -> tuple[float, l
 
 def _rule_weights(ctx: Context, members: tuple[int, ...]) -> list[float]:
     rule = ctx.issue.decision_rule
-    if not isinstance(rule, WeightedVote):
-        return [1.0] * len(members)
-    if rule.field == "population_m":
-        return [ctx.population[m] for m in members]
-    if rule.field == "gdp_usd_bn":
-        return [ctx.actors[m].gdp_usd_bn or 0.0 for m in members]
-    domain = rule.field.split(".")[1]
-    out = []
-    for m in members:
-        fig = ctx.actors[m].capabilities.get(domain)
-        out.append(fig.share if fig is not None else 0.0)
-    return out
+    return [rule.weight_of(ctx.actors[m]) for m in members]
+
+
+def _veto_holders(ctx: Context, members: tuple[int, ...]) -> list[bool]:
+    rule = ctx.issue.decision_rule
+    return [rule.holds_veto(ctx.memberships[m]) for m in members]
 
 
 def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     members = arch.members
     rule = ctx.issue.decision_rule
     position, probs = member_acceptances(ctx, members)
-    holders = [isinstance(rule, VetoQuota) and rule.veto_membership in ctx.memberships[m] for m in members]
+    holders = _veto_holders(ctx, members)
     value = probability_of_action(
         rule, probs, [ctx.population[m] for m in members], _rule_weights(ctx, members), holders
     )
@@ -101,7 +95,7 @@ def _own_value(ctx: Context, members: tuple[int, ...]) -> float:
     _, probs = member_acceptances(ctx, members)
     if isinstance(rule, WeightedVote):
         return veto_player_bound(probs, _rule_weights(ctx, members), rule.quota)
-    holders = [isinstance(rule, VetoQuota) and rule.veto_membership in ctx.memberships[m] for m in members]
+    holders = _veto_holders(ctx, members)
     return probability_of_action(rule, probs, [ctx.population[m] for m in members], [], holders)
 
 

@@ -50,13 +50,13 @@ def frontier_table(result: FrontierResult, color: bool, width: int) -> str:
                 ", ".join(p.members) + mark,
             )
         console.print(table)
-        for note in _frontier_notes(result):
+        for note in frontier_notes(result):
             console.print(note)
 
     return capture(draw, color, width)
 
 
-def _frontier_notes(result: FrontierResult) -> list[str]:
+def frontier_notes(result: FrontierResult) -> list[str]:
     """The sentences under the curve, the same in every format."""
     notes = []
     if result.magic_number is not None:
@@ -83,7 +83,7 @@ def frontier_markdown(result: FrontierResult) -> str:
         score = "-" if p.score is None else f"{p.score:.3f}"
         cover = "-" if p.coverage is None else f"{p.coverage:.0%}"
         lines.append(f"| {p.size} | {score} | {cover} | {', '.join(p.members)}{star} |")
-    for note in _frontier_notes(result):
+    for note in frontier_notes(result):
         lines += ["", note]
     return "\n".join(lines) + "\n"
 
@@ -100,25 +100,25 @@ def power_table(result: PowerResult, color: bool, width: int) -> str:
             table.add_row(
                 m.actor,
                 f"{m.weight:.4g}",
-                _index(m.shapley_shubik, m.shapley_shubik_exact),
-                _index(m.banzhaf, m.banzhaf_exact),
+                power_index(m.shapley_shubik, m.shapley_shubik_exact),
+                power_index(m.banzhaf, m.banzhaf_exact),
                 f"{m.coleman_prevent:.4f}",
                 str(m.swings),
             )
         console.print(table)
-        console.print(_collectivity(result))
+        console.print(collectivity_line(result))
 
     return capture(draw, color, width)
 
 
-def _index(value: float, exact: str) -> str:
+def power_index(value: float, exact: str) -> str:
     """A power index, rounded then exact, the same in every format."""
     return f"{value:.4f} ({exact})"
 
 
-def _collectivity(result: PowerResult) -> str:
+def collectivity_line(result: PowerResult) -> str:
     return (
-        f"Power of the collectivity to act: {_index(result.collectivity_to_act, result.collectivity_to_act_exact)}; "
+        f"Power of the collectivity to act: {power_index(result.collectivity_to_act, result.collectivity_to_act_exact)}; "
         f"{result.winning_coalitions} of {result.coalitions} coalitions win. {result.note}"
     )
 
@@ -135,10 +135,10 @@ def power_markdown(result: PowerResult) -> str:
     ]
     for m in result.members:
         lines.append(
-            f"| {m.actor} | {m.weight:.4g} | {_index(m.shapley_shubik, m.shapley_shubik_exact)} | "
-            f"{_index(m.banzhaf, m.banzhaf_exact)} | {m.coleman_prevent:.4f} | {m.swings} |"
+            f"| {m.actor} | {m.weight:.4g} | {power_index(m.shapley_shubik, m.shapley_shubik_exact)} | "
+            f"{power_index(m.banzhaf, m.banzhaf_exact)} | {m.coleman_prevent:.4f} | {m.swings} |"
         )
-    lines += ["", _collectivity(result)]
+    lines += ["", collectivity_line(result)]
     return "\n".join(lines) + "\n"
 
 
@@ -175,14 +175,14 @@ def compare_table(result: CompareResult, color: bool, width: int) -> str:
                 console.print(f"Convener: {comparison.convener_before} -> {comparison.convener_after}.")
             deltas = ", ".join(f"{k} {v:+.2f}" for k, v in comparison.criteria_delta.items())
             console.print(f"Winner's criteria, scenario minus baseline: {deltas or '-'}")
-            moved = _rank_changes(comparison)
+            moved = rank_changes_line(comparison)
             if moved:
                 console.print("Rank changes: " + moved)
 
     return capture(draw, color, width)
 
 
-def _rank_changes(comparison: ScenarioComparison) -> str:
+def rank_changes_line(comparison: ScenarioComparison) -> str:
     """The baseline cores whose rank moved, the same in every format ("" when none did)."""
     return "; ".join(
         f"{_codes(c.members)}: #{c.baseline_rank} -> " + (f"#{c.scenario_rank}" if c.scenario_rank else "out")
@@ -215,7 +215,7 @@ def compare_markdown(result: CompareResult) -> str:
             f"- Convener: {c.convener_before} -> {c.convener_after}",
             "- Criteria (scenario minus baseline): "
             + ", ".join(f"{k} {v:+.2f}" for k, v in c.criteria_delta.items()),
-            *([f"- Rank changes: {_rank_changes(c)}"] if _rank_changes(c) else []),
+            *([f"- Rank changes: {rank_changes_line(c)}"] if rank_changes_line(c) else []),
             "",
         ]
     return "\n".join(lines) + "\n"
@@ -228,7 +228,7 @@ def robustness_table(result: RobustnessResult, color: bool, width: int) -> str:
         console.print(
             Text(f"Robustness: {result.issue.title} ({result.draws} draws, seed {result.seed})", style="bold")
         )
-        console.print(_robustness_summary(result))
+        console.print(robustness_summary(result))
         first = Table(title="Winning cores", title_justify="left")
         first.add_column("share", justify="right")
         first.add_column("core", overflow="fold")
@@ -252,7 +252,7 @@ def robustness_markdown(result: RobustnessResult) -> str:
     lines = [
         f"# Robustness: {result.issue.title}",
         "",
-        _robustness_summary(result),
+        robustness_summary(result),
         "",
         "| share | winning core |",
         "|---:|---|",
@@ -320,7 +320,7 @@ def _opt(value: float | None, fmt: str) -> str:
     return "-" if value is None else format(value, fmt)
 
 
-def _robustness_summary(result: RobustnessResult) -> str:
+def robustness_summary(result: RobustnessResult) -> str:
     """The draws and the baseline's fate, the same in every format."""
     return (
         f"{result.draws} draws (seed {result.seed}, Dirichlet concentration {result.concentration:g}); "

@@ -52,7 +52,10 @@ class Bounds:
         self.sized = [i for i, c in enumerate(self.criteria) if c.SIZE_DEPENDENT]
         self.unsized = [i for i, c in enumerate(self.criteria) if not c.SIZE_DEPENDENT]
         # Optional hooks, resolved once: the hot path never asks a criterion what it provides.
-        self.keyed = [(i, c) for i, c in enumerate(self.criteria) if overrides(c, "gain_key")]
+        # (A criterion at weight 0 bounds nothing, so its gain key is not even computed.)
+        self.keyed = [
+            (i, c) for i, c in enumerate(self.criteria) if overrides(c, "gain_key") and self.weights[i] > 0
+        ]
         self.ceilings = [c.ceiling if overrides(c, "ceiling") else None for c in self.criteria]
         self.singles_by = [
             (i, c.single_bound)
