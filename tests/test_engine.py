@@ -16,8 +16,8 @@ from conftest import WorldSpec, examples, world_specs, write_world
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coalesce import engine
-from coalesce.compiled import Context, compile_context
+from coalesce import engine, problem
+from coalesce.compiled import Context
 from coalesce.criteria import capability
 from coalesce.criteria.registry import NAMES as CRITERIA
 from coalesce.errors import UsageError
@@ -35,7 +35,7 @@ ROUNDING = 0.5e-6
 
 def ctx_for(ds: Dataset, issue: str, **request: Any) -> Context:
     req = build_request(ds, issue, **request)
-    return compile_context(ds.world, req.issue, ds.params, req.constraints)
+    return problem.compile(ds, req).context
 
 
 @pytest.fixture(scope="module")

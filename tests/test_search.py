@@ -14,8 +14,8 @@ from conftest import WorldSpec, examples, read_world, world_specs, write_world
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 
-from coalesce import compiled, engine
-from coalesce.compiled import Context, best_coverage_by_size, compile_context
+from coalesce import compiled, engine, problem
+from coalesce.compiled import Context, best_coverage_by_size
 from coalesce.loading.files import Dataset, load_dataset
 from coalesce.render import jsonfmt
 from coalesce.request import build_request
@@ -51,7 +51,7 @@ def brute_force(ctx: Context, k: int) -> list[tuple[float, tuple[int, ...]]]:
 
 def context(ds: Dataset, issue: str, **request: Any) -> tuple[Context, int]:
     req = build_request(ds, issue, **request)
-    return compile_context(ds.world, req.issue, ds.params, req.constraints), req.top
+    return problem.compile(ds, req).context, req.top
 
 
 @st.composite
