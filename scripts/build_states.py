@@ -291,6 +291,37 @@ def resolve_code(raw, actor_codes: set[str], where: str) -> str:
     raise BuildError(f"{where}: {raw!r} is not an actor code")
 
 
+def _fold(text: str) -> str:
+    import unicodedata
+
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def identity_fields(code: str, name: str, kind: str, curated: list, special: bool) -> dict:
+    """`iso2` and `aliases`: how a user may name the actor (coalesce resolves nothing else).
+
+    A state's iso2 is its ISO 3166-1 alpha-2 code; its aliases are the curated ones (actors.yaml), then
+    the ISO 3166 short, official and common names (pycountry) that differ from the display name. The
+    special actors (Taiwan, Palestine, the EU) take their curated aliases only."""
+    out: dict = {}
+    country = pycountry.countries.get(alpha_3=code) if kind == "state" else None
+    if country is not None:
+        out["iso2"] = str(country.alpha_2)
+    names = [str(x) for x in curated]
+    if country is not None and not special:
+        names += [str(getattr(country, f)) for f in ("name", "official_name", "common_name") if hasattr(country, f)]
+    seen = {_fold(name)}
+    picked = []
+    for alias in names:
+        if _fold(alias) not in seen:
+            seen.add(_fold(alias))
+            picked.append(alias)
+    if picked:
+        out["aliases"] = picked
+    return out
+
+
 def check_figure(fig, keys, value_key: str, where: str) -> dict:
     if not isinstance(fig, dict):
         raise BuildError(f"{where}: a figure must be a mapping")
@@ -528,8 +559,7 @@ def build(args) -> tuple[str, list[str]]:
             c = pycountry.countries.get(alpha_3=code)
             name = getattr(c, "common_name", None) or c.name
         actor = {"code": code, "name": name}
-        if aliases.get(code):
-            actor["aliases"] = [str(x) for x in aliases[code]]
+        actor.update(identity_fields(code, name, kind, aliases.get(code) or [], code in special))
         actor.update({"kind": kind, "un_member": un_member})
         figure_sources, figure_years = {}, {}
         caps: dict[str, dict] = {}

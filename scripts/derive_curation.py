@@ -407,6 +407,137 @@ def chip_equipment(raw: Path) -> tuple[str, str]:
     return "capabilities/chip-equipment.yaml", emit(pname, sources, "domain", head, "shares", shares)
 
 
+CSET_SOURCE_NOTE = (
+    "Publisher's own data files (georgetown-cset/eto-chip-explorer commit 46e01064): provision, "
+    "providers and inputs CSVs; raw file cset_eto_chip_explorer_provision_2026-08.csv. CC BY-NC 4.0."
+)
+
+
+def _cset_source() -> dict[str, object]:
+    return {
+        "id": "cset-eto-chip-explorer-2026",
+        "title": "ETO Advanced Semiconductor Supply Chain Dataset (Supply Chain Explorer), August 2026 update",
+        "publisher": "Center for Security and Emerging Technology (CSET), Emerging Technology Observatory",
+        "year": 2026,
+        "url": "https://eto.tech/dataset-docs/chipexplorer/",
+        "quality": "primary",
+        "note": CSET_SOURCE_NOTE,
+    }
+
+
+def _cset_country_shares(
+    raw: Path, weights: dict[str, float]
+) -> tuple[dict[str, float], float, float, set[str]]:
+    """Country value per CSET input, each input's shares times its weight.
+
+    Returns (value by ISO3, unattributed value (Europe, various), total weight, years)."""
+    prov = read_csv(
+        raw / "cset_eto_chip_explorer_provision_2026-08.csv",
+        ["provider_name", "provider_id", "provided_id", "share_provided", "year"],
+    )
+    providers = read_csv(
+        raw / "cset_eto_chip_explorer_providers_2026-08.csv", ["provider_id", "provider_type"]
+    )
+    kind = {p["provider_id"]: p["provider_type"] for p in providers}
+    value: dict[str, float] = defaultdict(float)
+    other = 0.0
+    years: set[str] = set()
+    seen: set[str] = set()
+    for r in prov:
+        i = r["provided_id"]
+        if i not in weights or kind.get(r["provider_id"]) != "country" or not r["share_provided"].strip():
+            continue
+        seen.add(i)
+        years.add(r["year"])
+        part = weights[i] * float(r["share_provided"]) / 100.0
+        name = r["provider_name"]
+        code = None if name in ("EUR", "Various countries", "Various") else iso3(name)
+        if code is None:
+            other += part
+        else:
+            value[code] += part
+    missing = sorted(set(weights) - seen)
+    if missing:
+        raise DeriveError(f"CSET provision: no country shares for input(s) {', '.join(missing)}")
+    return value, other, sum(weights.values()), years
+
+
+# Chip design: logic chip design (N6), EDA software (N84) and core IP (N85), each weighted by the
+# global market size ETO states for it. Memory and DAO design are left out: the issues are about
+# leading-edge logic (AI accelerators), its design software and IP.
+CSET_DESIGN = ("N6", "N84", "N85")
+
+
+def chip_design(raw: Path) -> tuple[str, str]:
+    inputs = {
+        r["input_id"]: r
+        for r in read_csv(
+            raw / "cset_eto_chip_explorer_inputs_2026-08.csv",
+            ["input_id", "input_name", "market_share_chart_global_market_size_info"],
+        )
+    }
+    weights = {i: _market_musd(inputs[i]["market_share_chart_global_market_size_info"]) for i in CSET_DESIGN}
+    value, other, total_w, years = _cset_country_shares(raw, weights)
+    src = "cset-eto-chip-explorer-2026"
+    shares = order(
+        {c: share_fig(v / total_w, 0.01 + 0.05 * v / total_w, src) for c, v in value.items() if v > 0},
+        "share",
+    )
+    listing = "; ".join(f"{inputs[i]['input_name']} {weights[i]:,.0f}" for i in CSET_DESIGN)
+    head = {
+        "id": "chip-design",
+        "name": "Chip design (logic design, EDA software and core IP)",
+        "measure": (
+            "Share of world logic chip design, electronic design automation software and core IP, by "
+            "country of the firms: CSET/ETO country shares of the three inputs, weighted by each "
+            "input's global market size (USD m) as ETO states it"
+        ),
+        "unit": "share of world design market (logic, EDA, core IP)",
+        "year": int(max(years)),
+        "source": src,
+        "tolerance": 0.02,
+        "gaps": (
+            f"Inputs and weights (USD m): {listing}. Logic design shares are 2022 (WSTS/SIA sales by "
+            "firm country), EDA and core IP 2019. 'Europe' (9% of logic design) and 'various "
+            f"countries' are unattributed ({other / total_w:.4f} of the weighted market): Europe is "
+            "not the EU and ETO gives no member split. Memory and DAO chip design are left out. "
+            f"Uncertainty: 0.01 + 5% of the share. Top holders: {top(shares, 'share')}."
+        ),
+    }
+    name = "cset_eto_chip_explorer_provision_2026-08.csv"
+    return "capabilities/chip-design.yaml", emit(name, [_cset_source()], "domain", head, "shares", shares)
+
+
+def chip_assembly(raw: Path) -> tuple[str, str]:
+    # The ATP stage (S3) carries one country-share row per country; one input, so its weight is 1.
+    value, other, total_w, years = _cset_country_shares(raw, {"S3": 1.0})
+    src = "cset-eto-chip-explorer-2026"
+    shares = order(
+        {c: share_fig(v / total_w, 0.01 + 0.05 * v / total_w, src) for c, v in value.items() if v > 0},
+        "share",
+    )
+    head = {
+        "id": "chip-assembly",
+        "name": "Assembly, testing and packaging",
+        "measure": (
+            "Share of world assembly, testing and packaging (ATP), by country: the CSET/ETO country "
+            "shares of the ATP stage"
+        ),
+        "unit": "share of world ATP",
+        "year": int(max(years)),
+        "source": src,
+        "tolerance": 0.01,
+        "gaps": (
+            f"'Europe' and 'various countries' ({other / total_w:.4f}) are unattributed: ETO gives no "
+            "split, so Malaysia, Vietnam, the Philippines, Thailand and Singapore (the ATP hubs in "
+            "'various countries') have no figure. Uncertainty: 0.01 + 5% of the share. Top holders: "
+            f"{top(shares, 'share')}."
+        ),
+    }
+    name = "cset_eto_chip_explorer_provision_2026-08.csv"
+    return "capabilities/chip-assembly.yaml", emit(name, [_cset_source()], "domain", head, "shares", shares)
+
+
 OWID_YEAR = 2023
 
 
@@ -1184,6 +1315,8 @@ def mediation(raw: Path) -> tuple[str, str]:
 DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "frontier-ai": frontier_ai,
     "chip-equipment": chip_equipment,
+    "chip-design": chip_design,
+    "chip-assembly": chip_assembly,
     "fossil-co2": fossil_co2,
     "methane": methane,
     "mineral-processing": mineral_processing,

@@ -460,3 +460,100 @@ def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.glob("*.csv")) == shipped_files
     for name in shipped_files:
         assert (tmp_path / name).read_bytes() == (ALIGN / name).read_bytes(), name
+
+
+def test_validate_reports_a_bad_signature_reference(data_copy: Path) -> None:
+    path = data_copy / "signatures.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("sources: [sig-govuk-seoul-2024,", "sources: [sig-govuk-seoul-2042,", 1)
+    text = text.replace("initiator: KOR", "initiator: XKR", 1)
+    path.write_text(text, encoding="utf-8")
+    code, _out, err = run_cli("validate", "--data", str(data_copy))
+    assert code == 65, err
+    lines = [x for x in err.splitlines() if "signatures.yaml" in x]
+    assert any("unknown source 'sig-govuk-seoul-2042'" in x for x in lines), err
+    assert any("initiator" in x and "XKR" in x for x in lines), err
+    assert all(re.match(r"^\S+signatures\.yaml:\d+:\d+: ", x) for x in lines), lines
+    assert "Traceback" not in err
+
+
+def test_validate_reports_bad_vintage_codes_and_shares(data_copy: Path) -> None:
+    path = data_copy / "case_vintage.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("AFG: 0.003067,", "AFX: 0.003067,", 1)
+    text = text.replace("eu_members: [BEL, DEU,", "eu_members: [BEX, DEU,", 1)
+    path.write_text(text, encoding="utf-8")
+    lines = problems_of(data_copy)
+    assert any("years[1970].population: unknown state 'AFX'" in x for x in lines), lines
+    assert any("years[1970].eu_members: unknown state 'BEX'" in x for x in lines), lines
+    assert all(re.match(r"^\S+case_vintage\.yaml:\d+:\d+: ", x) for x in lines), lines
+    # the position is the offending line, not the top of the file
+    assert all(not re.match(r"^\S+:(0|1):", x) for x in lines), lines
+
+
+def test_validate_checks_signatures_and_vintage_when_clean() -> None:
+    from coalesce.validation import run_validation
+
+    report, found = run_validation(DATA, [])
+    assert not found
+    assert any(c.endswith("signatures.yaml") for c in report.checked)
+    assert any(c.endswith("case_vintage.yaml") for c in report.checked)
+    assert report.counts["signature decisions"] >= 5 and report.counts["vintage years"] >= 50
+
+
+# The MTCR chairs' statement of 27 June 2016 (source mtcr-chairs-india-2016) names the 35 partners.
+MTCR_CHAIRS_2016 = [
+    "ARG",
+    "AUS",
+    "AUT",
+    "BEL",
+    "BRA",
+    "BGR",
+    "CAN",
+    "CZE",
+    "DNK",
+    "FIN",
+    "FRA",
+    "DEU",
+    "GRC",
+    "HUN",
+    "ISL",
+    "IND",
+    "ITA",
+    "IRL",
+    "JPN",
+    "LUX",
+    "NLD",
+    "NZL",
+    "NOR",
+    "POL",
+    "PRT",
+    "KOR",
+    "RUS",
+    "ZAF",
+    "ESP",
+    "SWE",
+    "CHE",
+    "TUR",
+    "UKR",
+    "GBR",
+    "USA",
+]
+
+
+def test_mtcr_partners_match_the_chairs_statement() -> None:
+    import yaml
+
+    groupings = yaml.safe_load((DATA / "curation" / "groupings.yaml").read_text(encoding="utf-8"))
+    mtcr = next(g for g in groupings["groupings"] if g["id"] == "MTCR")
+    assert len(MTCR_CHAIRS_2016) == 35
+    assert sorted(mtcr["members"]) == sorted(MTCR_CHAIRS_2016)
+
+
+def test_zangger_list_is_not_claimed_as_the_committees_own() -> None:
+    import yaml
+
+    sources = yaml.safe_load((DATA / "curation" / "sources-base.yaml").read_text(encoding="utf-8"))
+    rows = sources["sources"] if isinstance(sources, dict) else sources
+    zangger = next(s for s in rows if s["id"] == "zangger-members")
+    assert zangger["quality"] != "primary"

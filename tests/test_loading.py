@@ -14,7 +14,7 @@ from hypothesis import given
 
 from coalesce.errors import DataError, Problem, UsageError
 from coalesce.loading.files import default_data_dir, load_dataset, read_tree, require_mapping
-from coalesce.loading.resolve import Resolver, UnknownActor
+from coalesce.loading.resolve import Identity, Resolver, UnknownActor
 
 Edits = list[tuple[str, str]]
 
@@ -104,7 +104,11 @@ def test_unquoted_no_in_a_bloc_is_norway(tmp_path: Path) -> None:
 
 def test_resolver_codes_names_and_suggestions() -> None:
     resolver = Resolver(
-        [("NOR", "Norway", []), ("KOR", "South Korea", ["Republic of Korea"]), ("TUR", "Türkiye", ["Turkey"])]
+        [
+            Identity("NOR", "Norway", "NO"),
+            Identity("KOR", "South Korea", "KR", ("Republic of Korea",)),
+            Identity("TUR", "Türkiye", "TR", ("Turkey",)),
+        ]
     )
     assert resolver.resolve("nor") == "NOR"
     assert resolver.resolve(" Norway ") == "NOR"

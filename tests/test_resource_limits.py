@@ -92,8 +92,13 @@ def test_table_states_the_gap(tmp_path: Path) -> None:
     world = write_flat_world(tmp_path / "flat", 600)
     proc = _cli("propose", "flat", "--data", str(world), "--max-size", "40", "--time-limit", "0.5")
     assert proc.returncode == 0, proc.stderr
-    last = proc.stdout.strip().splitlines()[-1]
-    assert "optimality gap" in last and "best found" in last, last
+    lines = proc.stdout.strip().splitlines()
+    at = next(
+        i for i, line in enumerate(lines) if line.startswith("Search:")
+    )  # the memo's provenance follows
+    search_line, cut_line = lines[at : at + 2]
+    assert "optimality gap" in search_line and "best found" in search_line, search_line
+    assert "The --time-limit of 0.5s cut the search" in cut_line, cut_line
     assert "exact (certified" not in proc.stdout
 
 

@@ -311,3 +311,111 @@ def test_json_stays_clean_in_a_narrow_terminal(
     assert code == 0, err
     assert not ANSI.search(out)
     assert json.loads(out)["recommendations"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# the process: Ctrl-C, typer.Exit codes, closed streams (issue 11, class 7)
+# ---------------------------------------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            return [int(p) for p in handle.read().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to see the workers")
+def test_ctrl_c_exits_130_with_one_line_and_stops_the_workers() -> None:
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coalesce", "robustness", "ai-governance", "--draws", "20000", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        cwd=ROOT,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    workers: list[int] = []
+    for _ in range(600):  # wait until both workers run (a hang guard, not a timing)
+        workers = _children(proc.pid)
+        if len(workers) >= 2:
+            break
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the workers never started"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group gets SIGINT
+    out, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 130, err
+    assert err.decode().splitlines() == ["coalesce: interrupted"]
+    assert out == b""
+    for _ in range(100):
+        alive = [w for w in workers if Path(f"/proc/{w}").exists()]
+        if not alive:
+            break
+        time.sleep(0.1)
+    assert not alive, f"workers still running after the interrupt: {alive}"
+
+
+def test_interrupt_in_process_is_130_and_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import signal
+
+    import coalesce.browse
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(coalesce.browse, "list_issues", interrupted)
+    code, out, err = _in_process(["issues", "--data", str(TINY)], capsys)
+    assert code == 130
+    assert err.splitlines() == ["coalesce: interrupted"]
+    assert out == ""
+
+
+@pytest.mark.parametrize("wanted", [0, 3, 65, 130])
+def test_a_commands_exit_code_is_kept(
+    wanted: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import typer
+
+    import coalesce.browse
+
+    def exits(*args: object, **kwargs: object) -> None:
+        raise typer.Exit(wanted)
+
+    monkeypatch.setattr(coalesce.browse, "list_issues", exits)
+    code, _, err = _in_process(["issues", "--data", str(TINY)], capsys)
+    assert code == wanted
+    assert err == ""  # a command's own exit is not an interrupt
+
+
+def test_main_exits_with_the_interrupt_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    import coalesce.browse
+    from coalesce.cli import main
+
+    monkeypatch.setattr(coalesce.browse, "list_issues", lambda *a, **k: os.kill(os.getpid(), signal.SIGINT))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["issues", "--data", str(TINY)])
+    assert exit_info.value.code == 130
+
+
+@pytest.mark.parametrize("redirect", [">&-", ">&- 2>&-", "2>&-"])
+def test_closed_streams_give_no_traceback(redirect: str) -> None:
+    """`coalesce issues >&-`: one line on stderr (when stderr is open), never a traceback."""
+    command = f'exec "{sys.executable}" -m coalesce issues --data "{TINY}" {redirect}'
+    proc = subprocess.run(
+        ["sh", "-c", command], capture_output=True, env=_env(), cwd=ROOT, timeout=TIMEOUT, check=False
+    )
+    err = proc.stderr.decode()
+    assert "Traceback" not in err and "internal error" not in err, err
+    if redirect.startswith(">&-"):
+        assert proc.returncode == 2
+        if redirect == ">&-":
+            assert err.splitlines() == ["coalesce: standard output is closed; nothing can be written"]
+    else:
+        assert proc.returncode == 0
+        assert b"chips" in proc.stdout

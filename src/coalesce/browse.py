@@ -119,7 +119,7 @@ def citation_counts(dataset: Dataset) -> Counter[str]:
 
 
 def list_sources(dataset: Dataset) -> Listing:
-    """Every source, those of cases.yaml (in the data directory) included, with its quality flag
+    """Every source, those of cases.yaml and signatures.yaml (in the data directory) included, with its quality flag
     (primary / secondary / estimate), where it is defined and how many figures and cases cite it."""
     from coalesce.cases import load_cases
 
@@ -135,6 +135,15 @@ def list_sources(dataset: Dataset) -> Listing:
             counts.update(case.sources)
         for negotiation in case_file.negotiations:
             counts.update(negotiation.sources)
+    signatures_path = dataset.directory / "signatures.yaml"
+    if signatures_path.is_file():
+        from coalesce.cases import load_signatures
+
+        signature_file = load_signatures(dataset, signatures_path)
+        for src in signature_file.sources:
+            sources.setdefault(src.id, (src, "signatures"))
+        for decision in signature_file.decisions:
+            counts.update(decision.sources)
     rows = [
         {
             "id": s.id,
@@ -188,3 +197,37 @@ def show(dataset: Dataset, key: str) -> Detail:
 
 def _sources(dataset: Dataset, ids: set[str]) -> list[dict[str, object]]:
     return [dataset.sources[s].model_dump(mode="json") for s in sorted(ids) if s in dataset.sources]
+
+
+def list_scenarios() -> Listing:
+    """The example scenarios shipped with the package: the name `--scenario` accepts, what each does."""
+    from coalesce.scenarios import load_scenario
+    from coalesce.shipped import shipped_scenarios
+
+    rows = []
+    for name, path in shipped_scenarios().items():
+        scenario, _tree, _label = load_scenario(path)
+        changes = [
+            part
+            for part, present in (
+                ("exclude", scenario.exclude),
+                ("include", scenario.include),
+                ("weights", scenario.weights),
+                ("set", scenario.set),
+            )
+            if present
+        ]
+        rows.append(
+            {
+                "name": name,
+                "changes": ", ".join(changes),
+                "description": " ".join((scenario.description or "").split()),
+                "file": str(path),
+            }
+        )
+    return Listing(
+        command="scenarios",
+        title="Shipped scenarios (use as --scenario NAME)",
+        columns=["name", "changes", "description"],
+        rows=rows,
+    )

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from coalesce.errors import DataError, Problem
 from coalesce.loading.files import Dataset, read_tree, require_mapping, resolve_codes
@@ -67,14 +67,20 @@ class Negotiation(Frozen):
     fitted: bool = True
     """False: a held-out negotiation, not in the fit; the back-test reports the shipped model's error on it."""
     parties: int = Field(ge=1)
-    start: str = Field(pattern=r"^\d{4}-\d{2}$")
-    end: str = Field(pattern=r"^\d{4}-\d{2}$")
+    start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    end: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     months: float = Field(gt=0)
     spread: float = Field(ge=0)
     sources: list[Identifier] = Field(default_factory=list)
     party_codes: list[str] = Field(default_factory=list)
     all_un: bool = False
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> Negotiation:
+        if self.end < self.start:  # YYYY-MM strings order as dates
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
 
 
 class CaseFile(Frozen):
@@ -103,6 +109,12 @@ def case_dataset(dataset: Dataset, case: Case) -> tuple[Dataset, Issue]:
     data = replace(dataset, issues={**dataset.issues, case.id: issue})
     for path, value in case.set.items():
         data = set_value(data, path, value, f"case {case.id}")
+    if case.set:
+        from coalesce.scenarios import PathError, domain_sum_problems
+
+        over = domain_sum_problems(data)
+        if over:
+            raise PathError(f"makes the data inconsistent: {over[0]}")
     return data, issue
 
 

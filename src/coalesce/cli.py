@@ -20,10 +20,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="coalesce",
-    help="Design minilateral coalitions: the smallest group of states with the largest impact.\n\n"
-    "Example: coalesce propose ai-governance",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -31,30 +30,106 @@ app = typer.Typer(
 DataOpt = Annotated[
     Optional[Path],
     typer.Option(
-        "--data", help="Data directory holding states.yaml and issues.yaml (default: shipped data)."
+        "--data",
+        metavar="DIR",
+        envvar="COALESCE_DATA",
+        help="Data directory holding states.yaml and issues.yaml (default: $COALESCE_DATA, else the "
+        "shipped data).",
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", help="Output format: table, json or markdown.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, json or markdown.")]
 ScenarioOpt = Annotated[
-    Optional[list[Path]], typer.Option("--scenario", help="Scenario file; repeatable, applied in order.")
+    Optional[list[str]],
+    typer.Option(
+        "--scenario",
+        "-s",
+        metavar="FILE|NAME",
+        help="Scenario file, or a shipped scenario's name (see `coalesce scenarios`); repeatable, "
+        "applied in order.",
+    ),
 ]
 SetOpt = Annotated[
     Optional[list[str]],
     typer.Option(
-        "--set", help="PATH=VALUE override, e.g. issues.ai-governance.deadline_months=12; repeatable."
+        "--set",
+        metavar="PATH=VALUE",
+        help="PATH=VALUE override, e.g. issues.ai-governance.deadline_months=12; repeatable.",
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
 IncludeOpt = Annotated[
-    Optional[list[str]], typer.Option("--include", help="Actors that must be in the core (A,B).")
+    Optional[list[str]],
+    typer.Option("--include", "-i", metavar="A,B", help="Actors that must be in the core (A,B)."),
 ]
 ExcludeOpt = Annotated[
-    Optional[list[str]], typer.Option("--exclude", help="Actors kept out of core, convener and tracks.")
+    Optional[list[str]],
+    typer.Option("--exclude", "-x", metavar="A,B", help="Actors kept out of core, convener and tracks."),
 ]
-MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-size", help="Largest core size.")]
+MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-size", metavar="N", help="Largest core size.")]
+DateOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="Date printed on the memo (default: 'data as of' the newest source year; never the clock, "
+        "so output is deterministic).",
+    ),
+]
 WeightOpt = Annotated[
-    Optional[list[str]], typer.Option("--weight", help="Criterion weight, e.g. veto=2; repeatable.")
+    Optional[list[str]],
+    typer.Option("--weight", "-w", metavar="NAME=NUMBER", help="Criterion weight, e.g. veto=2; repeatable."),
 ]
+
+
+class _Global:
+    """Options given before the command (`coalesce --format json propose ...`), used by every command
+    that was not given its own."""
+
+    fmt: Format | None = None
+    data: Path | None = None
+    output: Path | None = None
+
+
+def _version(value: bool) -> None:
+    if value:
+        from coalesce import __version__
+
+        sys.stdout.write(f"coalesce {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _global_options(
+    fmt: Annotated[
+        Optional[Format],
+        typer.Option("--format", "-f", help="Output format for the command: table, json or markdown."),
+    ] = None,
+    data: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--data", metavar="DIR", help="Data directory for the command (default: $COALESCE_DATA)."
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write the output to FILE instead of stdout."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Design minilateral coalitions: the smallest group of states with the largest impact.
+
+    \b
+    Examples:
+      coalesce propose ai-governance
+      coalesce --format json propose ai-governance -o brief.json
+      coalesce score ai-governance USA,CHN,GBR
+      coalesce propose ai-governance --scenario china-walks-out --format markdown
+    """
+    _Global.fmt, _Global.data, _Global.output = fmt, data, output
 
 
 def _color() -> bool:
@@ -79,6 +154,14 @@ def _width() -> int:
 
 
 def _emit(text: str) -> None:
+    if _Global.output is not None:
+        from coalesce.errors import UsageError
+
+        try:
+            _Global.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output {_Global.output}: {exc.strerror or exc}") from None
+        return
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -105,11 +188,23 @@ def _parse_weights(items: list[str] | None) -> dict[str, float]:
     return out
 
 
-def _load(data: Path | None, scenarios: list[Path] | None, sets: list[str] | None) -> Applied:
+def _scenario_paths(scenarios: list[str] | None) -> list[Path]:
+    from coalesce.shipped import resolve_scenario
+
+    return [resolve_scenario(s) for s in scenarios or []]
+
+
+def _load(data: Path | None, scenarios: list[str] | None, sets: list[str] | None) -> Applied:
     from coalesce.loading.files import load_dataset
     from coalesce.scenarios import apply_all
 
-    return apply_all(load_dataset(data), list(scenarios or []), list(sets or []))
+    return apply_all(load_dataset(_data(data)), _scenario_paths(scenarios), list(sets or []))
+
+
+def _data(data: Path | None) -> Path | None:
+    """The command's own --data, else the global --data, else $COALESCE_DATA (typer reads it), else None."""
+    from_env = data is not None and str(data) == os.environ.get("COALESCE_DATA")
+    return _Global.data if _Global.data is not None and (data is None or from_env) else data
 
 
 def _merged(
@@ -123,21 +218,52 @@ def _merged(
     }
 
 
-def _render(result: Any, fmt: Format, table: Any, markdown: Any) -> None:
+def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any = None) -> None:
+    """The result in `fmt`; a memo (markdown, table) ends with its provenance when one is given."""
+    if _Global.fmt is not None and fmt is Format.table:  # the command's own --format, when not the default
+        fmt = _Global.fmt
     if fmt is Format.json:
         from coalesce.render import jsonfmt
 
         _emit(jsonfmt.render(result))
-    elif fmt is Format.markdown:
-        _emit(markdown(result))
+        return
+    from coalesce.render import provenance as pv
+
+    if fmt is Format.markdown:
+        _emit(markdown(result) + (pv.markdown(provenance) if provenance is not None else ""))
     else:
-        _emit(table(result, _color(), _width()))
+        _emit(
+            table(result, _color(), _width())
+            + (pv.text(provenance, _width()) if provenance is not None else "")
+        )
+
+
+def _provenance(applied: Applied, result: Any, date: str | None, weights: dict[str, float]) -> Any:
+    from coalesce.render import provenance as pv
+
+    return pv.build(applied.dataset, result, date=date, weight_overrides=weights)
+
+
+def _check_date(date: str | None) -> None:
+    import datetime
+
+    from coalesce.errors import UsageError
+
+    if date is not None:
+        try:
+            datetime.date.fromisoformat(date)
+        except ValueError:
+            raise UsageError(f"--date {date!r}: expected YYYY-MM-DD, e.g. 2026-12-01") from None
 
 
 @app.command()
 def propose(
-    issue: Annotated[str, typer.Argument(help="Issue id, e.g. ai-governance (see `coalesce issues`).")],
-    top: Annotated[int, typer.Option("--top", help="How many ranked recommendations.")] = 5,
+    issue: Annotated[
+        str, typer.Argument(metavar="ISSUE", help="Issue id, e.g. ai-governance (see `coalesce issues`).")
+    ],
+    top: Annotated[
+        int, typer.Option("--top", "-n", metavar="K", help="How many ranked recommendations.")
+    ] = 5,
     min_size: Annotated[Optional[int], typer.Option("--min-size", help="Smallest core size.")] = None,
     max_size: MaxSizeOpt = None,
     include: IncludeOpt = None,
@@ -147,7 +273,9 @@ def propose(
     time_limit: Annotated[
         Optional[float],
         typer.Option(
-            "--time-limit", help="Seconds before returning the best found with its gap (default 10)."
+            "--time-limit",
+            help="Safety net: seconds before returning the best found with its gap (default: none; "
+            "the search stops on a fixed work budget, so output is the same on every machine).",
         ),
     ] = None,
     timing: Annotated[
@@ -159,6 +287,7 @@ def propose(
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
     scenario: ScenarioOpt = None,
+    date: DateOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Rank minilateral architectures for an issue: the exact top K, with reasons.
@@ -172,6 +301,7 @@ def propose(
 
     if time_limit is not None and not (time_limit > 0):
         raise UsageError(f"--time-limit {time_limit}: must be a positive number of seconds")
+    _check_date(date)
     applied = _load(data, scenario, set_)
     result = engine.propose(
         applied.dataset,
@@ -185,23 +315,31 @@ def propose(
         scenarios=applied.names,
         sets=applied.sets,
     )
-    _render(result, fmt, tb.render_propose, md.render_propose)
+    overrides = {**applied.weights, **_parse_weights(weight)}
+    _render(result, fmt, tb.render_propose, md.render_propose, _provenance(applied, result, date, overrides))
 
 
 @app.command()
 def score(
-    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
     members: Annotated[
-        Optional[str], typer.Argument(help="The grouping, comma-separated: USA,CHN,GBR.")
+        Optional[str], typer.Argument(metavar="A,B", help="The grouping, comma-separated: USA,CHN,GBR.")
     ] = None,
     batch: Annotated[
-        Optional[Path], typer.Option("--batch", help="File with one grouping per line; prints a list.")
+        Optional[Path],
+        typer.Option(
+            "--batch",
+            metavar="FILE",
+            help="File with one grouping per line (- for standard input); prints a list. Every bad line "
+            "is reported (file:line:col, exit 65).",
+        ),
     ] = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
     scenario: ScenarioOpt = None,
+    date: DateOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Assess a given grouping with the same rules and reasons, plus advice.
@@ -213,6 +351,7 @@ def score(
     from coalesce.render import markdown as md
     from coalesce.render import table as tb
 
+    _check_date(date)
     applied = _load(data, scenario, set_)
     weights = {**applied.weights, **_parse_weights(weight)}
     if batch is None:
@@ -227,13 +366,15 @@ def score(
             scenarios=applied.names,
             sets=applied.sets,
         )
-        _render(result, fmt, tb.render_score, md.render_score)
+        _render(result, fmt, tb.render_score, md.render_score, _provenance(applied, result, date, weights))
         return
     from coalesce.batch import score_batch
 
-    listing = score_batch(applied.dataset, issue, batch, weights, applied.exclude)
+    if str(batch) != "-" and not batch.exists():
+        raise UsageError(f"--batch {batch}: no such file (give a file, or - for standard input)")
     from coalesce.render import listing as lr
 
+    listing = score_batch(applied.dataset, issue, batch, weights, applied.exclude)
     _render(listing, fmt, lr.listing_table, lr.listing_markdown)
 
 
@@ -317,6 +458,19 @@ def sources(
     _render(list_sources(_load(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
 
 
+@app.command(name="scenarios")
+def scenarios_cmd(fmt: FormatOpt = Format.table, debug: DebugOpt = False) -> None:
+    """List the example scenarios shipped with coalesce: pass one by name as --scenario NAME.
+
+    Example: coalesce scenarios
+    Example: coalesce propose ai-governance --scenario china-walks-out
+    """
+    from coalesce.browse import list_scenarios
+    from coalesce.render import listing as lr
+
+    _render(list_scenarios(), fmt, lr.listing_table, lr.listing_markdown)
+
+
 @app.command()
 def validate(
     data: DataOpt = None, scenario: ScenarioOpt = None, fmt: FormatOpt = Format.table, debug: DebugOpt = False
@@ -329,7 +483,20 @@ def validate(
     from coalesce.render import listing as lr
     from coalesce.validation import run_validation
 
-    report, problems = run_validation(data, list(scenario or []))
+    report, problems = run_validation(_data(data), _scenario_paths(scenario))
+    if problems and (_Global.fmt if _Global.fmt is not None and fmt is Format.table else fmt) is Format.json:
+        import json
+
+        # every problem found, on stdout as data; each also as a line on stderr; exit 65
+        payload = {
+            "ok": False,
+            "problems": [
+                {"file": p.file, "line": p.line, "column": p.column, "message": p.message, "text": str(p)}
+                for p in problems
+            ],
+        }
+        _emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        raise DataError(problems)
     if problems:
         raise DataError(problems)
     _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r))
@@ -353,14 +520,17 @@ def schema(
 
 @app.command()
 def frontier(
-    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
     max_size: MaxSizeOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
     time_limit: Annotated[
-        Optional[float], typer.Option("--time-limit", help="Seconds for the whole curve (default 30).")
+        Optional[float],
+        typer.Option(
+            "--time-limit", help="Safety net: seconds for the whole curve (default: none; a work budget)."
+        ),
     ] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
@@ -384,7 +554,7 @@ def frontier(
         issue,
         max_size=max_size,
         **_merged(applied, include, exclude, weight),
-        time_limit=time_limit if time_limit is not None else 30.0,
+        time_limit=time_limit,
         scenarios=applied.names,
         sets=applied.sets,
     )
@@ -393,8 +563,10 @@ def frontier(
 
 @app.command()
 def power(
-    issue: Annotated[str, typer.Argument(help="Issue id (its decision rule is used).")],
-    members: Annotated[str, typer.Argument(help="The grouping, comma-separated: USA,CHN,GBR.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (its decision rule is used).")],
+    members: Annotated[
+        str, typer.Argument(metavar="A,B", help="The grouping, comma-separated: USA,CHN,GBR.")
+    ],
     set_: SetOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
@@ -414,9 +586,14 @@ def power(
 
 @app.command()
 def compare(
-    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
     scenario: Annotated[
-        list[Path], typer.Option("--scenario", help="Scenario file; each is compared with the baseline.")
+        list[str],
+        typer.Option(
+            "--scenario",
+            metavar="FILE|NAME",
+            help="Scenario file or shipped name; each is compared with the baseline.",
+        ),
     ],
     top: Annotated[int, typer.Option("--top", help="How many cores to compare.")] = 5,
     max_size: MaxSizeOpt = None,
@@ -428,21 +605,21 @@ def compare(
 ) -> None:
     """Baseline against scenarios: rank changes, criterion deltas, who enters and leaves, convener changes.
 
-    Example: coalesce compare ai-governance --scenario examples/scenarios/china-walks-out.yaml
+    Example: coalesce compare ai-governance --scenario china-walks-out
     """
     from coalesce.analysis.compare import compare as run_compare
     from coalesce.render import analysis as ra
 
     base = _load(data, [], set_)
     result = run_compare(
-        base, issue, list(scenario), top=top, weights=_parse_weights(weight), max_size=max_size
+        base, issue, _scenario_paths(scenario), top=top, weights=_parse_weights(weight), max_size=max_size
     )
     _render(result, fmt, ra.compare_table, ra.compare_markdown)
 
 
 @app.command()
 def robustness(
-    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
     draws: Annotated[int, typer.Option("--draws", help="Number of perturbed draws.")] = 1000,
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed; the same seed gives the same output.")
@@ -488,7 +665,7 @@ def robustness(
 
 @app.command()
 def sweep(
-    issue: Annotated[str, typer.Argument(help="Issue id.")],
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
     vary: Annotated[
         str,
         typer.Option("--vary", help="PATH=FROM..TO, e.g. weights.veto=0..3 or actors.CHN.alignment=-1.5..1"),
@@ -542,7 +719,7 @@ def backtest(
     from coalesce.loading.files import load_dataset
     from coalesce.render import backtest as rb
 
-    result = run_backtest(load_dataset(data), cases, case)
+    result = run_backtest(load_dataset(_data(data)), cases, case)
     _render(result, fmt, rb.backtest_table, rb.backtest_markdown)
 
 
@@ -552,8 +729,9 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     code = _run(args, debug)
     try:
-        sys.stdout.flush()
-    except BrokenPipeError:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
         _silence_stdout()
     sys.exit(code)
 
@@ -563,14 +741,59 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
+    except (OSError, AttributeError, ValueError):
         pass
 
 
+EXIT_INTERRUPTED = 130
+"""SPEC: Ctrl-C exits 130 with one line on stderr, the workers stopped."""
+
+
+class _Interrupted:
+    """Set by our SIGINT handler, so a Ctrl-C is told apart from a command's own `typer.Exit(130)`."""
+
+    seen = False
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    _Interrupted.seen = True
+    raise KeyboardInterrupt
+
+
 def _run(args: list[str], debug: bool) -> int:
+    """Run one command; returns its exit code (every error already written to stderr as one line)."""
+    import signal
+    import threading
+
+    if sys.stderr is None:  # `2>&-`: messages have nowhere to go, but they must not crash the run
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  # lives as long as the process
+    if sys.stdout is None:  # `>&-`: say so once, instead of an AttributeError at the first write
+        sys.stderr.write("coalesce: standard output is closed; nothing can be written\n")
+        return 2
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, _on_sigint)
+    _Interrupted.seen = False
     try:
-        app(args=args, prog_name="coalesce", standalone_mode=False)
-        return 0
+        code = _dispatch(args, debug)
+    except KeyboardInterrupt:
+        _Interrupted.seen = True
+        code = EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if _Interrupted.seen:
+        _Interrupted.seen = False
+        sys.stderr.write("coalesce: interrupted\n")
+        return EXIT_INTERRUPTED
+    return code
+
+
+def _dispatch(args: list[str], debug: bool) -> int:
+    try:
+        returned = app(args=args, prog_name="coalesce", standalone_mode=False)
+        # typer returns the code of a `typer.Exit(n)` (and 130 for a KeyboardInterrupt) instead of raising
+        return returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
     except BrokenPipeError:
         _silence_stdout()
         return 0
@@ -578,7 +801,7 @@ def _run(args: list[str], debug: bool) -> int:
         return int(getattr(exc, "exit_code", 0) or 0)
     except typer.Abort:
         sys.stderr.write("coalesce: aborted\n")
-        return 130
+        return EXIT_INTERRUPTED
     except typer.TyperException as exc:  # usage errors: bad flag, missing argument, bad choice
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `coalesce`: show the help
             context = getattr(exc, "ctx", None)

@@ -10,12 +10,13 @@ from coalesce.loading.files import Dataset
 from coalesce.models.results import Advice, Move, Parameters, ProposeResult, ScoreResult, SearchInfo
 from coalesce.problem import compile as compile_problem
 from coalesce.report import best_additions, issue_summary, parameters, r6, recommendation
-from coalesce.request import Request, build_request, resolve_actors
+from coalesce.request import DEFAULT_WORK_BUDGET, HARD_MAX_SIZE, Request, build_request, resolve_actors
 from coalesce.scoring import evaluate
-from coalesce.search import top_k
+from coalesce.search import SearchOutcome, top_k
 
-DEFAULT_TIME_LIMIT = 10.0
-"""Seconds a search may run before it returns its best found with the optimality gap."""
+DEFAULT_TIME_LIMIT: float | None = None
+"""No wall-clock limit unless the user sets one: searches stop on DEFAULT_WORK_BUDGET, so output is
+byte-identical on every machine; `--time-limit` is a safety net, and output it cut says so."""
 
 
 def _parameters(request: Request, scenarios: Iterable[str], sets: Mapping[str, object] | None) -> Parameters:
@@ -42,6 +43,7 @@ def propose(
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
     node_limit: int | None = None,
+    work_limit: int | None = DEFAULT_WORK_BUDGET,
 ) -> ProposeResult:
     """Ranked architectures for an issue: the exact top `top` (or best found within `time_limit`)."""
     request = build_request(
@@ -64,7 +66,7 @@ def propose(
             f"{request.constraints.min_size}"
         )
     else:
-        outcome = top_k(ctx, request.top, time_limit, node_limit=node_limit)
+        outcome = top_k(ctx, request.top, time_limit, node_limit=node_limit, work_limit=work_limit)
         if not outcome.results:
             note = "infeasible: no grouping satisfies the size limits"
         elif len(outcome.results) < request.top:
@@ -82,12 +84,22 @@ def propose(
             nodes=outcome.nodes if outcome else 0,
             seconds=round(outcome.seconds, 4) if (outcome and timing) else None,
             time_limit=time_limit,
+            stopped_by=_stopped_by(outcome, time_limit) if outcome else None,
             candidates=len(ctx.candidates),
             skipped=list(ctx.skipped),
         ),
         recommendations=recommendations,
         note=note,
     )
+
+
+def _stopped_by(outcome: SearchOutcome, time_limit: float | None) -> str | None:
+    """Why an inexact search stopped: the deterministic work budget, or the user's time limit."""
+    if not outcome.timed_out:
+        return None
+    if time_limit is not None and outcome.seconds >= time_limit:
+        return "time limit"
+    return "work budget"
 
 
 def score(
@@ -104,13 +116,24 @@ def score(
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
     node_limit: int | None = None,
+    ranked: bool = True,
 ) -> ScoreResult:
     """Assess a given grouping with the same rules and rationale, plus advice."""
     codes = resolve_actors(dataset, members, "members")
     if not codes:
         raise UsageError("name at least one member, e.g. USA,CHN,GBR")
     issue = dataset.issues.get(issue_id)
-    high = max_size if max_size is not None else max(len(codes), issue.max_size if issue else len(codes))
+    actors = len(dataset.world.actors)
+    if len(codes) > min(HARD_MAX_SIZE, actors):
+        raise UsageError(
+            f"the grouping names {len(codes)} actors; a grouping has at most {min(HARD_MAX_SIZE, actors)} "
+            f"(coalitions above {HARD_MAX_SIZE} are not minilateral)"
+        )
+    high = (
+        max_size
+        if max_size is not None
+        else max(len(codes), min(issue.max_size, actors) if issue else len(codes))
+    )
     low = min(high, min_size if min_size is not None else (issue.min_size if issue else 1))
     request = build_request(
         dataset, issue_id, top=rank_depth, min_size=low, max_size=high, exclude=exclude, weights=weights
@@ -143,7 +166,9 @@ def score(
         best_remove = Move(
             actor=ctx.codes[actor], name=ctx.names[actor], score_after=r6(total), delta=r6(total - current)
         )
-    rank, rank_note = _rank(ctx, indices, request.top, time_limit, node_limit)
+    rank, rank_note = (
+        _rank(ctx, indices, request.top, time_limit, node_limit) if ranked else (None, "not ranked")
+    )
     return ScoreResult(
         **rec.model_dump(),
         issue=issue_summary(ctx.issue),
@@ -162,7 +187,7 @@ def _rank(
     size_ok = ctx.constraints.min_size <= len(members) <= ctx.constraints.max_size
     if not size_ok:
         return None, "outside the size limits, so not ranked"
-    outcome = top_k(ctx, depth, time_limit, node_limit=node_limit)
+    outcome = top_k(ctx, depth, time_limit, node_limit=node_limit, work_limit=DEFAULT_WORK_BUDGET)
     for rank, found in enumerate(outcome.results, 1):
         if found.members == members:
             return (
@@ -174,4 +199,4 @@ def _rank(
             None,
             f"below the top {depth} groupings of {ctx.constraints.min_size}-{ctx.constraints.max_size} members",
         )
-    return None, "not in the best groupings found within the time limit"
+    return None, f"not in the best groupings found within the {_stopped_by(outcome, time_limit)}"

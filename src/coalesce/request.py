@@ -15,6 +15,11 @@ MAX_TOP = 1000
 """More recommendations than this are a listing, not advice; each is explained in full."""
 HARD_MAX_SIZE = 60
 """No search asks for a core above this size: minilateralism is about small groups."""
+DEFAULT_WORK_BUDGET = 40_000
+"""Where a search stops by default: nodes, single additions checked (an eighth of a node each) and sets
+evaluated, counted as `search.work_limit` counts them. Work, not seconds, so the same input gives the
+same bytes on every machine (SPEC); every shipped issue but imf-quota-reform certifies within it
+(pandemic-preparedness, the hardest, in about 33,000). `--time-limit` is a safety net on top."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,11 @@ def merge_weights(issue: Issue, overrides: Mapping[str, float] | None) -> tuple[
             raise UsageError(f"--weight {name}={value}: a weight must be a number from 0 to {MAX_WEIGHT:g}")
         weights[name] = float(value)
     if sum(weights.values()) <= 0:
-        raise UsageError("--weight: at least one criterion weight must be positive")
+        zeroed = ", ".join(f"{name}=0" for name in sorted(overrides or {}))
+        raise UsageError(
+            f"every criterion weight of issue {issue.id} is 0 after the overrides ({zeroed}; from scenario "
+            "weights, then --weight): at least one criterion weight must be positive"
+        )
     return tuple((name, weights[name]) for name in CRITERIA)
 
 
@@ -85,8 +94,10 @@ def build_request(
     if not 1 <= top <= MAX_TOP:
         raise UsageError(f"--top {top}: must be from 1 to {MAX_TOP}")
     low = issue.min_size if min_size is None else min_size
-    high = issue.max_size if max_size is None else max_size
     actor_count = len(dataset.world.actors)
+    # The issue's own size limit is capped by the world (no group is larger than the world); only a
+    # --max-size the user gave is checked against the limit and blamed. issues.yaml keeps max_size <= 60.
+    high = min(issue.max_size, max(actor_count, low)) if max_size is None else max_size
     if high < 1:
         raise UsageError(f"--max-size {high}: must be at least 1")
     if low < 1:

@@ -113,7 +113,21 @@ def probability_of_action(
     weights: Sequence[float],
     veto_holders: Sequence[bool],
 ) -> float:
-    """Exact probability that the group acts under `rule` (members accept independently)."""
+    """Exact probability that the group acts under `rule` (members accept independently).
+
+    Sums over a distribution can round a hair past 1 (1.0000000000000002 was seen under a double
+    majority); a probability is clipped to [0, 1], so a score never leaves its range.
+    """
+    return min(1.0, max(0.0, _unclipped_probability(rule, probabilities, populations, weights, veto_holders)))
+
+
+def _unclipped_probability(
+    rule: DecisionRule,
+    probabilities: Sequence[float],
+    populations: Sequence[float],
+    weights: Sequence[float],
+    veto_holders: Sequence[bool],
+) -> float:
     n = len(probabilities)
     if n == 0:
         return 1.0

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from coalesce.errors import DataError, Problem, UsageError
-from coalesce.loading.files import Dataset, read_tree, require_mapping
+from coalesce.loading.files import Dataset, label_for, read_tree, require_mapping
 from coalesce.loading.resolve import UnknownActor
 from coalesce.loading.validate import validate_model
 from coalesce.loading.yamlsafe import PosDict, position_of
@@ -44,8 +44,8 @@ class PathError(ValueError):
 
 def load_scenario(path: Path) -> tuple[Scenario, PosDict, str]:
     """Read a scenario file strictly."""
-    label = str(path)
-    tree = require_mapping(read_tree(path), label, "a scenario mapping (name, exclude, set, ...)")
+    label = label_for(path)
+    tree = require_mapping(read_tree(path, label), label, "a scenario mapping (name, exclude, set, ...)")
     scenario, problems = validate_model(Scenario, tree, label)
     if scenario is not None:
         for name in scenario.weights:
@@ -73,6 +73,10 @@ def apply_all(dataset: Dataset, scenario_paths: list[Path], sets: list[str]) -> 
         except PathError as exc:
             raise UsageError(f"--set {dotted}: {exc}") from None
         applied = replace(applied, dataset=new, sets={**applied.sets, dotted: value})
+    if sets:
+        over = domain_sum_problems(applied.dataset)
+        if over:
+            raise UsageError(f"--set: {over[0]}; lower another holder's share too")
     return applied
 
 
@@ -115,6 +119,25 @@ def apply_scenario(applied: Applied, scenario: Scenario, tree: PosDict, label: s
                 problems.append(Problem(label, line, col, f"{key}: {exc}"))
         return tuple(out)
 
+    if scenario.weights and dataset.issues:
+        # Criteria the scenario does not name keep each issue's weight; zeroed for every issue, the
+        # scenario is the cause, so it is named here rather than at the --weight check.
+        zeroed = [
+            issue_id
+            for issue_id, issue in sorted(dataset.issues.items())
+            if not any({**issue.weights.as_dict(), **scenario.weights}.values())
+        ]
+        if len(zeroed) == len(dataset.issues):
+            line, col = position_of(tree, ("weights",))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    col,
+                    "weights: every criterion is 0 for every issue once these weights apply; "
+                    "at least one weight must be positive",
+                )
+            )
     include = resolve_list(scenario.include, "include")
     exclude = resolve_list(scenario.exclude, "exclude")
     for i, code in enumerate(exclude):
@@ -130,6 +153,12 @@ def apply_scenario(applied: Applied, scenario: Scenario, tree: PosDict, label: s
         except UsageError as exc:
             line, col = position_of(tree, ("set", path))
             problems.append(Problem(label, line, col, f"set {path}: {exc}"))
+    if not problems:
+        for message in domain_sum_problems(dataset):
+            domain = message.split(":", 1)[0].removeprefix("domain ").split(" ")[-1]
+            touched = [p for p in scenario.set if _domain_of(p) == domain]
+            line, col = position_of(tree, ("set", touched[0]) if touched else ("set",))
+            problems.append(Problem(label, line, col, f"set: {message}; lower another holder's share too"))
     if problems:
         raise DataError(problems)
     merged_include = tuple(dict.fromkeys((*applied.include, *include)))
@@ -242,7 +271,8 @@ def _rechecked(dataset: Dataset) -> Dataset:
     from coalesce.loading.files import check_issues, check_world
     from coalesce.models.issue import IssueFile
 
-    # Domain totals are not re-checked: a what-if may push a share past what the data allow.
+    # Domain totals are checked once all of a scenario's (or all --set) paths are applied, by
+    # domain_sum_problems: a scenario may move share from one holder to another in two steps.
     problems = list(check_world(dataset.world, None, "--set", sums=False))
     issue_file = IssueFile.model_construct(issues=list(dataset.issues.values()), model=dataset.params)
     problems += list(check_issues(dataset.world, issue_file, dataset.sources, None, "--set"))
@@ -251,9 +281,28 @@ def _rechecked(dataset: Dataset) -> Dataset:
     return dataset
 
 
+def domain_sum_problems(dataset: Dataset) -> list[str]:
+    """Domains whose shares add up past 1 + tolerance: a what-if must not credit a group with more than
+    the whole world ("chips 102%"); lower another holder's share in the same scenario instead."""
+    from coalesce.loading.files import _check_domain_sums
+
+    by_code = {a.code: a for a in dataset.world.actors}
+    return [p.message for p in _check_domain_sums(dataset.world, None, "", by_code)]
+
+
+def _domain_of(path: str) -> str | None:
+    parts = path.split(".")
+    return parts[3] if len(parts) >= 4 and parts[0] == "actors" and parts[2] == "capabilities" else None
+
+
 def _revalidate(model: type[Any], data: dict[str, Any], path: str) -> Any:
     try:
-        return model.model_validate(data, strict=False)
+        return model.model_validate(data, strict=True)
     except ValidationError as exc:
+        from coalesce.loading.validate import _message
+
         first = exc.errors()[0]
-        raise PathError(f"invalid value: {first['msg']}") from None
+        message = _message(first, ".".join(str(step) for step in first["loc"]))
+        if first["type"] == "bool_type":
+            message += " (write true or false)"
+        raise PathError(f"invalid value (the same strict types as the data files): {message}") from None

@@ -17,10 +17,9 @@ from coalesce.models.analysis import FrontierPoint, FrontierResult
 from coalesce.models.results import SearchInfo
 from coalesce.problem import compile as compile_problem
 from coalesce.report import issue_summary, parameters, r6
-from coalesce.request import build_request
+from coalesce.request import DEFAULT_WORK_BUDGET, build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
-from coalesce.search.budget import FRONTIER_TIME_LIMIT
 
 
 def frontier(
@@ -31,7 +30,7 @@ def frontier(
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     weights: Mapping[str, float] | None = None,
-    time_limit: float | None = FRONTIER_TIME_LIMIT,
+    time_limit: float | None = None,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
 ) -> FrontierResult:
@@ -62,7 +61,7 @@ def frontier(
             min_size=size, max_size=size, include=base.include, exclude=base.exclude, weights=base.weights
         )
         ctx = problem.with_constraints(constraints).context
-        outcome = top_k(ctx, 1, budget)
+        outcome = top_k(ctx, 1, budget, work_limit=DEFAULT_WORK_BUDGET)
         nodes += outcome.nodes
         all_exact = all_exact and outcome.exact
         if not outcome.results:

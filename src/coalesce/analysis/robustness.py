@@ -22,8 +22,6 @@ import os
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 from coalesce.compiled import Context, perturbed, unit_uncertainty
 from coalesce.loading.files import Dataset
@@ -34,11 +32,20 @@ from coalesce.request import build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
 from coalesce.search.budget import ROBUSTNESS_BASELINE_WORK, ROBUSTNESS_DRAW_WORK
+from coalesce.workers import map_in_processes
 
 DEFAULT_CONCENTRATION = 50.0
 BASELINE_WORK_LIMIT = ROBUSTNESS_BASELINE_WORK
 DRAW_WORK_LIMIT = ROBUSTNESS_DRAW_WORK
 """The budgets, defined with every other search budget in search/budget.py."""
+
+MAX_DRAWS = 100_000
+"""Each draw is an exact search (about 0.1-0.2 s of work): more would run for hours."""
+MAX_WORKERS = 64
+"""Processes; more than the machine has cores only adds forks."""
+MIN_CONCENTRATION, MAX_CONCENTRATION = 1.0, 1e6
+"""Dirichlet concentration: below 1 the draws put nearly all weight on one criterion (and gamma draws
+underflow to 0); above 1e6 the weights do not move at all."""
 
 _STATE: dict[str, object] = {}
 
@@ -52,8 +59,9 @@ def _draw(
     gammas = {
         name: (rng.gammavariate(concentration * w / total, 1.0) if w > 0 else 0.0) for name, w in base.items()
     }
-    scale = sum(gammas.values()) or 1.0
-    weights = {name: total * g / scale for name, g in gammas.items()}
+    scale = sum(gammas.values())
+    # every gamma can underflow to 0 only at a tiny concentration (refused below); keep the weights then
+    weights = {name: total * g / scale for name, g in gammas.items()} if scale > 0 else dict(base)
     shares = []
     for unit_shares, unit_unc in zip(ctx.unit_domain_share, uncertainty, strict=True):
         row = []
@@ -106,12 +114,15 @@ def robustness(
     """Share of draws each architecture wins, each actor's chance of being in the winning core, conveners."""
     from coalesce.errors import UsageError
 
-    if draws < 1:
-        raise UsageError(f"--draws {draws}: must be at least 1")
-    if workers is not None and workers < 1:
-        raise UsageError(f"--workers {workers}: must be at least 1")
-    if not concentration > 0 or math.isinf(concentration):
-        raise UsageError(f"--concentration {concentration}: must be a positive number")
+    if not 1 <= draws <= MAX_DRAWS:
+        raise UsageError(f"--draws {draws}: must be from 1 to {MAX_DRAWS:,}")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers {workers}: must be from 1 to {MAX_WORKERS}")
+    if not MIN_CONCENTRATION <= concentration <= MAX_CONCENTRATION or math.isnan(concentration):
+        raise UsageError(
+            f"--concentration {concentration:g}: must be from {MIN_CONCENTRATION:g} to {MAX_CONCENTRATION:g} "
+            "(below 1 the weight draws collapse onto single criteria)"
+        )
     request = build_request(
         dataset,
         issue_id,
@@ -130,11 +141,7 @@ def robustness(
     )
     jobs = max(1, min(workers or os.cpu_count() or 1, draws))
     chunks = [list(range(start, draws, jobs)) for start in range(jobs)]
-    if jobs == 1:
-        parts = [_run_draws(chunks[0])]
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-            parts = list(pool.map(_run_draws, chunks))
+    parts = [_run_draws(chunks[0])] if jobs == 1 else map_in_processes(_run_draws, chunks, jobs)
     results: list[Outcome] = [None] * draws  # type: ignore[list-item]
     for chunk, part in zip(chunks, parts, strict=True):
         for index, outcome in zip(chunk, part, strict=True):

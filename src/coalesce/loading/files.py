@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from coalesce.errors import DataError, Problem
 from coalesce.loading import yamlsafe
-from coalesce.loading.resolve import Resolver, UnknownActor
+from coalesce.loading.resolve import Identity, Resolver, UnknownActor, fold
 from coalesce.loading.validate import validate_model
 from coalesce.loading.yamlsafe import PosDict, PosList, position_of
 from coalesce.models.issue import Issue, IssueFile, ModelParameters, VetoQuota, WeightedVote
@@ -57,20 +57,112 @@ def default_data_dir() -> Path:
     return here.parent.parent / "data"
 
 
+STDIN = "-"
+"""A file argument of `-` means standard input, wherever a file is read."""
+STDIN_LABEL = "<stdin>"
+PIPE_IDLE_SECONDS = 10.0
+"""A pipe (or stdin) that sends nothing for this long is an error, not a hang: a FIFO nobody writes to
+would otherwise block forever."""
+_CHUNK = 1 << 16
+
+
+class _StdinState:
+    used = False
+
+
+def label_for(path: Path) -> str:
+    """How a file is named in messages: its path as given, or `<stdin>` for `-`."""
+    return STDIN_LABEL if str(path) == STDIN else str(path)
+
+
+def read_bytes(path: Path, label: str | None = None) -> bytes:
+    """The bytes of a regular file, a pipe or FIFO, or stdin (`-`), at most yamlsafe.MAX_BYTES of them.
+
+    The cap is enforced while reading (a FIFO or /dev/zero-like stream never fills memory); anything
+    else (a directory, a device, a socket) is refused; a pipe idle for PIPE_IDLE_SECONDS is an error,
+    so nothing hangs. Every problem is a DataError naming the file."""
+    import os
+    import stat
+    import sys
+
+    shown = label or label_for(path)
+
+    def fail(message: str) -> DataError:
+        return DataError([Problem(shown, 0, 0, message)])
+
+    if str(path) == STDIN:
+        if _StdinState.used:
+            raise fail("standard input was already read for another '-'; it can be read only once")
+        stream = sys.stdin
+        if stream is None:
+            raise fail("standard input is closed")
+        try:
+            fd = stream.fileno()
+            mode = os.fstat(fd).st_mode
+        except (OSError, ValueError, AttributeError):
+            raise fail("standard input cannot be read") from None
+        if os.isatty(fd):
+            raise fail("standard input is a terminal; pipe the file in (`... - < file`) or name the file")
+        _StdinState.used = True
+        return _read_fd(fd, stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode), fail)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise fail("file not found") from None
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise fail("is a directory, not a file")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise fail("not a regular file or a pipe (a device or socket); give a file, a pipe or '-'")
+    pipe = stat.S_ISFIFO(mode)
+    try:
+        # A FIFO opened without O_NONBLOCK blocks until a writer appears; the poll below bounds the wait.
+        fd = os.open(path, os.O_RDONLY | (os.O_NONBLOCK if pipe else 0))
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}") from None
+    try:
+        return _read_fd(fd, pipe, fail)
+    finally:
+        os.close(fd)
+
+
+def _read_fd(fd: int, pipe: bool, fail: Any) -> bytes:
+    import os
+    import select
+
+    limit = yamlsafe.MAX_BYTES
+    chunks: list[bytes] = []
+    size = 0
+    poller = select.poll() if pipe else None
+    if poller is not None:
+        poller.register(fd, select.POLLIN | select.POLLHUP)
+    while True:
+        if poller is not None:
+            events = poller.poll(int(PIPE_IDLE_SECONDS * 1000))
+            if not events:
+                raise fail(
+                    f"nothing arrived from the pipe for {PIPE_IDLE_SECONDS:g} s; is anything writing to it?"
+                )
+        try:
+            chunk = os.read(fd, _CHUNK)
+        except BlockingIOError:
+            continue
+        except OSError as exc:
+            raise fail(f"cannot read: {exc.strerror}") from None
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise fail(f"file is over the {limit}-byte limit (stopped reading at {size} bytes)")
+    return b"".join(chunks)
+
+
 def read_tree(path: Path, label: str | None = None) -> Any:
     """Read and parse one YAML file strictly; a missing or unreadable file is a DataError."""
-    shown = label or str(path)
-    try:
-        if path.stat().st_size > yamlsafe.MAX_BYTES:
-            raise DataError([Problem(shown, 0, 0, f"file is over the {yamlsafe.MAX_BYTES}-byte limit")])
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError([Problem(shown, 0, 0, "file not found")]) from None
-    except IsADirectoryError:
-        raise DataError([Problem(shown, 0, 0, "is a directory, not a file")]) from None
-    except OSError as exc:
-        raise DataError([Problem(shown, 0, 0, f"cannot read: {exc.strerror}")]) from None
-    return yamlsafe.load(yamlsafe.decode(raw, shown), shown)
+    shown = label or label_for(path)
+    return yamlsafe.load(yamlsafe.decode(read_bytes(path, shown), shown), shown)
 
 
 def require_mapping(tree: Any, label: str, what: str) -> PosDict:
@@ -84,17 +176,58 @@ def require_mapping(tree: Any, label: str, what: str) -> PosDict:
 
 
 def _resolver_from_tree(tree: PosDict) -> Resolver:
+    return Resolver(identities_from_tree(tree))
+
+
+def identities_from_tree(tree: Any) -> list[Identity]:
+    """Each actor's code, name, iso2 and aliases as written (before validation, so that bloc members
+    can be resolved first); entries without a string code are left out."""
     entries = []
-    for actor in tree.get("actors") or []:
+    actors = tree.get("actors") if isinstance(tree, dict) else None
+    for actor in actors if isinstance(actors, list) else []:
         if isinstance(actor, dict) and isinstance(actor.get("code"), str):
             code = str(actor["code"])
             name = str(actor["name"]) if isinstance(actor.get("name"), str) else code
+            iso2 = actor.get("iso2") if isinstance(actor.get("iso2"), str) else None
             raw_aliases = actor.get("aliases")
             aliases = (
-                [str(a) for a in raw_aliases if isinstance(a, str)] if isinstance(raw_aliases, list) else []
+                tuple(str(a) for a in raw_aliases if isinstance(a, str))
+                if isinstance(raw_aliases, list)
+                else ()
             )
-            entries.append((code, name, aliases))
-    return Resolver(entries)
+            entries.append(Identity(code, name, iso2, aliases))
+    return entries
+
+
+def identity_problems(resolver: Resolver, tree: Any, label: str) -> Iterator[Problem]:
+    """Every spelling two actors claim (see loading/resolve.py), at the later claim's position."""
+    actors = tree.get("actors") if isinstance(tree, dict) else None
+    index: dict[str, int] = {}
+    for i, actor in enumerate(actors if isinstance(actors, list) else []):
+        if isinstance(actor, dict) and isinstance(actor.get("code"), str):
+            index.setdefault(str(actor["code"]), i)
+    words = {"code": "code", "iso2": "ISO 3166-1 alpha-2 code (iso2)", "name": "name", "alias": "alias"}
+    for c in resolver.collisions:
+        found = index.get(c.code)
+        path: tuple[Any, ...] = (
+            "actors",
+            found if found is not None else -1,
+            c.field if c.field != "alias" else "aliases",
+        )
+        if c.field == "alias" and found is not None and isinstance(actors, list):
+            aliases = actors[found].get("aliases")
+            for j, alias in enumerate(aliases if isinstance(aliases, list) else []):
+                if isinstance(alias, str) and fold(alias) == fold(c.spelling):
+                    path = (*path, j)
+                    break
+        line, col = position_of(tree, path) if found is not None else (0, 0)
+        yield Problem(
+            label,
+            line,
+            col,
+            f"actors[{c.code}].{c.field}: {c.spelling!r} is also the {words[c.other_field]} of {c.other}; "
+            "each code, name and alias must name one actor",
+        )
 
 
 def resolve_codes(
@@ -104,10 +237,12 @@ def resolve_codes(
     label: str,
     problems: list[Problem],
     report: bool = True,
+    unique: bool = True,
 ) -> None:
     """Resolve every actor reference in the list at `path` in place (ISO2 and names -> ISO3).
 
-    With `report=False` unknown references are left as written for a later check to report once."""
+    With `report=False` unknown references are left as written for a later check to report once. With
+    `unique`, two references to one actor (`NLD` and `Netherlands`) are a problem, not a silent double."""
     node = tree
     for step in path:
         try:
@@ -116,13 +251,27 @@ def resolve_codes(
             return
     if not isinstance(node, PosList):
         return
+    first: dict[str, Any] = {}
     for i, item in enumerate(node):
         try:
-            node[i] = resolver.resolve(item)
+            code = resolver.resolve(item)
         except UnknownActor as exc:
             if report:
                 where = node.item_pos[i]
                 problems.append(Problem(label, where[0], where[1], f"{_dotted(path)}: {exc}"))
+            continue
+        node[i] = code
+        if unique and code in first:
+            where = node.item_pos[i]
+            problems.append(
+                Problem(
+                    label,
+                    where[0],
+                    where[1],
+                    f"{_dotted(path)}: {item!r} and {first[code]!r} are both {code}; list each actor once",
+                )
+            )
+        first.setdefault(code, item)
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
@@ -147,10 +296,17 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     for i, actor in enumerate(states_tree.get("actors") or []):
         if isinstance(actor, dict):
             resolve_codes(
-                states_tree, ("actors", i, "members"), resolver, states_label, problems, report=False
+                states_tree,
+                ("actors", i, "members"),
+                resolver,
+                states_label,
+                problems,
+                report=False,
+                unique=False,  # check_world says "lists a member twice"
             )
     world, found = validate_model(World, states_tree, states_label)
     problems += found
+    problems += list(identity_problems(resolver, states_tree, states_label))
     if world is not None:
         problems += list(check_world(world, states_tree, states_label))
     else:  # still check the references of every part that did validate, so all problems show at once
@@ -161,7 +317,9 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     for i, issue in enumerate(issue_list if isinstance(issue_list, list) else []):
         if isinstance(issue, dict):
             for r, _ in enumerate(issue.get("rivals") or []):
-                resolve_codes(issues_tree, ("issues", i, "rivals", r), resolver, issues_label, problems)
+                resolve_codes(
+                    issues_tree, ("issues", i, "rivals", r), resolver, issues_label, problems, unique=False
+                )  # check_issues says "a rivalry needs at least two different actors"
             resolve_codes(issues_tree, ("issues", i, "exclude"), resolver, issues_label, problems)
     raw_sources = issues_tree.get("sources")
     issue_sources: list[Any] = raw_sources if isinstance(raw_sources, list) else []
@@ -372,9 +530,23 @@ def check_issues(
                 yield at(
                     ("expertise", t_index), f"expertise: unknown tag {t!r}; known: {', '.join(sorted(tags))}"
                 )
+        from coalesce.request import HARD_MAX_SIZE
+
+        if issue.max_size > HARD_MAX_SIZE:
+            yield at(
+                ("max_size",),
+                f"max_size: {issue.max_size} is above {HARD_MAX_SIZE}; a coalition that large is not minilateral",
+            )
         for r_index, group in enumerate(issue.rivals):
             if len(set(group)) < 2:
                 yield at(("rivals", r_index), "rivals: a rivalry needs at least two different actors")
+            for m_index, rival in enumerate(group):
+                if rival in issue.exclude:
+                    yield at(
+                        ("rivals", r_index, m_index),
+                        f"rivals: {rival} is a key rival and also in exclude; an actor the issue rules out "
+                        "cannot be engaged (drop it from one of the two)",
+                    )
         rule = issue.decision_rule
         if isinstance(rule, WeightedVote) and rule.field.startswith("capabilities."):
             domain = rule.field.split(".")[1]

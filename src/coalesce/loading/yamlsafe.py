@@ -19,6 +19,9 @@ from coalesce.errors import DataError, Problem
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NUMBER_CHARS = 40
+MAX_TEXT_CHARS = 10_000
+"""Longest scalar (a title, a note, a name): the shipped data's longest is under 700 characters, and a
+megabyte title would take minutes to lay out in a table."""
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(
@@ -249,6 +252,17 @@ def load(text: str, label: str) -> Any:
                 raise DataError([Problem(label, where[0], where[1], f"tags such as {tag!r} are not allowed")])
             if kind == "ScalarEvent":
                 scalar: Any = event
+                if len(scalar.value) > MAX_TEXT_CHARS:
+                    raise DataError(
+                        [
+                            Problem(
+                                label,
+                                where[0],
+                                where[1],
+                                f"a value of {len(scalar.value):,} characters; at most {MAX_TEXT_CHARS:,}",
+                            )
+                        ]
+                    )
                 # The non-specific tag `!` asks for a string (YAML spec), so `! 18` is "18", not 18.
                 plain = scalar.implicit[0] and not scalar.style and tag is None
                 value = _plain(scalar.value, where, label) if plain else scalar.value

@@ -98,7 +98,10 @@ class RobustnessResult(Result):
     draws: int
     seed: int
     concentration: float = Field(description="Dirichlet concentration of the weight draws.")
-    workers: int
+    workers: int = Field(
+        exclude=True,
+        description="Processes used; kept out of the JSON, which must not depend on the machine's cores.",
+    )
     baseline: list[str] = Field(description="The winner with the data and weights as given.")
     baseline_share: float = Field(description="Share of draws in which the baseline winner still wins.")
     baseline_exact: bool = Field(

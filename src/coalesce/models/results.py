@@ -5,7 +5,7 @@ Fields are only ever added, never renamed (SPEC). `schema_version` is bumped onl
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -96,6 +96,11 @@ class SearchInfo(Result):
         description="Wall time of the search; only with --timing, so that output stays byte-identical.",
     )
     time_limit: float | None = None
+    stopped_by: Literal["work budget", "time limit"] | None = Field(
+        default=None,
+        description="Why an inexact search stopped: its deterministic work budget (the same on every "
+        "machine) or the --time-limit the user set (then the output may differ between runs).",
+    )
     candidates: int = 0
     skipped: list[str] = Field(
         default_factory=list, description="Actors left out for lack of an alignment figure."

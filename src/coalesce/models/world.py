@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from coalesce.models.base import ActorCode, Finite, Frozen, GroupingId, Identifier, NonNegative, Unit
+
+MAX_POPULATION_M = 20_000.0
+"""Millions: more than twice the world's population. Figures above it are typing errors, and sums of
+values near 1e308 overflow under a double majority."""
+MAX_GDP_USD_BN = 1_000_000.0
+"""US$ billions: about ten times world GDP; above it a weighted vote by GDP loses all precision."""
+
+
+MAX_TOLERANCE = 0.1
+"""A domain's tolerance covers rounding and estimated shares, not a second world: at 1.5 the shares
+could add up to 2.5."""
 
 
 class Source(Frozen):
@@ -51,8 +62,8 @@ class CapabilityFigure(Estimated):
     """An actor's share of the world total of one capability domain."""
 
     share: Unit
-    uncertainty: NonNegative = 0.0
-    """Half-width of a ~90% interval around `share`, in share units."""
+    uncertainty: Unit = 0.0
+    """Half-width of a ~90% interval around `share`, in share units (a share lies in [0, 1])."""
 
 
 class ExpertiseFigure(Estimated):
@@ -65,7 +76,7 @@ class Alignment(Estimated):
     """UN General Assembly ideal point (Bailey, Strezhnev & Voeten), higher = closer to the US."""
 
     ideal_point: Finite = Field(ge=-6.0, le=6.0)
-    uncertainty: NonNegative = 0.0
+    uncertainty: NonNegative = Field(default=0.0, le=12.0)
     """Half-width of the 90% interval."""
 
 
@@ -78,7 +89,7 @@ class Domain(Frozen):
     unit: str
     year: int = Field(ge=1900, le=2100)
     source: Identifier
-    tolerance: NonNegative = 0.01
+    tolerance: NonNegative = Field(default=0.01, le=MAX_TOLERANCE)
     """The domain's shares may add up to at most 1 + tolerance."""
     gaps: str | None = None
 
@@ -138,17 +149,20 @@ class Actor(Frozen):
     """A state, or a bloc such as the EU (one voice for veto; its members' capability combined)."""
 
     code: ActorCode
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=120)
+    iso2: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    """ISO 3166-1 alpha-2 code, so `NO` finds Norway; the only codes resolved besides `code`."""
     kind: Literal["state", "bloc"] = "state"
     un_member: bool = True
-    population_m: NonNegative | None = None
+    population_m: Annotated[NonNegative, Field(le=MAX_POPULATION_M)] | None = None
     """Millions; null where the source has no figure (the gap is noted, never filled)."""
-    gdp_usd_bn: NonNegative | None = None
+    gdp_usd_bn: Annotated[NonNegative, Field(le=MAX_GDP_USD_BN)] | None = None
     """Current US$ billions; null where the source has no figure."""
     figure_sources: dict[Literal["population_m", "gdp_usd_bn"], Identifier] = Field(default_factory=dict)
     figure_years: dict[Literal["population_m", "gdp_usd_bn"], int] = Field(default_factory=dict)
     memberships: list[GroupingId] = Field(default_factory=list)
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(default_factory=list)
+    """Other names a user may type ("UK", "Ivory Coast"); matched exactly, ignoring case and accents."""
     alignment: Alignment | None = None
     capabilities: dict[Identifier, CapabilityFigure] = Field(default_factory=dict)
     expertise: dict[Identifier, ExpertiseFigure] = Field(default_factory=dict)
@@ -162,6 +176,8 @@ class Actor(Frozen):
             raise ValueError("a bloc needs 'members'")
         if self.kind == "state" and self.members:
             raise ValueError("only a bloc has 'members'")
+        if self.kind == "bloc" and self.iso2 is not None:
+            raise ValueError("a bloc has no ISO 3166-1 alpha-2 code ('iso2'); its 'code' is how it is named")
         return self
 
 

@@ -19,13 +19,24 @@ def _text(value: object) -> str:
     return str(value)
 
 
+ID_COLUMNS = frozenset({"id", "name", "code", "iso3", "case", "issue"})
+"""Columns whose values are identifiers a reader copies into another command."""
+
+
+def _widest(listing: Listing, column: str) -> int:
+    return max([len(column), *(len(_text(row.get(column))) for row in listing.rows)])
+
+
 def listing_table(listing: Listing, color: bool, width: int) -> str:
     """A rich table of the listing."""
 
     def draw(console: Console) -> None:
         table = Table(title=listing.title, title_justify="left")
-        for column in listing.columns:
-            table.add_column(column, overflow="fold")
+        for position, column in enumerate(listing.columns):
+            if position == 0 or column in ID_COLUMNS:  # ids are pasted back: never wrapped or cut
+                table.add_column(column, no_wrap=True, min_width=_widest(listing, column))
+            else:
+                table.add_column(column, overflow="fold")
         for row in listing.rows:
             table.add_row(*(_text(row.get(c)) for c in listing.columns))
         console.print(table)

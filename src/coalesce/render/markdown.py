@@ -71,7 +71,12 @@ def render_propose(result: ProposeResult) -> str:
         + (
             "The ranking is exact: the search certifies the top list."
             if search.exact
-            else f"The search stopped at its time limit; optimality gap {search.gap:.4f}."
+            else (
+                f"The --time-limit of {search.time_limit:g}s cut the search (output may differ between runs); "
+                f"optimality gap {search.gap:.4f}."
+                if search.stopped_by == "time limit"
+                else f"The search stopped at its work budget; optimality gap {search.gap:.4f}."
+            )
         ),
     ]
     if result.note:

@@ -96,6 +96,10 @@ def render_propose(result: ProposeResult, color: bool, width: int) -> str:
         status = "exact (certified top-K)" if search.exact else f"best found, optimality gap {search.gap:.4f}"
         timing = f" in {search.seconds:.2f}s" if search.seconds is not None else ""
         console.print(f"Search: {status}; {search.nodes} nodes over {search.candidates} candidates{timing}.")
+        if search.stopped_by == "time limit":
+            console.print(
+                f"The --time-limit of {search.time_limit:g}s cut the search: output may differ between runs."
+            )
 
     return capture(draw, color, width)
 

@@ -18,7 +18,7 @@ from coalesce.cases import Case, CaseFile, Failure, case_dataset
 from coalesce.loading.files import Dataset
 from coalesce.models.backtest import BacktestCase, FailureCase, MemberProbability, Overlap, VintageInfo
 from coalesce.models.issue import Issue, Weights
-from coalesce.models.results import ProposeResult
+from coalesce.models.results import ProposeResult, ScoreResult
 from coalesce.models.world import World
 from coalesce.report import r6
 
@@ -222,6 +222,21 @@ def _membership(
     return [prob[c] for c in states], [c in real for c in states], prob
 
 
+def _score_grouping(p: Prepared, issue_id: str, members: list[str]) -> ScoreResult:
+    """The engine's assessment of a real grouping under the case's settings (no rank search)."""
+    return engine.score(
+        p.data,
+        issue_id,
+        [",".join(members)],
+        weights=p.weights,
+        min_size=p.min_size,
+        max_size=p.max_size,
+        rank_depth=1,
+        time_limit=None,
+        node_limit=1,
+    )
+
+
 def run_case(dataset: Dataset, cases: CaseFile, case: Case) -> BacktestCase:
     """One founding core, measured."""
     p = prepare(dataset, cases, case)
@@ -240,17 +255,7 @@ def run_case(dataset: Dataset, cases: CaseFile, case: Case) -> BacktestCase:
     )
     top = proposal.recommendations[0] if proposal.recommendations else None
     recommended = overlap(world, top.members, real) if top else None
-    scored = engine.score(
-        p.data,
-        case.id,
-        [",".join(real_units)],
-        weights=p.weights,
-        min_size=p.min_size,
-        max_size=p.max_size,
-        rank_depth=1,
-        time_limit=None,
-        node_limit=1,
-    )
+    scored = _score_grouping(p, case.id, real_units)
     rank, bound = rank_bound(proposal, real_units, scored.score)
     conv, conv_bound, chain, settled = convener_rank(p, case.id, real_units, case.conveners)
     probs, outcomes, prob = _membership(p, case.id, real)
@@ -311,17 +316,7 @@ def run_failure(dataset: Dataset, cases: CaseFile, failure: Failure) -> FailureC
         time_limit=None,
         node_limit=NODE_LIMIT,
     )
-    scored = engine.score(
-        p.data,
-        failure.id,
-        [",".join(members)],
-        weights=p.weights,
-        min_size=p.min_size,
-        max_size=p.max_size,
-        rank_depth=1,
-        time_limit=None,
-        node_limit=1,
-    )
+    scored = _score_grouping(p, failure.id, members)
     _, bound = rank_bound(proposal, members, scored.score)
     veto = scored.criteria.get("veto")
     match = _BLOCKER.search(veto.rationale) if veto else None

@@ -1,0 +1,133 @@
+"""The conventions of a good CLI: --version, -h, completion, global options, -o, COALESCE_DATA, help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TINY, cli_env, run_cli
+
+import coalesce
+
+
+def _run(*args: str, **env: str) -> tuple[int, str, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "coalesce", *args],
+        cwd=ROOT,
+        env=cli_env(**env),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_version() -> None:
+    assert run_cli("--version") == (0, f"coalesce {coalesce.__version__}\n", "")
+
+
+def test_short_help_and_completion() -> None:
+    code, out, _ = run_cli("-h")
+    assert code == 0 and "Usage: coalesce" in out
+    assert "--install-completion" in out and "--show-completion" in out
+    assert "coalesce --format json propose ai-governance -o brief.json" in out
+
+
+def test_global_format_before_the_command() -> None:
+    code, out, err = run_cli("--format", "json", "propose", "ai-governance", "--top", "1")
+    assert code == 0, err
+    assert json.loads(out)["command"] == "propose"
+    # the command's own --format wins over the global one
+    code, out, _ = run_cli("--format", "json", "issues", "--format", "markdown")
+    assert code == 0 and out.startswith("## ")
+
+
+def test_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "brief.md"
+    code, out, err = run_cli("-f", "markdown", "-o", str(target), "propose", "ai-governance", "--top", "1")
+    assert code == 0 and out == "", err
+    assert target.read_text(encoding="utf-8").startswith("# Frontier AI governance")
+
+
+def test_output_to_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
+    code, out, err = run_cli("-o", str(tmp_path / "no" / "such" / "file"), "issues")
+    assert code == 2 and out == ""
+    assert err.startswith("coalesce: --output ") and err.count("\n") == 1
+
+
+def test_coalesce_data_is_the_default_data_directory() -> None:
+    code, out, err = _run("issues", "--format", "json", COALESCE_DATA=str(TINY))
+    assert code == 0, err
+    assert [r["id"] for r in json.loads(out)["rows"]] == ["chips"]
+    # --data before or after the command beats the environment
+    for args in (["--data", str(ROOT / "data"), "issues"], ["issues", "--data", str(ROOT / "data")]):
+        code, out, err = _run(*args, "--format", "json", COALESCE_DATA="/nonexistent")
+        assert code == 0, err
+        assert len(json.loads(out)["rows"]) > 1
+
+
+@pytest.mark.parametrize(
+    ("command", "placeholders"),
+    [
+        ("propose", ["ISSUE", "-i, --include A,B", "-x, --exclude A,B", "--set PATH=VALUE", "FILE|NAME"]),
+        ("score", ["ISSUE", "A,B", "--batch FILE"]),
+        ("power", ["ISSUE", "A,B"]),
+    ],
+)
+def test_help_names_its_placeholders(command: str, placeholders: list[str]) -> None:
+    code, out, _ = run_cli(command, "-h")
+    assert code == 0
+    for placeholder in placeholders:
+        assert placeholder in out, placeholder
+    assert "<list" not in out and "Example" in out
+
+
+def test_help_does_not_import_pydantic_or_the_engine() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "coalesce", "--help"],
+        cwd=ROOT,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0
+    imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    assert "coalesce.cli" in imported  # the parse found the modules
+    assert "pydantic" not in imported
+    assert "coalesce.engine" not in imported
+    assert "coalesce.scenarios" not in imported
+
+
+def test_batch_from_stdin() -> None:
+    code, out, err = run_cli(
+        "score", "ai-governance", "--batch", "-", "--format", "json", stdin="USA,CHN\nNOR,GBR\n"
+    )
+    assert code == 0, err
+    assert sorted(r["line"] for r in json.loads(out)["rows"]) == [1, 2]
+    code, out, err = run_cli("score", "ai-governance", "--batch", "-", stdin="USA,CHN\nFOO,BAR\nBAZ\n")
+    assert code == 65 and out == ""  # every bad line reported in one pass, by line number
+    assert [line.split(": ", 1)[0] for line in err.splitlines()] == ["<stdin>:2:1", "<stdin>:3:1"]
+
+
+def test_a_missing_batch_file_is_a_usage_error(tmp_path: Path) -> None:
+    code, out, err = run_cli("score", "ai-governance", "--batch", str(tmp_path / "missing.txt"))
+    assert code == 2 and out == ""
+    assert "no such file" in err and err.count("\n") == 1
+
+
+def test_validate_json_reports_problems_as_data(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nexclude: [CHN]\nfoo: 1\n", encoding="utf-8")
+    code, out, err = run_cli("validate", "--scenario", str(bad), "--format", "json")
+    assert code == 65
+    payload = json.loads(out)
+    assert payload["ok"] is False
+    assert [(p["line"], p["message"]) for p in payload["problems"]] == [(3, "unknown field 'foo'")]
+    assert err.strip() == payload["problems"][0]["text"]
+    code, out, _ = run_cli("validate", "--format", "json")
+    assert code == 0 and json.loads(out)["ok"] is True
