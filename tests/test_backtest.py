@@ -85,8 +85,11 @@ def test_every_case_and_failure_runs(dataset: Dataset, result: BacktestResult) -
         assert 0 <= row.brier <= 1 and (row.auc is None or 0 <= row.auc <= 1)
         assert row.nodes <= run.NODE_LIMIT + 1 or row.exact
         assert row.vintage.applied and row.vintage.year == row.year
-        if row.convener_rank is not None:
+        assert row.convener_settled, "the ranking is defined for members too (protocol)"
+        if row.convener_rank is not None and row.convener_rank <= len(row.convener_chain):
             assert row.convener_chain[row.convener_rank - 1] in row.conveners
+        if row.convener_rank is not None:
+            assert not set(row.convener_chain[: row.convener_rank - 1]) & set(row.conveners)
 
 
 def _issue_max(dataset: Dataset, case_id: str) -> int:

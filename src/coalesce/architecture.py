@@ -104,6 +104,21 @@ def _choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float
     return best, best_quality, best_accept
 
 
+def convener_ranking(ctx: Context, members: tuple[int, ...] | list[int]) -> list[tuple[int, float]]:
+    """Every candidate convener for this core, best first (ties by code): (actor, quality).
+
+    Defined whether or not a candidate sits in the core; `choose_convener` returns the first of it.
+    """
+    node = Node.of(ctx, members)
+    empty = not node.members
+    ranked = [
+        (c, convener_quality(ctx, c, acceptability(ctx, c, node.amin, node.amax, empty)))
+        for c in ctx.pool_order
+    ]
+    ranked.sort(key=lambda t: (-t[1], ctx.codes[t[0]]))
+    return ranked
+
+
 def track_seats(ctx: Context, group: tuple[int, ...]) -> tuple[int, ...]:
     """The members of a rivalry a rival track can seat: those not excluded; no track below two.
 
