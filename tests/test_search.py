@@ -320,7 +320,6 @@ model_parameters = st.fixed_dictionaries(
     optional={
         "acceptance_sigma": st.sampled_from([0.3, 1.0, 1.5, 5.0]),
         "baseline_defection": st.sampled_from([0.0, 0.02, 0.3]),
-        "track_credit": st.sampled_from([0.0, 0.5, 1.0]),
         "passenger_coverage": st.sampled_from([0.0, 0.01, 0.2]),
         "expertise_convener_share": st.sampled_from([0.0, 0.5, 1.0]),
         "timeliness_intercept": st.sampled_from([-1.0, 0.0, 2.0]),

@@ -15,7 +15,9 @@ from coalesce.criteria.registry import NAMES, REGISTRY, criterion_parameters
 from coalesce.criteria.timeliness import normal_cdf
 
 if TYPE_CHECKING:
+    from coalesce.architecture import ConvenerModel
     from coalesce.criteria.base import Criterion, SharedParameters
+    from coalesce.loading.alignment import AlignmentData
     from coalesce.models.base import Frozen
     from coalesce.models.issue import Issue
     from coalesce.models.world import Actor, World
@@ -102,6 +104,8 @@ class Context:
     """The criteria that keep a running aggregate on each node, in registry order."""
     aggregate_slot: dict[str, int] = field(default_factory=dict)
     """Per aggregating criterion, its slot in `Node.aggregates`."""
+    convener_model: ConvenerModel | None = None
+    """The convener model's arrays (architecture.compile_conveners; it also sets the pool fields above)."""
 
     def world_domain_source(self, domain: str) -> str:
         """The source id a domain cites."""
@@ -139,6 +143,7 @@ def compile_context(
     params: SharedParameters,
     constraints: Constraints,
     unseated: frozenset[str] = frozenset(),
+    alignment_data: AlignmentData | None = None,
 ) -> Context:
     """Build the Context. Assumes the world and issue were validated (codes and ids resolve).
 
@@ -282,6 +287,9 @@ def compile_context(
     best = best_coverage_by_size(context, constraints.max_size)
     object.__setattr__(context, "best_coverage", tuple(best))
     object.__setattr__(context, "n_min", fewest_members(best, issue.target, params.passenger_coverage))
+    from coalesce.architecture import compile_conveners
+
+    compile_conveners(context, alignment_data)
     return context
 
 
@@ -333,6 +341,9 @@ def perturbed(ctx: Context, unit_shares: list[list[float]], weights: dict[str, f
     object.__setattr__(
         changed, "n_min", fewest_members(best, ctx.issue.target, ctx.params.passenger_coverage)
     )
+    from coalesce.architecture import compile_conveners
+
+    compile_conveners(changed, ctx.convener_model.data if ctx.convener_model is not None else None)
     return changed
 
 

@@ -154,7 +154,7 @@ def recommendation(
         )
     tracks = []
     for track in arch.tracks:
-        convener = ctx.codes[track.convener] if track.convener is not None else None
+        convener = ctx.codes[track.convener]
         rivals = " and ".join(ctx.codes[m] for m in track.members)
         tracks.append(
             TrackResult(
@@ -162,9 +162,14 @@ def recommendation(
                 members=[ctx.codes[m] for m in track.members],
                 convener=convener,
                 rationale=(
-                    f"A separate {track.kind} track seats {rivals}, which the core does not hold together"
-                    + (f"; {convener} is the small state best placed between them." if convener else ".")
+                    f"A separate {track.kind} track seats {rivals}, which the core does not hold together; "
+                    f"{convener} is the state best placed between them. It is a negotiation of its own: "
+                    f"it agrees with probability {track.probability:.2f} and takes about {track.months:.0f} "
+                    f"months ({track.in_time:.0%} within the deadline)."
                 ),
+                probability=r6(track.probability),
+                in_time=r6(track.in_time),
+                expected_months=r6(track.months),
             )
         )
     details = criteria["parsimony"].details

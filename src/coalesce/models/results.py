@@ -41,6 +41,17 @@ class TrackResult(Result):
     members: list[str]
     convener: str | None
     rationale: str
+    probability: float | None = Field(
+        default=None,
+        description="Probability that the track agrees: each rival accepts the convener's text with the "
+        "probability that it votes with the convener in the issue's UN vote categories.",
+    )
+    in_time: float | None = Field(
+        default=None, description="Probability that the track agrees within the issue's deadline."
+    )
+    expected_months: float | None = Field(
+        default=None, description="The track's own expected months to agree (its cost in time)."
+    )
 
 
 class ExpansionStep(Result):
