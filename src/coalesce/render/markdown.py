@@ -10,10 +10,18 @@ def _cell(text: str) -> str:
 
 
 def _architecture(rec: Recommendation, lines: list[str]) -> None:
+    p = rec.member_probability
     lines.append(
-        f"- **Core:** {', '.join(f'{n} ({c})' for n, c in zip(rec.names, rec.members, strict=True))}"
+        "- **Core:** "
+        + ", ".join(
+            f"{n} ({c}{f', in {p[c]:.0%} of draws' if c in p else ''})"
+            for n, c in zip(rec.names, rec.members, strict=True)
+        )
     )
-    lines.append(f"- **Convener:** {rec.convener or 'none eligible'}")
+    lines.append(
+        f"- **Convener:** {rec.convener or 'none eligible'}"
+        + (f", with {rec.co_convener} as co-convener" if rec.co_convener else "")
+    )
     for track in rec.tracks:
         lines.append(
             f"- **Rival track ({track.kind}):** {' and '.join(track.members)}, convened by {track.convener or 'nobody'}"
@@ -22,6 +30,11 @@ def _architecture(rec: Recommendation, lines: list[str]) -> None:
         lines.append(f"- **Passengers:** {', '.join(rec.passengers)}")
     lines.append(
         f"- **Capability held:** {rec.coverage:.0%}; **expected time to agree:** {rec.expected_months:.0f} months"
+        + (
+            f" (80% interval {rec.months_interval[0]:.0f}-{rec.months_interval[1]:.0f})"
+            if rec.months_interval
+            else ""
+        )
     )
     lines.append("")
     lines.append("| criterion | score | weight | why |")
@@ -58,8 +71,9 @@ def render_propose(result: ProposeResult) -> str:
     if len(result.recommendations) > 1:
         lines += ["", "## Alternatives", "", "| # | score | members | convener |", "|---:|---:|---|---|"]
         for rec in result.recommendations[1:]:
+            tie = " (tie)" if rec.tied_with_best else ""
             lines.append(
-                f"| {rec.rank} | {rec.score:.3f} | {', '.join(rec.members)} | {rec.convener or '-'} |"
+                f"| {rec.rank} | {rec.score:.3f}{tie} | {', '.join(rec.members)} | {rec.convener or '-'} |"
             )
     search = result.search
     names = list(result.parameters.weights)

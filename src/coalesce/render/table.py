@@ -11,7 +11,8 @@ from coalesce.render.console import capture
 
 
 def _members(rec: Recommendation) -> str:
-    return ", ".join(rec.members)
+    p = rec.member_probability
+    return ", ".join(f"{m} {p[m]:.0%}" if m in p else m for m in rec.members)
 
 
 def _tracks(rec: Recommendation) -> str:
@@ -46,7 +47,10 @@ def _ladder(rec: Recommendation) -> Table:
 
 def _architecture(console: Console, rec: Recommendation) -> None:
     console.print(Text(f"Core: {_members(rec)}", style="bold"))
-    console.print(f"Convener: {rec.convener or 'none eligible'}")
+    console.print(
+        f"Convener: {rec.convener or 'none eligible'}"
+        + (f", co-convener {rec.co_convener}" if rec.co_convener else "")
+    )
     for track in rec.tracks:
         console.print(
             f"Track ({track.kind}): {'-'.join(track.members)}, convened by {track.convener or 'nobody'}"
@@ -68,7 +72,10 @@ def render_propose(result: ProposeResult, color: bool, width: int) -> str:
             f"Rule: {issue.decision_rule}. Target {issue.target:.0%} of weighted capability. "
             f"Deadline {issue.deadline_months:g} months."
         )
-        table = Table(title="Recommendations", title_justify="left")
+        table = Table(
+            title="Recommendations (=: tied with #1 within the robustness noise; member %: share of draws)",
+            title_justify="left",
+        )
         table.add_column("#", justify="right")
         table.add_column("score", justify="right")
         table.add_column("members", overflow="fold")
@@ -79,7 +86,7 @@ def render_propose(result: ProposeResult, color: bool, width: int) -> str:
         for rec in result.recommendations:
             table.add_row(
                 str(rec.rank),
-                f"{rec.score:.3f}",
+                f"{rec.score:.3f}" + ("=" if rec.tied_with_best and rec.rank != 1 else ""),
                 _members(rec),
                 rec.convener or "-",
                 _tracks(rec),
