@@ -74,8 +74,6 @@ class ConvenerModel:
     categories: tuple[VoteCategoryId, ...]
     source: str
     """'votes' (the issue's UN vote categories) or 'ideal points' (no alignment data)."""
-    data: AlignmentData | None = None
-    """The alignment data it was compiled from (robustness draws recompile the stake)."""
     tracks: tuple[Track | None, ...] = ()
     """Per rivalry, its track (None: no seats or no convener), whatever the core."""
 
@@ -263,7 +261,6 @@ def compile_conveners(ctx: Context, alignment: AlignmentData | None) -> Convener
         static=static,
         categories=categories,
         source="votes" if alignment is not None else "ideal points",
-        data=alignment,
     )
     # A state with no agreement figure at all (Taiwan casts no UN votes) cannot be assessed as convener:
     # its missing figures are not read as agreement.

@@ -104,6 +104,8 @@ class Context:
     """The criteria that keep a running aggregate on each node, in registry order."""
     aggregate_slot: dict[str, int] = field(default_factory=dict)
     """Per aggregating criterion, its slot in `Node.aggregates`."""
+    alignment_data: AlignmentData | None = None
+    """The data directory's issue-specific alignment files (data/alignment/), None without them."""
     convener_model: ConvenerModel | None = None
     """The convener model's arrays (architecture.compile_conveners; it also sets the pool fields above)."""
 
@@ -282,6 +284,7 @@ def compile_context(
         criterion_arrays={c.NAME: c.compile(world, issue, tuple(actors)) for c in REGISTRY},
         aggregators=tuple(c for c in REGISTRY if c.AGGREGATES),
         aggregate_slot={c.NAME: slot for slot, c in enumerate(c for c in REGISTRY if c.AGGREGATES)},
+        alignment_data=alignment_data,
     )
     object.__setattr__(context, "actor_values", tuple(context.mask_value(m) for m in masks))
     best = best_coverage_by_size(context, constraints.max_size)
@@ -343,7 +346,7 @@ def perturbed(ctx: Context, unit_shares: list[list[float]], weights: dict[str, f
     )
     from coalesce.architecture import compile_conveners
 
-    compile_conveners(changed, ctx.convener_model.data if ctx.convener_model is not None else None)
+    compile_conveners(changed, ctx.alignment_data)
     return changed
 
 
