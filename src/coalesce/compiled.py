@@ -83,9 +83,9 @@ class Context:
     neutrality: tuple[float, ...] = field(default=())
     """Per actor, how evenly it sits between each rivalry's members (1.0 when no rivals)."""
     pool_order: tuple[int, ...] = field(default=())
-    """Convener pool sorted by fit x neutrality, best first (ties by code)."""
+    """Convener pool sorted by the convener model's static part, best first (architecture.compile_conveners)."""
     track_conveners: tuple[int | None, ...] = field(default=())
-    """Per rivalry, the small state best placed to convene a separate rival track."""
+    """Per rivalry, the state best placed to convene a separate rival track (architecture.compile_conveners)."""
     actors: tuple[Actor, ...] = field(default=())
     """The world's actors in code order."""
     n_min: int = 1
