@@ -51,6 +51,7 @@ class Bounds:
         self.min_size = ctx.constraints.min_size
         self.sized = [i for i, c in enumerate(self.criteria) if c.SIZE_DEPENDENT]
         self.capability = next(i for i, c in enumerate(self.criteria) if c.NAME == "capability")
+        self.blocs = frozenset(a for a in ctx.candidates if ctx.unit_masks[a] & (ctx.unit_masks[a] - 1))
         self.unsized = [i for i, c in enumerate(self.criteria) if not c.SIZE_DEPENDENT]
         # Optional hooks, resolved once: the hot path never asks a criterion what it provides.
         # (A criterion at weight 0 bounds nothing, so its gain key is not even computed.)
@@ -291,6 +292,9 @@ class Bounds:
         for level, reach in enumerate(STRETCH_LEVELS):
             tops: dict[int, list[float]] = {}
             for c in criteria:
+                if c == self.capability and self.blocs:
+                    tops[c] = self._coverage_tops(start, low - reach, high + reach, max_extra, tables)
+                    continue
                 picked = islice(
                     (
                         g
@@ -302,6 +306,66 @@ class Bounds:
                 tops[c] = [0.0, *accumulate(picked)]
             out.append((STRETCH_LEVELS[level - 1] if level > 0 else 0.0, tops))
         return out
+
+    def _coverage_tops(
+        self, start: int, low: float, high: float, max_extra: int, tables: GainTables
+    ) -> list[float]:
+        """Capability's prefix sums of gains among the candidates at or after `start` with ideal points
+        in [low, high], aware that a bloc and its own members overlap.
+
+        Coverage is a union of units, so what members add is at most the gains of the blocs among them
+        plus the gains of their states that none of those blocs covers. For every choice B of the blocs
+        allowed, that is the gains of B plus the best k - |B| states outside B's units; index k holds the
+        best over the choices (at most the plain sum of the k largest gains, the bound without blocs).
+        """
+        masks, order = self.ctx.unit_masks, self.order
+        blocs: list[tuple[int, float]] = []
+        states: list[tuple[int, float]] = []  # (unit mask, gain), best first
+        union_all = 0
+        outside = 0  # states that no allowed bloc covers: enough of them ends the scan
+        for position, a, g in tables.by_gain[self.capability]:
+            if position < start or a < low or a > high:
+                continue
+            actor = order[position]
+            mask = masks[actor]
+            if actor in self.blocs:
+                if len(blocs) < MAX_REACH_BLOCS:
+                    blocs.append((mask, g))
+                    union_all |= mask
+                    continue
+                mask = 0  # past the choices tried: counted as a state that overlaps nothing
+            states.append((mask, g))
+            if not mask & union_all:
+                outside += 1
+                if outside >= max_extra:
+                    break
+        best = [0.0] * (max_extra + 1)
+        for choice in range(1 << len(blocs)):
+            chosen = [blocs[j] for j in range(len(blocs)) if choice >> j & 1]
+            size = len(chosen)
+            if size > max_extra:
+                continue
+            covered = 0
+            total = 0.0
+            for mask, g in chosen:
+                covered |= mask
+                total += g
+            if total > best[size]:
+                best[size] = total
+            k = size
+            for mask, g in states:
+                if k >= max_extra:
+                    break
+                if mask & covered:
+                    continue
+                k += 1
+                total += g
+                if total > best[k]:
+                    best[k] = total
+        for k in range(1, max_extra + 1):
+            if best[k - 1] > best[k]:
+                best[k] = best[k - 1]
+        return best
 
     def sizes(self, node: Node, start: int, at_least: int) -> range:
         """Final sizes reachable from node by adding at least `at_least` members from order[start:]."""
