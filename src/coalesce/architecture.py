@@ -39,8 +39,9 @@ the timeliness model). A rivalry no state can convene gets no track.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from coalesce.coalition import Node
 from coalesce.models.alignment import VoteCategoryId
@@ -63,7 +64,7 @@ DEFAULT_CATEGORIES: tuple[VoteCategoryId, ...] = ("all",)
 class ConvenerModel:
     """Per-issue arrays of the convener model (compiled once per context)."""
 
-    agreement: tuple[tuple[float, ...], ...]
+    agreement: Sequence[Sequence[float]]
     """Per pair, agreement in the issue's vote categories in [0, 1] (1 on the diagonal); NaN = missing."""
     palatability: tuple[float, ...]
     capacity: tuple[float, ...]
@@ -135,7 +136,7 @@ def great_power(ctx: Context, i: int) -> bool:
 # Compiling the model
 # --------------------------------------------------------------------------------------------------
 
-_AGREEMENT_CACHE: dict[tuple[object, ...], tuple[tuple[float, ...], ...]] = {}
+_AGREEMENT_CACHE: dict[tuple[object, ...], Sequence[Sequence[float]]] = {}
 
 
 def issue_categories(ctx: Context, alignment: AlignmentData | None) -> tuple[VoteCategoryId, ...]:
@@ -148,25 +149,76 @@ def issue_categories(ctx: Context, alignment: AlignmentData | None) -> tuple[Vot
     return tuple(link.categories)
 
 
+class _IdealRow(Sequence[float]):
+    """One actor's agreement with every other from the ideal points, computed on demand."""
+
+    def __init__(self, ctx: Context, i: int) -> None:
+        self._ctx, self._i = ctx, i
+        self._two_s2 = 2.0 * ctx.params.acceptance_sigma**2
+
+    @overload
+    def __getitem__(self, j: int) -> float: ...
+    @overload
+    def __getitem__(self, j: slice) -> Sequence[float]: ...
+    def __getitem__(self, j: int | slice) -> float | Sequence[float]:
+        if isinstance(j, slice):
+            return [self[k] for k in range(len(self))[j]]
+        ctx, i = self._ctx, self._i
+        if i == j:
+            return 1.0
+        if not (ctx.has_alignment[i] and ctx.has_alignment[j]):
+            return math.nan
+        d = ctx.alignment[i] - ctx.alignment[j]
+        return math.exp(-(d * d) / self._two_s2)
+
+    def __len__(self) -> int:
+        return len(self._ctx.codes)
+
+
+class _IdealRows(Sequence[Sequence[float]]):
+    """Agreement from the ideal points (no alignment data), lazily: a world of thousands of actors never
+    builds the full matrix."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    @overload
+    def __getitem__(self, i: int) -> Sequence[float]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Sequence[float]]: ...
+    def __getitem__(self, i: int | slice) -> Sequence[float] | Sequence[Sequence[float]]:
+        if isinstance(i, slice):
+            return [_IdealRow(self._ctx, k) for k in range(len(self))[i]]
+        return _IdealRow(self._ctx, i)
+
+    def __len__(self) -> int:
+        return len(self._ctx.codes)
+
+    def least(self, i: int, members: tuple[int, ...]) -> float:
+        """min over members j of row i (members have ideal points; i itself contributes distance 0)."""
+        return self.least_given(i, self.span(members))
+
+    def span(self, members: tuple[int, ...]) -> tuple[float, float] | None:
+        """The members' ideal-point range (None when none has one)."""
+        ctx = self._ctx
+        points = [ctx.alignment[m] for m in members if ctx.has_alignment[m]]
+        return (min(points), max(points)) if points else None
+
+    def least_given(self, i: int, span: tuple[float, float] | None) -> float:
+        """`least` with the members' range computed once."""
+        ctx = self._ctx
+        if span is None or not ctx.has_alignment[i]:
+            return 1.0
+        a = ctx.alignment[i]
+        d = max(abs(a - span[0]), abs(a - span[1]))
+        return math.exp(-(d * d) / (2.0 * ctx.params.acceptance_sigma**2))
+
+
 def _agreement(
     ctx: Context, alignment: AlignmentData | None, categories: tuple[VoteCategoryId, ...]
-) -> tuple[tuple[float, ...], ...]:
-    n = len(ctx.codes)
+) -> Sequence[Sequence[float]]:
     if alignment is None:
-        sigma = ctx.params.acceptance_sigma
-        rows = []
-        for i in range(n):
-            row = []
-            for j in range(n):
-                if i == j:
-                    row.append(1.0)
-                elif ctx.has_alignment[i] and ctx.has_alignment[j]:
-                    d = ctx.alignment[i] - ctx.alignment[j]
-                    row.append(math.exp(-(d * d) / (2.0 * sigma * sigma)))
-                else:
-                    row.append(math.nan)
-            rows.append(tuple(row))
-        return tuple(rows)
+        return _IdealRows(ctx)
     key = (id(alignment), categories, ctx.codes)
     hit = _AGREEMENT_CACHE.get(key)
     if hit is not None:
@@ -219,9 +271,7 @@ def _capacity(ctx: Context, alignment: AlignmentData | None) -> tuple[dict[str, 
     return tuple(out)
 
 
-def _neutrality(
-    model_agreement: tuple[tuple[float, ...], ...], i: int, group: tuple[int, ...]
-) -> float | None:
+def _neutrality(model_agreement: Sequence[Sequence[float]], i: int, group: tuple[int, ...]) -> float | None:
     """Least over most agreement of `i` with the rivals of one rivalry; None with fewer than two figures."""
     values = [model_agreement[i][r] for r in group if not math.isnan(model_agreement[i][r])]
     if len(values) < 2:
@@ -270,7 +320,10 @@ def compile_conveners(ctx: Context, alignment: AlignmentData | None) -> Convener
         if not ctx.is_bloc[i]
         and i not in ctx.excluded
         and ctx.has_alignment[i]
-        and any(not math.isnan(v) for j, v in enumerate(agreement[i]) if j != i)
+        and (
+            isinstance(agreement, _IdealRows)  # every actor with an ideal point has figures
+            or any(not math.isnan(v) for j, v in enumerate(agreement[i]) if j != i)
+        )
     )
     order = tuple(sorted(pool, key=lambda i: (-static[i], ctx.codes[i])))
     track_conveners: list[int | None] = []
@@ -311,7 +364,11 @@ def _track_quality(ctx: Context, model: ConvenerModel, i: int, group: tuple[int,
 
 def _least_agreement(model: ConvenerModel, candidate: int, members: tuple[int, ...]) -> float:
     """The least known agreement of the candidate with the members other than itself (1.0 if none)."""
-    row = model.agreement[candidate]
+    agreement = model.agreement
+    if isinstance(agreement, _IdealRows):
+        # the curve falls with distance, so the farthest member decides: one evaluation, not one per member
+        return agreement.least(candidate, members)
+    row = agreement[candidate]
     least = 1.0
     for m in members:
         v = row[m]
@@ -351,13 +408,19 @@ def _choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float
     model = _model(ctx)
     best: int | None = None
     best_quality, best_accept = -1.0, 0.0
+    ideal = model.agreement if isinstance(model.agreement, _IdealRows) else None
+    span = ideal.span(node.members) if ideal is not None else None
     for candidate in ctx.pool_order:
         static = model.static[candidate]
         # With acceptability at its best (1) the static part bounds every later candidate of the pool,
         # which is sorted by it.
         if best is not None and static ** (1.0 / 3.0) < best_quality:
             break
-        accept = _least_agreement(model, candidate, node.members)
+        accept = (
+            ideal.least_given(candidate, span)
+            if ideal is not None
+            else _least_agreement(model, candidate, node.members)
+        )
         quality = (static * accept) ** (1.0 / 3.0)
         if quality > best_quality or (quality == best_quality and best is not None and candidate < best):
             best, best_quality, best_accept = candidate, quality, accept
