@@ -878,7 +878,7 @@ def build(args) -> tuple[str, list[str]]:
             "gdp": {"source": SRC_GDP, "year": REF_YEAR},
             "alignment": {"source": SRC_ALIGN, "sessions": list(SESSIONS)},
         },
-        "small_states": {"exclude_memberships": ["G20", "UNSC-P5"]},
+        "small_states": {"exclude_memberships": [], "max_population_m": 10},
         "sources": sources,
         "groupings": groupings,
         "domains": sorted(domains, key=lambda d: d["id"]),

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from coalesce.analysis.backtest import backtest, metrics, run, vintage
 from coalesce.analysis.calibration import fit
 from coalesce.cases import load_cases
+from coalesce.criteria.registry import REGISTRY
 from coalesce.errors import DataError
 from coalesce.loading.files import Dataset, load_dataset
 from coalesce.models.backtest import BacktestResult
-from coalesce.models.issue import Weights
 from coalesce.render.backtest import backtest_markdown, backtest_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,8 +85,11 @@ def test_every_case_and_failure_runs(dataset: Dataset, result: BacktestResult) -
         assert 0 <= row.brier <= 1 and (row.auc is None or 0 <= row.auc <= 1)
         assert row.nodes <= run.NODE_LIMIT + 1 or row.exact
         assert row.vintage.applied and row.vintage.year == row.year
-        if row.convener_rank is not None:
+        assert row.convener_settled, "the ranking is defined for members too (protocol)"
+        if row.convener_rank is not None and row.convener_rank <= len(row.convener_chain):
             assert row.convener_chain[row.convener_rank - 1] in row.conveners
+        if row.convener_rank is not None:
+            assert not set(row.convener_chain[: row.convener_rank - 1]) & set(row.conveners)
 
 
 def _issue_max(dataset: Dataset, case_id: str) -> int:
@@ -100,9 +103,10 @@ def test_weights_follow_the_protocol(result: BacktestResult, dataset: Dataset) -
     flagged = {
         c.id for c in load_cases(dataset, dataset.directory / "cases.yaml").cases if c.capability_unmeasured
     }
+    defaults = {c.NAME: c.DEFAULT_WEIGHT for c in REGISTRY}
     for row in result.cases:
-        expected = 0.0 if row.id in flagged else 1.0
-        assert row.weights == {**Weights().as_dict(), "capability": expected}
+        expected = 0.0 if row.id in flagged else defaults["capability"]
+        assert row.weights == {**defaults, "capability": expected}
 
 
 def test_means_and_intervals(result: BacktestResult) -> None:

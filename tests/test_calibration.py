@@ -39,7 +39,7 @@ def test_fit_recovers_known_coefficients() -> None:
     parties = [2, 3, 5, 8, 13, 21, 34]
     spreads = [0.5, 1.5, 1.0, 2.5, 2.0, 3.5, 3.0]
     months = [math.exp(0.3 + 0.4 * math.log(n) + 0.2 * s) for n, s in zip(parties, spreads, strict=True)]
-    model = fit(parties, spreads, months)
+    model = fit(parties, spreads, months, use_spread=True)
     assert model.intercept == pytest.approx(0.3, abs=1e-9)
     assert model.size_elasticity == pytest.approx(0.4, abs=1e-9)
     assert model.spread_coefficient == pytest.approx(0.2, abs=1e-9)

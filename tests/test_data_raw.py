@@ -293,7 +293,7 @@ def test_top_level_layout(world):
         "gdp": {"source": "wb-wdi-gdp", "year": 2023},
         "alignment": {"source": "voeten-unga-2024", "sessions": [76, 77, 78]},
     }
-    assert world["small_states"] == {"exclude_memberships": ["G20", "UNSC-P5"]}
+    assert world["small_states"] == {"exclude_memberships": [], "max_population_m": 10}
 
 
 def test_actor_set(actors):

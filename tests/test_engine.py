@@ -16,8 +16,9 @@ from conftest import WorldSpec, examples, world_specs, write_world
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coalesce import engine
-from coalesce.compiled import Context, compile_context
+from coalesce import engine, problem
+from coalesce.compiled import Context
+from coalesce.criteria import capability
 from coalesce.criteria.registry import NAMES as CRITERIA
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset, load_dataset
@@ -34,7 +35,7 @@ ROUNDING = 0.5e-6
 
 def ctx_for(ds: Dataset, issue: str, **request: Any) -> Context:
     req = build_request(ds, issue, **request)
-    return compile_context(ds.world, req.issue, ds.params, req.constraints)
+    return problem.compile(ds, req).context
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +117,12 @@ def test_recommendation_structure(proposals: dict[str, ProposeResult], dataset: 
     excluded_groups = set(world.small_states.exclude_memberships)
     for iid, result in proposals.items():
         params = result.parameters
-        scores = [r.score for r in result.recommendations]
-        assert scores == sorted(scores, reverse=True), iid
+        # Capability's threshold: cores that reach the target come first, each tier by score.
+        reaches = [r.coverage >= result.issue.target - 1e-6 for r in result.recommendations]
+        assert reaches == sorted(reaches, reverse=True), iid
+        for tier in (True, False):
+            scores = [r.score for r, hit in zip(result.recommendations, reaches, strict=True) if hit is tier]
+            assert scores == sorted(scores, reverse=True), iid
         seen = set()
         for rec in result.recommendations:
             assert rec.members == sorted(set(rec.members)), (iid, rec.members)
@@ -270,6 +275,12 @@ def neighbours(ctx: Context, top: tuple[int, ...]) -> list[tuple[int, ...]]:
     return out
 
 
+def ranked_value(ctx: Context, members: tuple[int, ...]) -> float:
+    """What the ranking orders by: the total, less 1 when the core misses a reachable target."""
+    ev = evaluate(ctx, members)
+    return ev.total - (1.0 if capability.misses(ctx, ev.arch.node.coverage) else 0.0)
+
+
 def test_top_architecture_is_a_local_optimum(
     dataset: Dataset, certified_tops: dict[str, tuple[dict[str, Any], list[str]]]
 ) -> None:
@@ -277,11 +288,11 @@ def test_top_architecture_is_a_local_optimum(
     for iid, (request, members) in certified_tops.items():
         ctx = ctx_for(dataset, iid, **request)
         top = tuple(sorted(ctx.index[c] for c in members))
-        best = evaluate(ctx, top).total
+        best = ranked_value(ctx, top)
         candidates = neighbours(ctx, top)
         assert candidates, iid
         for other in candidates:
-            total = evaluate(ctx, other).total
+            total = ranked_value(ctx, other)
             assert total <= best + 1e-12, (iid, members, [ctx.codes[i] for i in other], total, best)
 
 
@@ -376,10 +387,12 @@ def test_tiny_world_brute_force_top(tiny_world) -> None:  # type: ignore[no-unty
     scored = []
     for size in range(ctx.constraints.min_size, ctx.constraints.max_size + 1):
         for combo in itertools.combinations(ctx.candidates, size):
-            scored.append((evaluate(ctx, combo).total, size, [ctx.codes[i] for i in combo]))
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+            ev = evaluate(ctx, combo)
+            missed = capability.misses(ctx, ev.arch.node.coverage)
+            scored.append((ev.total, size, [ctx.codes[i] for i in combo], missed))
+    scored.sort(key=lambda item: (item[3], -item[0], item[1], item[2]))
     assert [(r.score, r.members) for r in result.recommendations] == [
-        (round(s, 6), m) for s, _, m in scored[:3]
+        (round(s, 6), m) for s, _, m, _ in scored[:3]
     ]
 
 

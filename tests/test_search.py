@@ -14,8 +14,8 @@ from conftest import WorldSpec, examples, read_world, world_specs, write_world
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 
-from coalesce import compiled, engine
-from coalesce.compiled import Context, best_coverage_by_size, compile_context
+from coalesce import compiled, engine, problem
+from coalesce.compiled import Context, best_coverage_by_size
 from coalesce.loading.files import Dataset, load_dataset
 from coalesce.render import jsonfmt
 from coalesce.request import build_request
@@ -23,9 +23,14 @@ from coalesce.scoring import evaluate
 from coalesce.search import top_k
 
 
-def rank_key(ctx: Context, score: float, members: tuple[int, ...]) -> tuple[float, int, tuple[str, ...]]:
-    """The documented ranking: score descending, then fewer members, then codes ascending."""
-    return (-score, len(members), tuple(ctx.codes[m] for m in members))
+def rank_key(
+    ctx: Context, score: float, members: tuple[int, ...]
+) -> tuple[bool, float, int, tuple[str, ...]]:
+    """The documented ranking: cores that reach a reachable target first, then score descending, then
+    fewer members, then codes ascending."""
+    coverage = evaluate(ctx, members).arch.node.coverage
+    missed = coverage < ctx.issue.target - 1e-9 and ctx.best_coverage[-1] >= ctx.issue.target - 1e-9
+    return (missed, -score, len(members), tuple(ctx.codes[m] for m in members))
 
 
 def brute_force(ctx: Context, k: int) -> list[tuple[float, tuple[int, ...]]]:
@@ -46,7 +51,7 @@ def brute_force(ctx: Context, k: int) -> list[tuple[float, tuple[int, ...]]]:
 
 def context(ds: Dataset, issue: str, **request: Any) -> tuple[Context, int]:
     req = build_request(ds, issue, **request)
-    return compile_context(ds.world, req.issue, ds.params, req.constraints), req.top
+    return problem.compile(ds, req).context, req.top
 
 
 @st.composite
@@ -315,7 +320,6 @@ model_parameters = st.fixed_dictionaries(
     optional={
         "acceptance_sigma": st.sampled_from([0.3, 1.0, 1.5, 5.0]),
         "baseline_defection": st.sampled_from([0.0, 0.02, 0.3]),
-        "track_credit": st.sampled_from([0.0, 0.5, 1.0]),
         "passenger_coverage": st.sampled_from([0.0, 0.01, 0.2]),
         "expertise_convener_share": st.sampled_from([0.0, 0.5, 1.0]),
         "timeliness_intercept": st.sampled_from([-1.0, 0.0, 2.0]),
@@ -359,3 +363,23 @@ def test_best_coverage_by_size_is_the_brute_force_best(data: st.DataObject, spec
         compiled.MAX_ENUMERATED_BLOCS = saved
     assert by_choice == pytest.approx(expected, abs=1e-12)
     assert by_search == pytest.approx(expected, abs=1e-12)
+
+
+@given(data=st.data(), spec=world_specs())
+@examples(40)
+def test_suffix_reach_is_the_brute_force_best_of_each_suffix(data: st.DataObject, spec: WorldSpec) -> None:
+    """The threshold's bound: the best coverage of m actors from each suffix of the search order, with
+    blocs overlapping their members, matches enumeration (and is never below it, which exactness needs)."""
+    from coalesce.search.bounds import Bounds, suffix_reach
+
+    ctx, _ = drawn_context(data, spec)
+    order = Bounds(ctx).order
+    top = ctx.constraints.max_size
+    tables = suffix_reach(ctx, order, top)
+    for start in range(len(order) + 1):
+        suffix = order[start:]
+        expected = [
+            max(ctx.coverage(members) for members in itertools.combinations(suffix, min(m, len(suffix))))
+            for m in range(top + 1)
+        ]
+        assert list(tables[start]) == pytest.approx(expected, abs=1e-12)

@@ -1,25 +1,82 @@
-"""For a member set: the convener, the rival tracks, and the expansion ladder.
+"""For a member set: the convener, the co-convener, the rival tracks, and the expansion ladder.
 
-The convener is a small state, inside the core or not. Its quality is the geometric mean of three
-things an analyst weighs (Cohen & Fontaine's microlateralism): its fit to the issue's niche needs, its
-neutrality between the key rivals (palatability), and how acceptable it is to the member farthest from
-it (the same acceptance curve the veto criterion uses).
+Conveners (issue 15; docs/model.md, "Conveners"). Any state may convene, inside the core or not: the
+convener is a role of its own. A candidate's quality is the geometric mean of three things an analyst
+weighs, each in [0, 1]:
 
-A rival track is a separate bilateral or trilateral channel that brings in the key rivals the core
-leaves out (the layered answer of the AI-minilateralism seed), convened by the small state best placed
-between that rivalry's members.
+- **acceptability to the members**: the least agreement, in this issue's UN vote categories, between
+  the candidate and any other member (a convener has to be acceptable to every party, so the farthest
+  member decides; a member agrees with itself, so it is not counted against itself). Adding members can
+  only lower it, which the search's bounds rely on.
+- **palatability to the rivals**: for each of the issue's rivalries, the candidate's agreement with the
+  rival it agrees with least divided by the one it agrees with most (1 when it sits evenly between them,
+  a rival agrees with itself), averaged over rivalries; 1 without rivals. Where the issue names a
+  rivalry, a great power (a permanent member of the Security Council or a G7 member) is discounted by
+  `GREAT_POWER_PALATABILITY`: Cohen and Fontaine's argument that leadership by smaller countries makes
+  an effort more palatable to great powers locked in rivalry. Small and middle powers keep that edge.
+- **capacity to convene**: the mean of the figures the candidate has, each relative to the best:
+  its diplomatic network (posts abroad, Lowy Global Diplomacy Index 2023, log scale), its mediation and
+  hosting record (PA-X third-party and hosted agreements, log scale), its stake in the issue (its share
+  of the issue's capability relative to the largest holder, only where a capability domain measures the
+  problem: the minilateralism-for-AI seed's "where the labs and the chips are"), and its niche fit (its
+  mean score in the issue's needed expertise, where the issue names any). A missing figure is left out of
+  the mean, never read as 0.
+
+Without the alignment data (a test world), agreement is the acceptance curve on the UNGA ideal points
+and the network and record figures are missing.
+
+A co-convener is shown (not scored) when the convener is not a great power and a great power sits in the
+core: the best-ranked such member, as France beside New Zealand for the Christchurch Call.
+
+A rival track is a separate channel that brings in the key rivals the core leaves out (the layered
+answer of the AI-minilateralism seed), convened by the state best placed between that rivalry's members
+(the same quality, with acceptability to the rivals). It carries its own probability of agreement (each
+rival accepts the convener's text with the probability that it votes with the convener in the issue's
+categories; the product over the rivals) and its cost (a separate negotiation: its expected months from
+the timeliness model). A rivalry no state can convene gets no track.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, overload
 
 from coalesce.coalition import Node
+from coalesce.models.alignment import VoteCategoryId
 
 if TYPE_CHECKING:
     from coalesce.compiled import Context
+    from coalesce.loading.alignment import AlignmentData
+
+
+GREAT_POWER_PALATABILITY = 0.8
+"""Palatability factor for a great power (P5 or G7) as convener where the issue names a rivalry. A
+priori: the seed (Cohen and Fontaine) argues small-country leadership is more palatable to rivals; it
+gives no figure, so a fifth off is a stated judgement, not fitted on any case."""
+GREAT_POWER_GROUPS = ("UNSC-P5", "G7")
+DEFAULT_CATEGORIES: tuple[VoteCategoryId, ...] = ("all",)
+"""Vote categories read for an issue the alignment manifest does not map (every roll call)."""
+
+
+@dataclass(frozen=True)
+class ConvenerModel:
+    """Per-issue arrays of the convener model (compiled once per context)."""
+
+    agreement: Sequence[Sequence[float]]
+    """Per pair, agreement in the issue's vote categories in [0, 1] (1 on the diagonal); NaN = missing."""
+    palatability: tuple[float, ...]
+    capacity: tuple[float, ...]
+    components: tuple[dict[str, float], ...]
+    """Per actor, the capacity figures it has (network, mediation, stake, fit)."""
+    static: tuple[float, ...]
+    """palatability x capacity: the part of the quality that does not depend on the core."""
+    categories: tuple[VoteCategoryId, ...]
+    source: str
+    """'votes' (the issue's UN vote categories) or 'ideal points' (no alignment data)."""
+    tracks: tuple[Track | None, ...] = ()
+    """Per rivalry, its track (None: no seats or no convener), whatever the core."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +85,18 @@ class Track:
 
     rivalry: int
     members: tuple[int, ...]
-    convener: int | None
+    convener: int
+    probability: float
+    """Probability that the track agrees: every rival accepts its convener's text."""
+    in_time: float
+    """Probability that the track agrees within the issue's deadline (timeliness model)."""
+    months: float
+    """Its expected months (median of the timeliness model): the track's cost in time."""
+
+    @property
+    def credit(self) -> float:
+        """What engaging a rival through this track is worth: agreeing, and within the deadline."""
+        return self.probability * self.in_time
 
     @property
     def kind(self) -> str:
@@ -59,17 +127,274 @@ def acceptance(ctx: Context, position: float, ideal_point: float) -> float:
     return (1.0 - ctx.params.baseline_defection) * math.exp(-(distance * distance) / (2.0 * sigma * sigma))
 
 
-def acceptability(ctx: Context, candidate: int, low: float, high: float, empty: bool) -> float:
-    """How acceptable the convener is to the member farthest from it (1.0 for an empty core).
+def great_power(ctx: Context, i: int) -> bool:
+    """A permanent member of the Security Council or a G7 member."""
+    return any(g in ctx.memberships[i] for g in GREAT_POWER_GROUPS)
 
-    A convener has to be acceptable to every party, so the farthest member decides. The members'
-    ideal points span [low, high]; the farthest is at one end. Adding members can only lower this.
+
+# --------------------------------------------------------------------------------------------------
+# Compiling the model
+# --------------------------------------------------------------------------------------------------
+
+_AGREEMENT_CACHE: dict[tuple[object, ...], Sequence[Sequence[float]]] = {}
+
+
+def issue_categories(ctx: Context, alignment: AlignmentData | None) -> tuple[VoteCategoryId, ...]:
+    """The vote categories that bear on this issue (the alignment manifest's link, else every vote)."""
+    if alignment is None:
+        return ()
+    link = alignment.manifest.issues.get(ctx.issue.id)
+    if link is None:
+        return DEFAULT_CATEGORIES
+    return tuple(link.categories)
+
+
+class _IdealRow(Sequence[float]):
+    """One actor's agreement with every other from the ideal points, computed on demand."""
+
+    def __init__(self, ctx: Context, i: int) -> None:
+        self._ctx, self._i = ctx, i
+        self._two_s2 = 2.0 * ctx.params.acceptance_sigma**2
+
+    @overload
+    def __getitem__(self, j: int) -> float: ...
+    @overload
+    def __getitem__(self, j: slice) -> Sequence[float]: ...
+    def __getitem__(self, j: int | slice) -> float | Sequence[float]:
+        if isinstance(j, slice):
+            return [self[k] for k in range(len(self))[j]]
+        ctx, i = self._ctx, self._i
+        if i == j:
+            return 1.0
+        if not (ctx.has_alignment[i] and ctx.has_alignment[j]):
+            return math.nan
+        d = ctx.alignment[i] - ctx.alignment[j]
+        return math.exp(-(d * d) / self._two_s2)
+
+    def __len__(self) -> int:
+        return len(self._ctx.codes)
+
+
+class _IdealRows(Sequence[Sequence[float]]):
+    """Agreement from the ideal points (no alignment data), lazily: a world of thousands of actors never
+    builds the full matrix."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    @overload
+    def __getitem__(self, i: int) -> Sequence[float]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Sequence[float]]: ...
+    def __getitem__(self, i: int | slice) -> Sequence[float] | Sequence[Sequence[float]]:
+        if isinstance(i, slice):
+            return [_IdealRow(self._ctx, k) for k in range(len(self))[i]]
+        return _IdealRow(self._ctx, i)
+
+    def __len__(self) -> int:
+        return len(self._ctx.codes)
+
+    def least(self, i: int, members: tuple[int, ...]) -> float:
+        """min over members j of row i (members have ideal points; i itself contributes distance 0)."""
+        return self.least_given(i, self.span(members))
+
+    def span(self, members: tuple[int, ...]) -> tuple[float, float] | None:
+        """The members' ideal-point range (None when none has one)."""
+        ctx = self._ctx
+        points = [ctx.alignment[m] for m in members if ctx.has_alignment[m]]
+        return (min(points), max(points)) if points else None
+
+    def least_given(self, i: int, span: tuple[float, float] | None) -> float:
+        """`least` with the members' range computed once."""
+        ctx = self._ctx
+        if span is None or not ctx.has_alignment[i]:
+            return 1.0
+        a = ctx.alignment[i]
+        d = max(abs(a - span[0]), abs(a - span[1]))
+        return math.exp(-(d * d) / (2.0 * ctx.params.acceptance_sigma**2))
+
+
+def _agreement(
+    ctx: Context, alignment: AlignmentData | None, categories: tuple[VoteCategoryId, ...]
+) -> Sequence[Sequence[float]]:
+    if alignment is None:
+        return _IdealRows(ctx)
+    key = (id(alignment), categories, ctx.codes)
+    hit = _AGREEMENT_CACHE.get(key)
+    if hit is not None:
+        return hit
+    matrices = [alignment.votes(c) for c in categories]
+    out = []
+    for i, a in enumerate(ctx.codes):
+        row = []
+        for j, b in enumerate(ctx.codes):
+            if i == j:
+                row.append(1.0)
+                continue
+            values = [v for m in matrices if (v := m.value(a, b)) is not None]
+            row.append(sum(values) / len(values) if values else math.nan)
+        out.append(tuple(row))
+    result = tuple(out)
+    if len(_AGREEMENT_CACHE) > 32:
+        _AGREEMENT_CACHE.clear()
+    _AGREEMENT_CACHE[key] = result
+    return result
+
+
+def _log_share(value: float, top: float) -> float:
+    return math.log1p(value) / math.log1p(top) if top > 0 else 0.0
+
+
+def _capacity(ctx: Context, alignment: AlignmentData | None) -> tuple[dict[str, float], ...]:
+    n = len(ctx.codes)
+    records = alignment.conveners() if alignment is not None else {}
+    posts = [r.lowy_posts for r in records.values() if r.lowy_posts is not None]
+    record = [r.pax_agreements + r.pax_hosted for r in records.values()]
+    top_posts, top_record = max(posts, default=0), max(record, default=0)
+    measured = ctx.weights.get("capability", 0.0) > 0
+    state_values = [ctx.actor_values[i] for i in range(n) if not ctx.is_bloc[i]] if ctx.actor_values else []
+    top_value = max(state_values, default=0.0)
+    out = []
+    for i, code in enumerate(ctx.codes):
+        parts: dict[str, float] = {}
+        rec = records.get(code)
+        if rec is not None:
+            if rec.lowy_posts is not None and top_posts > 0:
+                parts["network"] = _log_share(rec.lowy_posts, top_posts)
+            if top_record > 0:
+                parts["mediation"] = _log_share(rec.pax_agreements + rec.pax_hosted, top_record)
+        if measured and top_value > 0:
+            parts["stake"] = ctx.actor_values[i] / top_value
+        if ctx.tag_ids:
+            parts["fit"] = ctx.fit[i]
+        out.append(parts)
+    return tuple(out)
+
+
+def _neutrality(model_agreement: Sequence[Sequence[float]], i: int, group: tuple[int, ...]) -> float | None:
+    """Least over most agreement of `i` with the rivals of one rivalry; None with fewer than two figures."""
+    values = [model_agreement[i][r] for r in group if not math.isnan(model_agreement[i][r])]
+    if len(values) < 2:
+        return None
+    top = max(values)
+    return min(values) / top if top > 0 else 0.0
+
+
+def compile_conveners(ctx: Context, alignment: AlignmentData | None) -> ConvenerModel:
+    """The convener model for this context; also sets the context's pool, order and track conveners."""
+    from coalesce.compiled import rival_neutrality
+
+    n = len(ctx.codes)
+    categories = issue_categories(ctx, alignment)
+    agreement = _agreement(ctx, alignment, categories)
+    palatability = []
+    for i in range(n):
+        if not ctx.rivalries:
+            palatability.append(1.0)
+            continue
+        total = 0.0
+        for group in ctx.rivalries:
+            value = _neutrality(agreement, i, group)
+            if value is None:  # too few vote figures: the ideal-point neutrality
+                value = rival_neutrality(ctx.alignment[i], [ctx.alignment[r] for r in group])
+            total += value
+        modesty = GREAT_POWER_PALATABILITY if great_power(ctx, i) else 1.0
+        palatability.append(modesty * total / len(ctx.rivalries))
+    components = _capacity(ctx, alignment)
+    capacity = tuple((sum(c.values()) / len(c)) if c else 1.0 for c in components)
+    static = tuple(p * c for p, c in zip(palatability, capacity, strict=True))
+    model = ConvenerModel(
+        agreement=agreement,
+        palatability=tuple(palatability),
+        capacity=capacity,
+        components=components,
+        static=static,
+        categories=categories,
+        source="votes" if alignment is not None else "ideal points",
+    )
+    # A state with no agreement figure at all (Taiwan casts no UN votes) cannot be assessed as convener:
+    # its missing figures are not read as agreement.
+    pool = tuple(
+        i
+        for i in range(n)
+        if not ctx.is_bloc[i]
+        and i not in ctx.excluded
+        and ctx.has_alignment[i]
+        and (
+            isinstance(agreement, _IdealRows)  # every actor with an ideal point has figures
+            or any(not math.isnan(v) for j, v in enumerate(agreement[i]) if j != i)
+        )
+    )
+    order = tuple(sorted(pool, key=lambda i: (-static[i], ctx.codes[i])))
+    track_conveners: list[int | None] = []
+    for group in ctx.rivalries:
+        ranked = sorted(
+            ((_track_quality(ctx, model, i, group), i) for i in pool if i not in group),
+            key=lambda t: (-t[0], ctx.codes[t[1]]),
+        )
+        track_conveners.append(ranked[0][1] if ranked and ranked[0][0] > 0 else None)
+    set_ = object.__setattr__
+    set_(ctx, "convener_model", model)
+    set_(ctx, "convener_pool", pool)
+    set_(ctx, "pool_order", order)
+    set_(ctx, "neutrality", model.palatability)
+    set_(ctx, "track_conveners", tuple(track_conveners))
+    tracks = tuple(_make_track(ctx, model, r) for r in range(len(ctx.rivalries)))
+    model = replace(model, tracks=tracks)
+    set_(ctx, "convener_model", model)
+    return model
+
+
+def _model(ctx: Context) -> ConvenerModel:
+    model = ctx.convener_model
+    if model is None:  # a context built without `compile_context` (never in the package)
+        model = compile_conveners(ctx, None)
+    return model
+
+
+def _track_quality(ctx: Context, model: ConvenerModel, i: int, group: tuple[int, ...]) -> float:
+    accept = _least_agreement(model, i, group)
+    neutral = _neutrality(model.agreement, i, group)
+    if neutral is None:
+        return 0.0
+    modesty = GREAT_POWER_PALATABILITY if great_power(ctx, i) else 1.0
+    value: float = (accept * neutral * modesty * model.capacity[i]) ** (1.0 / 3.0)
+    return value
+
+
+def _least_agreement(model: ConvenerModel, candidate: int, members: tuple[int, ...]) -> float:
+    """The least known agreement of the candidate with the members other than itself (1.0 if none)."""
+    agreement = model.agreement
+    if isinstance(agreement, _IdealRows):
+        # the curve falls with distance, so the farthest member decides: one evaluation, not one per member
+        return agreement.least(candidate, members)
+    row = agreement[candidate]
+    least = 1.0
+    for m in members:
+        v = row[m]
+        if v < least:  # NaN compares False: a missing figure is left out
+            least = v
+    return least
+
+
+# --------------------------------------------------------------------------------------------------
+# Choosing and ranking
+# --------------------------------------------------------------------------------------------------
+
+
+def acceptability(ctx: Context, candidate: int, members: tuple[int, ...]) -> float:
+    """How acceptable the convener is to the member that agrees with it least (1.0 for an empty core).
+
+    Adding members can only lower this.
     """
-    if empty:
-        return 1.0
-    a = ctx.alignment[candidate]
-    d = max(abs(a - low), abs(a - high))
-    return math.exp(-(d * d) / (2.0 * ctx.params.acceptance_sigma**2))
+    return _least_agreement(_model(ctx), candidate, members)
+
+
+def convener_quality(ctx: Context, candidate: int, accept: float) -> float:
+    """The convener formula: the geometric mean of acceptability to the members (`accept`), palatability
+    to the rivals and capacity to convene."""
+    quality: float = (_model(ctx).static[candidate] * accept) ** (1.0 / 3.0)
+    return quality
 
 
 def choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]:
@@ -79,29 +404,70 @@ def choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]
     return node.convener
 
 
-def convener_quality(ctx: Context, candidate: int, accept: float) -> float:
-    """The convener formula: the geometric mean of fit, neutrality between the rivals and acceptability
-    to the members (`accept`, from `acceptability`)."""
-    quality: float = (ctx.fit[candidate] * ctx.neutrality[candidate] * accept) ** (1.0 / 3.0)
-    return quality
-
-
 def _choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]:
+    model = _model(ctx)
     best: int | None = None
     best_quality, best_accept = -1.0, 0.0
-    empty = not node.members
+    ideal = model.agreement if isinstance(model.agreement, _IdealRows) else None
+    span = ideal.span(node.members) if ideal is not None else None
     for candidate in ctx.pool_order:
-        # With acceptability at its best (1) the formula bounds every later candidate of the pool,
-        # which is sorted by fit x neutrality.
-        if best is not None and convener_quality(ctx, candidate, 1.0) < best_quality:
+        static = model.static[candidate]
+        # With acceptability at its best (1) the static part bounds every later candidate of the pool,
+        # which is sorted by it.
+        if best is not None and static ** (1.0 / 3.0) < best_quality:
             break
-        accept = acceptability(ctx, candidate, node.amin, node.amax, empty)
-        quality = convener_quality(ctx, candidate, accept)
+        accept = (
+            ideal.least_given(candidate, span)
+            if ideal is not None
+            else _least_agreement(model, candidate, node.members)
+        )
+        quality = (static * accept) ** (1.0 / 3.0)
         if quality > best_quality or (quality == best_quality and best is not None and candidate < best):
             best, best_quality, best_accept = candidate, quality, accept
     if best is None:
         return None, 0.0, 0.0
     return best, best_quality, best_accept
+
+
+def convener_ranking(ctx: Context, members: tuple[int, ...] | list[int]) -> list[tuple[int, float]]:
+    """Every candidate convener for this core, best first (ties by code): (actor, quality).
+
+    Defined whether or not a candidate sits in the core; `choose_convener` returns the first of it.
+    """
+    model = _model(ctx)
+    inside = tuple(sorted(members))
+    ranked = [
+        (c, (model.static[c] * _least_agreement(model, c, inside)) ** (1.0 / 3.0)) for c in ctx.pool_order
+    ]
+    ranked.sort(key=lambda t: (-t[1], ctx.codes[t[0]]))
+    return ranked
+
+
+def co_convener(ctx: Context, members: tuple[int, ...], convener: int | None) -> int | None:
+    """A great power in the core beside a convener that is not one (None otherwise): the best-ranked."""
+    if convener is None or great_power(ctx, convener):
+        return None
+    powers = {m for m in members if m != convener and not ctx.is_bloc[m] and great_power(ctx, m)}
+    if not powers:
+        return None
+    return next((c for c, _ in convener_ranking(ctx, members) if c in powers), None)
+
+
+def convener_figures(ctx: Context, candidate: int, members: tuple[int, ...]) -> dict[str, float]:
+    """The figures behind a candidate's quality for this core (for rationales and JSON details)."""
+    model = _model(ctx)
+    out = {
+        "acceptability": _least_agreement(model, candidate, members),
+        "palatability": model.palatability[candidate],
+        "capacity": model.capacity[candidate],
+    }
+    out.update(model.components[candidate])
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Rival tracks
+# --------------------------------------------------------------------------------------------------
 
 
 def track_seats(ctx: Context, group: tuple[int, ...]) -> tuple[int, ...]:
@@ -119,14 +485,50 @@ def track_needed(seats: tuple[int, ...], inside: set[int] | frozenset[int]) -> b
     return bool(seats) and not all(i in inside for i in seats)
 
 
+def make_track(ctx: Context, rivalry: int) -> Track | None:
+    """The track for one rivalry (whatever the core), or None when it has no seats or no convener."""
+    return _model(ctx).tracks[rivalry]
+
+
+def _make_track(ctx: Context, model: ConvenerModel, rivalry: int) -> Track | None:
+    group = ctx.rivalries[rivalry]
+    seats = track_seats(ctx, group)
+    convener = ctx.track_conveners[rivalry]
+    if not seats or convener is None:
+        return None
+    from coalesce.criteria.timeliness import expected_log_months, probability_in_time
+
+    probability = 1.0
+    for r in seats:
+        v = model.agreement[convener][r]
+        probability *= 0.0 if math.isnan(v) else v
+    points = [ctx.alignment[r] for r in seats]
+    spread = max(points) - min(points)
+    return Track(
+        rivalry=rivalry,
+        members=seats,
+        convener=convener,
+        probability=probability,
+        in_time=probability_in_time(ctx, len(seats), spread),
+        months=math.exp(expected_log_months(ctx, len(seats), spread)),
+    )
+
+
+def track_credit(ctx: Context, rivalry: int) -> float:
+    """The credit a rival earns through this rivalry's track (0 when there is none)."""
+    track = make_track(ctx, rivalry)
+    return track.credit if track is not None else 0.0
+
+
 def rival_tracks(ctx: Context, members: tuple[int, ...]) -> tuple[Track, ...]:
-    """One track per rivalry whose available members are not all in the core."""
+    """One track per rivalry whose available members are not all in the core and that someone convenes."""
     inside = set(members)
     tracks = []
     for r, group in enumerate(ctx.rivalries):
-        seats = track_seats(ctx, group)
-        if track_needed(seats, inside):
-            tracks.append(Track(rivalry=r, members=seats, convener=ctx.track_conveners[r]))
+        if track_needed(track_seats(ctx, group), inside):
+            track = make_track(ctx, r)
+            if track is not None:
+                tracks.append(track)
     return tuple(tracks)
 
 

@@ -88,7 +88,7 @@ class Node:
         new_units = ctx.unit_masks[actor] & ~self.mask
         coverage = self.coverage + ctx.mask_value(new_units) if new_units else self.coverage
         tagmax = self.tagmax
-        if ctx.small[actor] and tagmax:
+        if tagmax:
             scores = ctx.tag_scores[actor]
             tagmax = tuple(s if s > t else t for s, t in zip(scores, tagmax, strict=True))
         a = ctx.alignment[actor]
@@ -130,7 +130,7 @@ class Node:
 
     @property
     def tag_coverage(self) -> float:
-        """Mean over needed tags of the best small-state member's score (1.0 when none are needed)."""
+        """Mean over needed tags of the best member's score (1.0 when none are needed)."""
         if not self.tagmax:
             return 1.0
         return sum(self.tagmax) / len(self.tagmax)

@@ -15,7 +15,9 @@ from coalesce.criteria.registry import NAMES, REGISTRY, criterion_parameters
 from coalesce.criteria.timeliness import normal_cdf
 
 if TYPE_CHECKING:
+    from coalesce.architecture import ConvenerModel
     from coalesce.criteria.base import Criterion, SharedParameters
+    from coalesce.loading.alignment import AlignmentData
     from coalesce.models.base import Frozen
     from coalesce.models.issue import Issue
     from coalesce.models.world import Actor, World
@@ -81,9 +83,9 @@ class Context:
     neutrality: tuple[float, ...] = field(default=())
     """Per actor, how evenly it sits between each rivalry's members (1.0 when no rivals)."""
     pool_order: tuple[int, ...] = field(default=())
-    """Convener pool sorted by fit x neutrality, best first (ties by code)."""
+    """Convener pool sorted by the convener model's static part, best first (architecture.compile_conveners)."""
     track_conveners: tuple[int | None, ...] = field(default=())
-    """Per rivalry, the small state best placed to convene a separate rival track."""
+    """Per rivalry, the state best placed to convene a separate rival track (architecture.compile_conveners)."""
     actors: tuple[Actor, ...] = field(default=())
     """The world's actors in code order."""
     n_min: int = 1
@@ -102,6 +104,10 @@ class Context:
     """The criteria that keep a running aggregate on each node, in registry order."""
     aggregate_slot: dict[str, int] = field(default_factory=dict)
     """Per aggregating criterion, its slot in `Node.aggregates`."""
+    alignment_data: AlignmentData | None = None
+    """The data directory's issue-specific alignment files (data/alignment/), None without them."""
+    convener_model: ConvenerModel | None = None
+    """The convener model's arrays (architecture.compile_conveners; it also sets the pool fields above)."""
 
     def world_domain_source(self, domain: str) -> str:
         """The source id a domain cites."""
@@ -134,9 +140,19 @@ class Context:
 
 
 def compile_context(
-    world: World, issue: Issue, params: SharedParameters, constraints: Constraints
+    world: World,
+    issue: Issue,
+    params: SharedParameters,
+    constraints: Constraints,
+    unseated: frozenset[str] = frozenset(),
+    alignment_data: AlignmentData | None = None,
 ) -> Context:
-    """Build the Context. Assumes the world and issue were validated (codes and ids resolve)."""
+    """Build the Context. Assumes the world and issue were validated (codes and ids resolve).
+
+    `unseated` are actors that do not sit at this issue's table (problem.unseated: blocs where they do not
+    act for their members, members where their bloc acts alone); they are treated as excluded unless the
+    request includes them.
+    """
     actors = sorted(world.actors, key=lambda a: a.code)
     codes = tuple(a.code for a in actors)
     index = {code: i for i, code in enumerate(codes)}
@@ -177,7 +193,10 @@ def compile_context(
     small = tuple(
         a.kind == "state"
         and not (excluded_groups & set(a.memberships))
-        and (small_rule.max_population_m is None or (a.population_m or 0.0) <= small_rule.max_population_m)
+        and (
+            small_rule.max_population_m is None
+            or (a.population_m is not None and a.population_m < small_rule.max_population_m)
+        )
         for a in actors
     )
     tag_ids = tuple(issue.expertise)
@@ -187,7 +206,10 @@ def compile_context(
     alignment = tuple(a.alignment.ideal_point if a.alignment is not None else 0.0 for a in actors)
     has_alignment = tuple(a.alignment is not None for a in actors)
 
-    excluded = frozenset(index[c] for c in constraints.exclude)
+    forced_codes = set(constraints.include)
+    excluded = frozenset(index[c] for c in constraints.exclude) | frozenset(
+        index[c] for c in unseated if c in index and c not in forced_codes
+    )
     forced = tuple(sorted(index[c] for c in constraints.include))
     skipped = tuple(codes[i] for i in range(len(codes)) if not has_alignment[i] and i not in excluded)
     candidates = tuple(
@@ -262,11 +284,15 @@ def compile_context(
         criterion_arrays={c.NAME: c.compile(world, issue, tuple(actors)) for c in REGISTRY},
         aggregators=tuple(c for c in REGISTRY if c.AGGREGATES),
         aggregate_slot={c.NAME: slot for slot, c in enumerate(c for c in REGISTRY if c.AGGREGATES)},
+        alignment_data=alignment_data,
     )
     object.__setattr__(context, "actor_values", tuple(context.mask_value(m) for m in masks))
     best = best_coverage_by_size(context, constraints.max_size)
     object.__setattr__(context, "best_coverage", tuple(best))
     object.__setattr__(context, "n_min", fewest_members(best, issue.target, params.passenger_coverage))
+    from coalesce.architecture import compile_conveners
+
+    compile_conveners(context, alignment_data)
     return context
 
 
@@ -318,6 +344,9 @@ def perturbed(ctx: Context, unit_shares: list[list[float]], weights: dict[str, f
     object.__setattr__(
         changed, "n_min", fewest_members(best, ctx.issue.target, ctx.params.passenger_coverage)
     )
+    from coalesce.architecture import compile_conveners
+
+    compile_conveners(changed, ctx.alignment_data)
     return changed
 
 

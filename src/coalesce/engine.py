@@ -9,7 +9,7 @@ from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
 from coalesce.models.results import Advice, Move, Parameters, ProposeResult, ScoreResult, SearchInfo
 from coalesce.problem import compile as compile_problem
-from coalesce.report import best_additions, issue_summary, parameters, r6, recommendation
+from coalesce.report import best_additions, honest, issue_summary, parameters, r6, recommendation
 from coalesce.request import DEFAULT_WORK_BUDGET, HARD_MAX_SIZE, Request, build_request, resolve_actors
 from coalesce.scoring import evaluate
 from coalesce.search import SearchOutcome, top_k
@@ -75,6 +75,9 @@ def propose(
         recommendation(ctx, found.members, rank)
         for rank, found in enumerate(outcome.results if outcome else (), 1)
     ]
+    recommendations = honest(
+        ctx, [found.members for found in (outcome.results if outcome else ())], recommendations
+    )
     return ProposeResult(
         issue=issue_summary(ctx.issue),
         parameters=_parameters(request, scenarios, sets),

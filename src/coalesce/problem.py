@@ -43,5 +43,37 @@ class Problem:
 
 def compile(dataset: Dataset, request: Request) -> Problem:
     """Compile a validated request against the dataset."""
-    context = compile_context(dataset.world, request.issue, dataset.params, request.constraints)
+    context = compile_context(
+        dataset.world,
+        request.issue,
+        dataset.params,
+        request.constraints,
+        unseated=unseated(dataset, request.issue),
+        alignment_data=dataset.alignment(),
+    )
     return Problem(dataset, request, context)
+
+
+def unseated(dataset: Dataset, issue: Issue) -> frozenset[str]:
+    """The actors that do not sit at this issue's table, from data/blocs.yaml: a bloc that does not act
+    for its members on the issue (the EU at the IMF, the IMO, the nuclear suppliers), and the members
+    of a bloc that acts for them when they do not act separately (the EU's 27 on digital trade, an
+    exclusive competence). A bloc or issue without a row keeps everyone seated. A forced member is
+    seated whatever the table says (compile_context keeps `include`)."""
+    table = dataset.blocs()
+    if table is None:
+        return frozenset()
+    codes = {a.code for a in dataset.world.actors}
+    out: set[str] = set()
+    for actor in dataset.world.actors:
+        if actor.kind != "bloc":
+            continue
+        competence = table.bloc(actor.code)
+        role = competence.issue(issue.id) if competence is not None else None
+        if role is None:
+            continue
+        if not role.bloc_acts:
+            out.add(actor.code)
+        elif not role.members_act:
+            out.update(m for m in actor.members if m in codes)
+    return frozenset(out)

@@ -1,9 +1,15 @@
-"""Fit the timeliness model on real negotiations: log(months) = b0 + b1 * log(parties) + b2 * spread.
+"""Fit the timeliness model on real negotiations: log(months) = b0 + b1 * log(parties) [+ b2 * spread].
 
 The veto-player argument (Tsebelis) says more parties and wider preference distance slow agreement, so
 b1 and b2 are restricted to be >= 0: the fit is least squares under those sign restrictions, solved
 exactly by trying each set of active constraints. The residual standard deviation gives the spread of
 the log-normal duration the timeliness criterion uses. `leave_one_out` reports honest prediction errors.
+
+The shipped fit uses size alone (`USE_SPREAD`, issue 15 cause 8): the spread is the range on one UNGA
+dimension, and across the negotiations it rises with the number of parties (a text open to all has the
+world's spread), so with both regressors the fit loaded everything on the spread and put size at its
+bound 0, although time grows with the number of parties. `prediction_interval` gives the interval of
+a new negotiation's months (residual and coefficient uncertainty, t quantile).
 """
 
 from __future__ import annotations
@@ -47,13 +53,24 @@ def _solve(rows: list[list[float]], ys: list[float]) -> list[float] | None:
     return [m[i][k] / m[i][i] for i in range(k)]
 
 
-def fit(parties: Sequence[int], spreads: Sequence[float], months: Sequence[float]) -> TimelinessFit:
-    """Sign-restricted least squares on log months."""
+USE_SPREAD = False
+"""Whether the shipped fit may use the ideal-point spread (see the module docstring)."""
+
+
+def fit(
+    parties: Sequence[int],
+    spreads: Sequence[float],
+    months: Sequence[float],
+    use_spread: bool = USE_SPREAD,
+) -> TimelinessFit:
+    """Sign-restricted least squares on log months (size only unless `use_spread`)."""
     ys = [math.log(m) for m in months]
     full = [[1.0, math.log(n), s] for n, s in zip(parties, spreads, strict=True)]
     unconstrained = _solve(full, ys) or [sum(ys) / len(ys), 0.0, 0.0]
     best: tuple[float, list[float]] | None = None
     for free_size, free_spread in product((True, False), repeat=2):
+        if free_spread and not use_spread:
+            continue
         columns = [0] + ([1] if free_size else []) + ([2] if free_spread else [])
         solution = _solve([[r[c] for c in columns] for r in full], ys)
         if solution is None:
@@ -87,6 +104,43 @@ def predict_months(model: TimelinessFit, parties: int, spread: float) -> float:
     return math.exp(
         model.intercept + model.size_elasticity * math.log(parties) + model.spread_coefficient * spread
     )
+
+
+T_90 = {1: 3.078, 2: 1.886, 3: 1.638, 4: 1.533, 5: 1.476, 6: 1.440, 7: 1.415, 8: 1.397, 9: 1.383}
+"""Student t 0.90 quantiles by degrees of freedom (an 80% two-sided interval), from standard tables;
+10-29 interpolated, 30 and above tending to the normal 1.2816."""
+
+
+def _t90(dof: int) -> float:
+    if dof in T_90:
+        return T_90[dof]
+    if dof >= 30:  # 1.310 at 30 tending to the normal 1.2816
+        return 1.2816 + (1.310 - 1.2816) * 30 / dof
+    # 10..29: the table's 1.372 at 10 to 1.311 at 29, linear (error under 0.002)
+    return 1.372 + (1.311 - 1.372) * (dof - 10) / 19
+
+
+def prediction_interval(
+    parties: Sequence[int],
+    months: Sequence[float],
+    at_parties: int,
+    coverage: float = 0.8,
+) -> tuple[float, float, float]:
+    """(median, low, high) months for a new negotiation of `at_parties` under the size-only fit: the
+    usual least-squares prediction interval, s * sqrt(1 + 1/n + (x0 - mean x)^2 / Sxx) times the t
+    quantile. Only the 80% interval is supported (the one the output shows)."""
+    if coverage != 0.8:
+        raise ValueError("only the 80% interval is tabulated")
+    model = fit(parties, [0.0] * len(parties), months, use_spread=False)
+    xs = [math.log(n) for n in parties]
+    n = len(xs)
+    mean = sum(xs) / n
+    sxx = sum((x - mean) ** 2 for x in xs)
+    x0 = math.log(at_parties)
+    centre = model.intercept + model.size_elasticity * x0
+    lever = 1.0 + 1.0 / n + ((x0 - mean) ** 2 / sxx if sxx > 0 else 0.0)
+    half = _t90(max(1, n - 2)) * model.residual_sd * math.sqrt(lever)
+    return math.exp(centre), math.exp(centre - half), math.exp(centre + half)
 
 
 def leave_one_out(parties: Sequence[int], spreads: Sequence[float], months: Sequence[float]) -> list[float]:

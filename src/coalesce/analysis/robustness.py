@@ -200,3 +200,50 @@ def robustness(
         exact_draws=sum(1 for _, _, gap in results if gap == 0.0),
         largest_gap=r6(max(gap for _, _, gap in results)),
     )
+
+
+LISTED_DRAWS = 20
+"""Draws `propose` re-scores its listed cores under (issue 15, honest output)."""
+LISTED_SEED = 0
+TIE_SDS = 2.0
+"""A listed core ties with the best when the best's lead is within this many standard deviations of the
+paired difference across the draws (about a 95% band)."""
+
+
+def listed_noise(
+    ctx: Context,
+    cores: list[tuple[int, ...]],
+    draws: int = LISTED_DRAWS,
+    seed: int = LISTED_SEED,
+    concentration: float = DEFAULT_CONCENTRATION,
+) -> tuple[list[bool], list[dict[int, float]]]:
+    """The robustness noise on a list of cores (best first), without searching again.
+
+    Each draw perturbs weights and figures as `robustness` does and re-scores every listed core. Returns,
+    per core, whether it ties with the first (its deficit is within TIE_SDS standard deviations of the
+    paired difference across draws, or it beats the first in some draw), and per core each member's
+    share of draws in which the best listed core holds it. The winner is read among the listed cores,
+    so the shares are an upper estimate for the members of the first core and no more than that; the
+    `robustness` command searches every draw afresh.
+    """
+    if not cores:
+        return [], []
+    uncertainty = unit_uncertainty(ctx)
+    totals: list[list[float]] = [[] for _ in cores]
+    winners: list[tuple[int, ...]] = []
+    for index in range(draws):
+        draw_ctx = _draw(ctx, uncertainty, seed, index, concentration)
+        scores = [evaluate(draw_ctx, core).total for core in cores]
+        for k, value in enumerate(scores):
+            totals[k].append(value)
+        best = max(range(len(cores)), key=lambda k: (scores[k], -k))
+        winners.append(cores[best])
+    tied = [True]
+    for k in range(1, len(cores)):
+        diffs = [a - b for a, b in zip(totals[0], totals[k], strict=True)]
+        mean = sum(diffs) / len(diffs)
+        sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / max(1, len(diffs) - 1))
+        base = evaluate(ctx, cores[0]).total - evaluate(ctx, cores[k]).total
+        tied.append(base <= TIE_SDS * sd + 1e-12 or min(diffs) < 0)
+    shares = [{m: sum(1 for w in winners if m in w) / draws for m in core} for core in cores]
+    return tied, shares

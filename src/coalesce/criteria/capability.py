@@ -4,6 +4,15 @@ Model. Coverage C(S) is the share of weighted world capability in the issue's do
 of the members' atomic units (a bloc's member states count once). The score is min(1, C(S) / target):
 full marks once the core holds the issue's target share.
 
+The target is also a threshold (Riker's minimum winning coalition: a coalition that cannot carry the
+decision is not a solution, however cheap). When some group within the size limits can reach the target
+(`reachable`), a core that misses it ranks below every core that reaches it, whatever their totals: the
+search ranks by (misses, -total) lexicographically. It stays exact because the total is in [0, 1], so
+the search orders by total - MISS_PENALTY * misses, and `must_miss` gives the bound it can use: no
+superset of S with at most m more members reaches the target when C(S) + best(m) < target, where
+best(m) is the best coverage any m actors hold (coverage is subadditive: C(S u A) <= C(S) + C(A)). The
+reported total stays the weighted mean; only the order changes.
+
 Sources. The shares and their sources are in data/states.yaml; docs/data.md describes each domain.
 
 Passing example: for semiconductor export controls, USA + NLD + JPN hold most chip-making equipment.
@@ -63,6 +72,30 @@ class Capability(Criterion[NoParameters]):
 
 CRITERION = Capability()
 
+MISS_PENALTY = 1.0
+"""Subtracted from a total (in [0, 1]) to rank a core that misses a reachable target below all others."""
+TOLERANCE = 1e-9
+
+
+def reachable(ctx: Context) -> bool:
+    """Whether some group within the size limits reaches the issue's target."""
+    best = ctx.best_coverage
+    return bool(best) and best[-1] >= ctx.issue.target - TOLERANCE
+
+
+def misses(ctx: Context, coverage: float) -> bool:
+    """Whether a core of this coverage misses a target that some group within the limits reaches."""
+    return coverage < ctx.issue.target - TOLERANCE and reachable(ctx)
+
+
+def must_miss(ctx: Context, node: Node, final_size: int) -> bool:
+    """Whether every superset of `node` with at most `final_size` members misses a reachable target."""
+    if not reachable(ctx) or node.coverage >= ctx.issue.target - TOLERANCE:
+        return False
+    best = ctx.best_coverage
+    extra = max(0, min(final_size - node.size, len(best) - 1))
+    return node.coverage + best[extra] < ctx.issue.target - TOLERANCE
+
 
 def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     coverage = arch.node.coverage
@@ -75,9 +108,12 @@ def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
         per_domain.append(f"{domain} {held:.0%}")
     holders = sorted(arch.members, key=lambda a: (-ctx.actor_value(a), ctx.codes[a]))[:3]
     top = ", ".join(f"{ctx.codes[a]} {ctx.actor_value(a):.0%}" for a in holders if ctx.actor_value(a) > 0)
+    missed = ""
+    if misses(ctx, coverage):
+        missed = " It misses a target that a group within the size limits reaches, so it ranks below every core that reaches it."
     text = (
         f"Holds {coverage:.0%} of weighted world capability against a target of {ctx.issue.target:.0%} "
-        f"({'; '.join(per_domain)})" + (f"; largest holders {top}" if top else "") + "."
+        f"({'; '.join(per_domain)})" + (f"; largest holders {top}" if top else "") + "." + missed
     )
     sources = sorted({ctx.world_domain_source(d) for d in ctx.domain_ids})
     return Scored(value, text, tuple(sources), {"coverage": round(coverage, 6)})

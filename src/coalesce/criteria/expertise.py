@@ -1,13 +1,17 @@
-"""expertise: small-state niche expertise matching the issue's needs, and the convener's fit.
+"""expertise: niche expertise matching the issue's needs, and the convener's fit.
 
-Model (Cohen & Fontaine's microlateralism). Tag coverage is the mean, over the issue's needed tags, of
-the best score held by a small-state member. Convener quality is the geometric mean of the convener's
+Model (Cohen & Fontaine's microlateralism: "a productive division of labor that combines deep expertise
+with the kinds of resources that larger, more influential countries bring"). Tag coverage is the mean,
+over the issue's needed tags, of the best score held by any member: each need is credited once, to its
+best holder, whoever holds it (a great power's expertise counts as much as a small state's). A member
+whose only claim is a need another member covers as well gains nothing here and is a passenger under
+parsimony (`parsimony.riders`). Convener quality is the geometric mean of the convener's
 fit (its mean score over the needed tags), its neutrality between the key rivals (palatability: 1 when
 equidistant from each rival in UNGA ideal points) and its acceptability to the members. The score is
 (1 - b) * tag coverage + b * convener quality, with b = `expertise_convener_share` (0.5).
 
-A small state is an actor outside the memberships listed in `small_states.exclude_memberships` of
-states.yaml (G20 and the UNSC permanent five by default), optionally under a population cap.
+A small state (the convener pool) is by default a state of under 10 million people, the Forum of Small
+States' definition (SPEC, "Words"); states.yaml `small_states` can change the cap or exclude groupings.
 
 Passing example: Norway convening with Estonia in the core for a digital-governance issue.
 Failing example: a core of great powers, convened by a small state far from one of the rivals.
@@ -36,10 +40,10 @@ class ExpertiseParameters(Frozen):
 
 
 class Expertise(Criterion[ExpertiseParameters]):
-    """Small states' niche expertise matching the issue, and the convener's fit."""
+    """Members' niche expertise matching the issue (once per need), and the convener's fit."""
 
     NAME = "expertise"
-    SUMMARY = "small states' niche expertise matching the issue, plus the convener's fit"
+    SUMMARY = "members' niche expertise matching the issue (best holder per need), plus the convener's fit"
     PARAMS = ExpertiseParameters
     SIZE_DEPENDENT = False
 
@@ -48,18 +52,17 @@ class Expertise(Criterion[ExpertiseParameters]):
         return _score(ctx, arch, explain, self.params(ctx).expertise_convener_share)
 
     def gain(self, ctx: Context, actor: int) -> float:
-        """A small state's mean needed-tag score bounds what it adds to the (submodular) coverage."""
-        if not ctx.small[actor] or not ctx.tag_ids:
+        """An actor's mean needed-tag score bounds what it adds to the (submodular) coverage."""
+        if not ctx.tag_ids:
             return 0.0
         return (1.0 - self.params(ctx).expertise_convener_share) * ctx.fit[actor]
 
     def summarise(self, ctx: Context, order: Sequence[int]) -> list[tuple[float, ...]]:
-        """For each position of the search order, the best small-state score per tag still available."""
+        """For each position of the search order, the best score per tag still available."""
         best = [0.0] * len(ctx.tag_ids)
         out: list[tuple[float, ...]] = [tuple(best)]
         for actor in reversed(order):
-            if ctx.small[actor]:
-                best = [max(b, s) for b, s in zip(best, ctx.tag_scores[actor], strict=True)]
+            best = [max(b, s) for b, s in zip(best, ctx.tag_scores[actor], strict=True)]
             out.append(tuple(best))
         out.reverse()
         return out
@@ -95,13 +98,13 @@ def _score(ctx: Context, arch: Architecture, explain: bool, share: float) -> Sco
     if ctx.tag_ids:
         best = []
         for t, tag in enumerate(ctx.tag_ids):
-            holders = [m for m in arch.members if ctx.small[m] and ctx.tag_scores[m][t] > 0]
+            holders = [m for m in arch.members if ctx.tag_scores[m][t] > 0]
             if holders:
                 top = max(holders, key=lambda m: (ctx.tag_scores[m][t], -m))
                 best.append(f"{tag} {ctx.codes[top]} {ctx.tag_scores[top][t]:.2f}")
             else:
                 best.append(f"{tag} none")
-        cover = f"small-state niche coverage {coverage:.2f} ({'; '.join(best)})"
+        cover = f"niche coverage {coverage:.2f} ({'; '.join(best)})"
     else:
         cover = "the issue names no niche expertise"
     if arch.convener is None:

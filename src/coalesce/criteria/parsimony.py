@@ -1,11 +1,16 @@
 """parsimony: the smallest possible number (Naím), with passengers flagged.
 
-Model. n_min is the fewest members that can reach the issue's target (or, when no group within the
-size limit reaches it, the size after which one more member adds less than `passenger_coverage` of
-coverage: the point of diminishing returns). The
-size score is min(1, n_min / n). A passenger is a member whose removal costs less than one point of
-coverage (`passenger_coverage`) and who brings no needed niche expertise, is not a key rival and is not
-the convener. The score is the size score times (1 - passengers / n).
+Model. The yardstick is relative to what the core achieves: n_need(C) is the fewest members any group
+needs to hold the core's own coverage C, capped at the target (so a core that reaches the target is
+measured against n_min, the fewest that can reach it; when no group within the size limit reaches the
+target, n_min is the size after which one more member adds less than `passenger_coverage`: the point
+of diminishing returns). The size score is min(1, n_need(C) / n): a small core that misses the target
+earns full marks only if no smaller group could hold as much, and never for being smaller than n_min.
+
+A passenger is judged by its own contribution: a member whose removal costs less than one point of
+coverage (`passenger_coverage`) and who is the best holder of no needed expertise (credited once per
+need, so a second holder of a covered need is a passenger), unless it holds a role of its own: a key
+rival (the rival exemption) or the convener. The score is the size score times (1 - passengers / n).
 
 Passing example: three states that hold the target share score 1.0 when three is the minimum.
 Failing example: adding Luxembourg to a chip-tools core adds no coverage and no role: a passenger.
@@ -13,6 +18,7 @@ Failing example: adding Luxembourg to a chip-tools core adds no coverage and no 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -24,10 +30,14 @@ if TYPE_CHECKING:
     from coalesce.coalition import Node
     from coalesce.compiled import Context
 
+ROLE_EXEMPTIONS = 1
+"""How many members of a core at most are exempt from the passenger test for a convening role (the
+convener); the bounds deduct this many, whoever the convener may be."""
+
 
 def riders(ctx: Context, members: tuple[int, ...]) -> tuple[int, ...]:
-    """Q: the members who are not key rivals, add under `passenger_coverage` of coverage and hold no
-    needed expertise no other small member matches (passengers but for the convener's exemption).
+    """Q: the members who are not key rivals, add under `passenger_coverage` of coverage and are the best
+    holder of no needed expertise (passengers but for the convener's exemption).
 
     The one passenger test: `passengers`, the search's bounds and the expansion ladder all use it.
     Adding members only lowers a member's coverage loss and only takes an expertise role away, so a
@@ -44,7 +54,7 @@ def riders(ctx: Context, members: tuple[int, ...]) -> tuple[int, ...]:
                 others_mask |= ctx.unit_masks[o]
         if ctx.mask_value(ctx.unit_masks[m] & ~others_mask) >= ctx.params.passenger_coverage:
             continue
-        if ctx.small[m] and _adds_expertise(ctx, members, m):
+        if _adds_expertise(ctx, members, m):
             continue
         found.append(m)
     return tuple(found)
@@ -52,14 +62,11 @@ def riders(ctx: Context, members: tuple[int, ...]) -> tuple[int, ...]:
 
 def joins_as_rider(ctx: Context, node: Node, actor: int) -> bool:
     """Whether `actor` would be in Q of node + {actor}: the same test as `riders`, read from the node's
-    aggregates (its unit mask and its small members' best tag scores)."""
+    aggregates (its unit mask and its members' best tag scores)."""
     return (
         actor not in ctx.rival_set
         and ctx.mask_value(ctx.unit_masks[actor] & ~node.mask) < ctx.params.passenger_coverage
-        and not (
-            ctx.small[actor]
-            and any(s > 0.0 and s > best for s, best in zip(ctx.tag_scores[actor], node.tagmax, strict=True))
-        )
+        and not any(s > 0.0 and s > best for s, best in zip(ctx.tag_scores[actor], node.tagmax, strict=True))
     )
 
 
@@ -72,25 +79,54 @@ def _adds_expertise(ctx: Context, members: tuple[int, ...], m: int) -> bool:
     for t, score_m in enumerate(ctx.tag_scores[m]):
         if score_m <= 0.0:
             continue
-        best_other = max((ctx.tag_scores[o][t] for o in members if o != m and ctx.small[o]), default=0.0)
+        best_other = max((ctx.tag_scores[o][t] for o in members if o != m), default=0.0)
         if score_m > best_other:
             return True
     return False
 
 
 def size_score(ctx: Context, size: int) -> float:
-    """min(1, n_min / size)."""
+    """min(1, n_min / size): the most any core of this size can score (n_need never exceeds n_min)."""
     return min(1.0, ctx.n_min / size) if size > 0 else 1.0
+
+
+def needed(ctx: Context, coverage: float) -> int:
+    """n_need: the fewest members any group needs to hold `coverage`, capped at the target (n_min)."""
+    best = ctx.best_coverage
+    if coverage >= ctx.issue.target - 1e-9 or not best:
+        return ctx.n_min
+    k = bisect_left(best, coverage - 1e-9)
+    return max(1, min(ctx.n_min, k))
+
+
+def relative_size_score(ctx: Context, coverage: float, size: int) -> float:
+    """min(1, n_need(coverage) / size): the size score against the size the coverage needs."""
+    return min(1.0, needed(ctx, coverage) / size) if size > 0 else 1.0
 
 
 def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     n = arch.node.size
     riders = passengers(ctx, arch)
-    value = size_score(ctx, n) * (1.0 - len(riders) / n if n else 1.0)
+    need = needed(ctx, arch.node.coverage)
+    value = relative_size_score(ctx, arch.node.coverage, n) * (1.0 - len(riders) / n if n else 1.0)
     if not explain:
         return Scored(value)
+    target = ctx.issue.target
+    reachable = bool(ctx.best_coverage) and ctx.best_coverage[-1] >= target - 1e-9
+    if arch.node.coverage >= target - 1e-9:
+        yardstick = f"against the {need} that can reach the target"
+    elif reachable:
+        yardstick = (
+            f"against the {need} that can hold its {arch.node.coverage:.0%} coverage "
+            f"({ctx.n_min} can reach the {target:.0%} target)"
+        )
+    else:
+        yardstick = (
+            f"against the {need} that can hold its {arch.node.coverage:.0%} coverage (no group within "
+            f"the size limit reaches the {target:.0%} target)"
+        )
     text = (
-        f"{n} member{'s' if n != 1 else ''} against the {ctx.n_min} that can reach the target"
+        f"{n} member{'s' if n != 1 else ''} {yardstick}"
         + (
             f"; passengers (add under {ctx.params.passenger_coverage:.0%} coverage and no role): "
             f"{name_list(ctx, riders)}"
@@ -99,7 +135,9 @@ def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
         )
         + "."
     )
-    return Scored(value, text, (), {"n_min": ctx.n_min, "passengers": [ctx.codes[p] for p in riders]})
+    return Scored(
+        value, text, (), {"n_min": ctx.n_min, "n_need": need, "passengers": [ctx.codes[p] for p in riders]}
+    )
 
 
 def _riders(ctx: Context, node: Node) -> tuple[int, ...]:
@@ -110,10 +148,9 @@ def _riders(ctx: Context, node: Node) -> tuple[int, ...]:
 
 
 def sure_passengers(ctx: Context, node: Node) -> int:
-    """The fewest passengers any superset of `node` can have: Q, less one if the final convener (the
-    only exemption) could be one of them, that is if any is a small state."""
-    riders = _riders(ctx, node)
-    return len(riders) - 1 if any(ctx.small[m] for m in riders) else len(riders)
+    """The fewest passengers any superset of `node` can have: Q, less the role exemptions (the final
+    convener could be any of them)."""
+    return max(0, len(_riders(ctx, node)) - ROLE_EXEMPTIONS)
 
 
 def _base_by_size(ctx: Context, node: Node, sizes: range) -> list[float]:
@@ -131,7 +168,7 @@ def _base_by_size(ctx: Context, node: Node, sizes: range) -> list[float]:
         riders = _riders(ctx, node)
         convener, _, _ = choose_convener(ctx, node)
         exact = len(riders) - (1 if convener in riders else 0)
-        return [size_score(ctx, node.size) * (1.0 - exact / node.size)]
+        return [relative_size_score(ctx, node.coverage, node.size) * (1.0 - exact / node.size)]
     riders_left = sure_passengers(ctx, node)
     if riders_left <= 0:
         return [size_score(ctx, size) for size in sizes]
@@ -141,16 +178,10 @@ def _base_by_size(ctx: Context, node: Node, sizes: range) -> list[float]:
 
 def _single_bound(ctx: Context, node: Node, actor: int, size: int) -> float:
     """An upper bound for exactly node + {actor} (of `size` members): Q(node) stays, and the actor is
-    in Q if it adds under `passenger_coverage` beyond the node and no expertise the node's small members
-    lack; one of them may be the convener if any is a small state."""
-    riders = _riders(ctx, node)
-    count = len(riders)
-    convenable = any(ctx.small[m] for m in riders)
-    if joins_as_rider(ctx, node, actor):
-        count += 1
-        convenable = convenable or ctx.small[actor]
-    if convenable:
-        count -= 1
+    in Q if it adds under `passenger_coverage` beyond the node and no expertise the node's members
+    lack; up to ROLE_EXEMPTIONS of them may hold a convening role."""
+    count = len(_riders(ctx, node)) + (1 if joins_as_rider(ctx, node, actor) else 0)
+    count = max(0, count - ROLE_EXEMPTIONS)
     return size_score(ctx, size) * (1.0 - count / size)
 
 
@@ -166,10 +197,10 @@ def _capped(n_min: int, top: int, riders: int) -> tuple[float, ...]:
 
 
 class Parsimony(Criterion[NoParameters]):
-    """Size against the fewest members that can reach the target, discounted for passengers."""
+    """Size against the fewest members that can hold the core's coverage, discounted for passengers."""
 
     NAME = "parsimony"
-    SUMMARY = "size against the fewest members that can reach the target; passengers are penalised"
+    SUMMARY = "size against the fewest members that can hold the core's coverage (up to the target); passengers penalised"
     SIZE_DEPENDENT = True
 
     def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:

@@ -1,11 +1,15 @@
 """rivals: inclusion of the key rivals, in the core or through a rival track.
 
-Model (the layered answer of the AI-minilateralism seed). Each key rival earns credit 1 inside the core,
-`track_credit` (0.5) when a separate rival track engages it, and 0 when it is excluded and no track can
-seat it. The score is the mean credit over all key rivals (1.0 when the issue names none). A track carries
-no veto risk for the core (the veto criterion scores only the core), which is why it earns less credit.
+Model (the layered answer of the AI-minilateralism seed; issue 15). Each key rival earns credit 1 inside
+the core. Outside it, a rival is engaged only through a separate rival track (architecture.Track), which
+is a negotiation of its own: it earns the track's probability of agreeing (each rival accepts the track
+convener's text with the probability that it votes with that convener in the issue's UN vote categories)
+times the track's probability of agreeing within the deadline (the timeliness model at the track's size).
+No credit is free: a rivalry no state can convene, or whose members are excluded, earns 0. The score is
+the mean credit over all key rivals (1.0 when the issue names none). A track carries no veto risk for
+the core (the veto criterion scores only the core).
 
-Passing example: the US in the core and China engaged through a US-China track.
+Passing example: the US and China both in the core.
 Failing example: a scenario in which China walks out: China earns nothing anywhere.
 """
 
@@ -13,34 +17,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coalesce.architecture import track_needed, track_seats
+from coalesce.architecture import track_credit, track_needed, track_seats
 from coalesce.criteria.base import Criterion, Scored
-from coalesce.models.base import Frozen, Unit
+from coalesce.models.base import Frozen
 
 if TYPE_CHECKING:
-    from coalesce.architecture import Architecture
+    from coalesce.architecture import Architecture, Track
     from coalesce.coalition import Node
     from coalesce.compiled import Context
 
 
 class RivalsParameters(Frozen):
-    """The rivals criterion's parameters."""
-
-    track_credit: Unit = 0.5
-    """Credit for a key rival engaged through a rival track instead of the core."""
+    """The rivals criterion's parameters (none: a track's credit is its own probability)."""
 
 
 class Rivals(Criterion[RivalsParameters]):
     """Key rivals engaged: full credit in the core, part credit through a rival track."""
 
     NAME = "rivals"
-    SUMMARY = "key rivals engaged: full credit in the core, half through a rival track"
+    SUMMARY = "key rivals engaged: full credit in the core, a rival track's probability of agreeing in time outside it"
     PARAMS = RivalsParameters
     SIZE_DEPENDENT = False
 
     def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
         """Mean credit over the key rivals."""
-        return _score(ctx, arch, explain, self.params(ctx).track_credit)
+        return _score(ctx, arch, explain)
 
     def gain(self, ctx: Context, actor: int) -> float:
         """Moving a rival from a track (or nowhere) into the core."""
@@ -49,23 +50,24 @@ class Rivals(Criterion[RivalsParameters]):
         rivals = ctx.rival_set
         if actor not in rivals:
             return 0.0
-        trackable = any(actor in group and track_seats(ctx, group) for group in ctx.rivalries)
-        return (1.0 - (self.params(ctx).track_credit if trackable else 0.0)) / len(rivals)
+        outside = max(
+            (track_credit(ctx, g) for g, group in enumerate(ctx.rivalries) if actor in group), default=0.0
+        )
+        return (1.0 - outside) / len(rivals)
 
     def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
         """The current credit: non-rival members change nothing. Same arithmetic as `score`, without objects."""
         if not ctx.rivalries:
             return 1.0
         inside = set(node.members)
-        credit = self.params(ctx).track_credit
         credits: dict[int, float] = {}
-        for group in ctx.rivalries:
+        for g, group in enumerate(ctx.rivalries):
             seats = track_seats(ctx, group)
-            tracked = track_needed(seats, inside)
+            credit = track_credit(ctx, g) if track_needed(seats, inside) else 0.0
             for r in group:
                 if r in inside:
                     credits[r] = 1.0
-                elif tracked and r in seats:
+                elif r in seats:
                     credits[r] = max(credits.get(r, 0.0), credit)
                 else:
                     credits.setdefault(r, 0.0)
@@ -75,36 +77,54 @@ class Rivals(Criterion[RivalsParameters]):
 CRITERION = Rivals()
 
 
-def _credits(ctx: Context, members: tuple[int, ...], tracked: set[int], credit: float) -> dict[int, float]:
-    inside = set(members)
-    credits = {}
+def _credits(ctx: Context, arch: Architecture) -> dict[int, tuple[float, Track | None]]:
+    inside = set(arch.members)
+    credits: dict[int, tuple[float, Track | None]] = {}
     for group in ctx.rivalries:
         for r in group:
             if r in inside:
-                credits[r] = 1.0
-            elif r in tracked:
-                credits[r] = max(credits.get(r, 0.0), credit)
+                credits[r] = (1.0, None)
             else:
-                credits.setdefault(r, 0.0)
+                credits.setdefault(r, (0.0, None))
+    for track in arch.tracks:
+        for r in track.members:
+            if r not in inside and track.credit > credits[r][0]:
+                credits[r] = (track.credit, track)
     return credits
 
 
-def _score(ctx: Context, arch: Architecture, explain: bool, credit: float) -> Scored:
+def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     if not ctx.rivalries:
         return Scored(1.0, "The issue names no key rivals." if explain else "")
-    tracked = {m for track in arch.tracks for m in track.members}
-    credits = _credits(ctx, arch.members, tracked, credit)
-    value = sum(credits[r] for r in sorted(credits)) / len(credits)
+    credits = _credits(ctx, arch)
+    value = sum(credits[r][0] for r in sorted(credits)) / len(credits)
     if not explain:
         return Scored(value)
     parts = []
     for r in sorted(credits, key=lambda i: ctx.codes[i]):
-        if credits[r] == 1.0:
+        credit, track = credits[r]
+        if credit == 1.0 and track is None:
             parts.append(f"{ctx.codes[r]} in the core")
-        elif credits[r] > 0:
-            track = next(t for t in arch.tracks if r in t.members)
-            conv = ctx.codes[track.convener] if track.convener is not None else "no convener"
-            parts.append(f"{ctx.codes[r]} through a {track.kind} track convened by {conv}")
-        else:
+        elif track is not None:
+            parts.append(
+                f"{ctx.codes[r]} through a {track.kind} track convened by {ctx.codes[track.convener]} "
+                f"(agrees with p={track.probability:.2f}, in time with p={track.in_time:.2f}, about "
+                f"{track.months:.0f} months: credit {credit:.2f})"
+            )
+        elif r in ctx.excluded:
             parts.append(f"{ctx.codes[r]} not engaged (excluded)")
-    return Scored(value, f"Key rivals: {'; '.join(parts)}.")
+        else:
+            parts.append(f"{ctx.codes[r]} not engaged (no track can seat or convene it)")
+    details: dict[str, object] = {
+        "tracks": [
+            {
+                "members": [ctx.codes[m] for m in t.members],
+                "convener": ctx.codes[t.convener],
+                "probability": round(t.probability, 6),
+                "in_time": round(t.in_time, 6),
+                "expected_months": round(t.months, 3),
+            }
+            for t in arch.tracks
+        ]
+    }
+    return Scored(value, f"Key rivals: {'; '.join(parts)}.", (), details)

@@ -3,11 +3,15 @@
 Model. Months to agreement are log-normal: log(months) = b0 + b1 * log(n) + b2 * spread + noise, with n
 the number of members and spread the range of their UNGA ideal points. b0, b1, b2 and the residual
 standard deviation are fitted by least squares on the real negotiations in data/cases.yaml
-(`negotiations`); docs/model.md lists them and the fit. The score is the probability of agreeing within
-the deadline: Phi((log(deadline) - expected log-months) / residual sd).
+(`negotiations`, calibration data, never the back-test cases); the shipped fit uses size alone (b2 = 0,
+issue 15: with the spread the fit put size at its bound 0), so time grows with size (b1 = 0.41).
+docs/model.md lists them and the fit. The score is the probability of agreeing within the deadline:
+Phi((log(deadline) - expected log-months) / residual sd). The rationale shows the median and an 80%
+interval, exp(mu +- 1.2816 sd), from the residual spread alone (the coefficient uncertainty widens it
+further away from the fitted sizes: `analysis.calibration.prediction_interval`).
 
 Passing example: three like-minded states against an 18-month deadline.
-Failing example: twenty members spread from Iran to the US against a 6-month deadline.
+Failing example: twenty members against a 6-month deadline.
 """
 
 from __future__ import annotations
@@ -66,12 +70,35 @@ def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     value = probability_in_time(ctx, node.size, node.spread)
     if not explain:
         return Scored(value)
-    months = math.exp(expected_log_months(ctx, node.size, node.spread))
-    text = (
-        f"Expected {months:.0f} months to agree for {node.size} members with an ideal-point spread of "
-        f"{node.spread:.2f}; {value:.0%} chance within the {ctx.issue.deadline_months:g}-month deadline."
+    mu = expected_log_months(ctx, node.size, node.spread)
+    months = math.exp(mu)
+    low, high = months_interval(ctx, mu)
+    spread = (
+        f" with an ideal-point spread of {node.spread:.2f}"
+        if CRITERION.params(ctx).timeliness_spread_coefficient > 0
+        else ""
     )
-    return Scored(value, text, (), {"expected_months": round(months, 3)})
+    text = (
+        f"Expected {months:.0f} months to agree for {node.size} members{spread} (80% interval "
+        f"{low:.0f}-{high:.0f}); {value:.0%} chance within the {ctx.issue.deadline_months:g}-month deadline."
+    )
+    details: dict[str, object] = {
+        "expected_months": round(months, 3),
+        "months_low": round(low, 3),
+        "months_high": round(high, 3),
+        "interval": 0.8,
+    }
+    return Scored(value, text, (), details)
+
+
+Z_80 = 1.2816
+"""The standard normal 0.90 quantile: an 80% two-sided interval."""
+
+
+def months_interval(ctx: Context, mu: float) -> tuple[float, float]:
+    """The 80% interval of months around log-median `mu` from the residual spread."""
+    sd = CRITERION.params(ctx).timeliness_residual_sd
+    return math.exp(mu - Z_80 * sd), math.exp(mu + Z_80 * sd)
 
 
 def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:

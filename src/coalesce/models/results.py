@@ -54,6 +54,34 @@ class TrackResult(Result):
     members: list[str]
     convener: str | None
     rationale: str
+    probability: float | None = Field(
+        default=None,
+        description="Probability that the track agrees: each rival accepts the convener's text with the "
+        "probability that it votes with the convener in the issue's UN vote categories.",
+    )
+    in_time: float | None = Field(
+        default=None, description="Probability that the track agrees within the issue's deadline."
+    )
+    expected_months: float | None = Field(
+        default=None, description="The track's own expected months to agree (its cost in time)."
+    )
+
+
+class ConvenerCandidate(Result):
+    """One state in the convener ranking for a core (any state may convene, members too)."""
+
+    rank: int
+    actor: str
+    quality: float = Field(
+        description="Geometric mean of acceptability to the members, palatability to the rivals and "
+        "capacity to convene."
+    )
+    member: bool = Field(description="Whether the state sits in the core.")
+    figures: dict[str, float] = Field(
+        default_factory=dict,
+        description="The figures behind the quality: acceptability, palatability, capacity and the "
+        "capacity figures the state has (network, mediation, stake, fit); a missing figure is absent.",
+    )
 
 
 class ExpansionStep(Result):
@@ -66,6 +94,14 @@ class ExpansionStep(Result):
     delta: float = Field(description="Change in the total score.")
     criteria_delta: dict[str, float] = Field(description="Change in each criterion's score.")
     reason: str
+    join_probability: float | None = Field(
+        default=None,
+        description="Probability the invitee accepts the convener's text (its agreement with the convener "
+        "in the issue's UN vote categories).",
+    )
+    brings: list[str] = Field(
+        default_factory=list, description="What the invitee brings: coverage, needed niches, a rival's seat."
+    )
 
 
 class Recommendation(Result):
@@ -82,6 +118,24 @@ class Recommendation(Result):
     passengers: list[str] = Field(default_factory=list)
     coverage: float = Field(description="Share of weighted world capability the members hold.")
     expected_months: float
+    months_interval: list[float] | None = Field(
+        default=None, description="80% interval of the months to agree [low, high] (timeliness model)."
+    )
+    co_convener: str | None = Field(
+        default=None, description="A great power in the core beside a smaller convener (shown, not scored)."
+    )
+    conveners: list[ConvenerCandidate] = Field(
+        default_factory=list, description="The best conveners for this core, best first."
+    )
+    tied_with_best: bool | None = Field(
+        default=None,
+        description="propose: whether the score is within the robustness noise of the best (a tie).",
+    )
+    member_probability: dict[str, float] = Field(
+        default_factory=dict,
+        description="propose: each member's share of robustness draws in which the best of the listed "
+        "cores holds it (the draws re-score the listed cores; `coalesce robustness` searches afresh).",
+    )
 
 
 class IssueSummary(Result):

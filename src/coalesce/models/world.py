@@ -137,10 +137,12 @@ class Defaults(Frozen):
 
 
 class SmallStates(Frozen):
-    """Who counts as a small state: the convener pool and the source of niche expertise."""
+    """Who counts as a small state (the convener pool): by default the Forum of Small States' definition,
+    a state of under 10 million people; `exclude_memberships` can further exclude members of groupings."""
 
-    exclude_memberships: list[GroupingId] = Field(default_factory=lambda: ["G20", "UNSC-P5"])
-    max_population_m: NonNegative | None = None
+    exclude_memberships: list[GroupingId] = Field(default_factory=list)
+    max_population_m: NonNegative | None = 10.0
+    """A small state has a population under this many million (None: no population cap)."""
 
 
 class Actor(Frozen):

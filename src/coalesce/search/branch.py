@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING
 
 from coalesce.coalition import Node
+from coalesce.criteria.capability import MISS_PENALTY, TOLERANCE, misses, reachable
 from coalesce.scoring import evaluate
 from coalesce.search.bounds import STRETCH_LEVELS, Bounds
 from coalesce.search.budget import CHECK_EVERY, Budget
@@ -47,14 +48,16 @@ class _Search(Bounds):
         return self.top.kth()
 
     def offer(self, members: tuple[int, ...]) -> float:
-        """Evaluate a set exactly and keep it if it belongs in the top K; returns its score."""
+        """Evaluate a set exactly and keep it if it belongs in the top K; returns its value (the score,
+        less the miss penalty when it misses a reachable target)."""
         canonical = tuple(sorted(members))
         if canonical in self.offered:
             return self.offered[canonical]
-        found = Found(evaluate(self.ctx, canonical).total, canonical)
-        self.offered[canonical] = found.score
+        evaluation = evaluate(self.ctx, canonical)
+        found = Found(evaluation.total, canonical, misses(self.ctx, evaluation.arch.node.coverage))
+        self.offered[canonical] = found.value
         self.top.push(found)
-        return found.score
+        return found.value
 
     def seed(self, root: Node) -> None:
         """Greedy forward selection to find good sets early, so the exact search can prune from the start.
@@ -82,15 +85,42 @@ class _Search(Bounds):
                 if bound < best_total or (best_child is not None and bound < self.kth() - EPSILON):
                     break
                 total = (
-                    self.offer(child.members)
-                    if child.size >= self.min_size
-                    else evaluate(ctx, child.members).total
+                    self.offer(child.members) if child.size >= self.min_size else _value(ctx, child.members)
                 )
                 if total > best_total:
                     best_total, best_child = total, child
             if best_child is None:
                 return
             current = best_child
+
+    def seed_reaching(self, root: Node) -> None:
+        """Sets that reach a reachable target, offered early so the threshold does not leave the K-th
+        best at a missing set's penalised value: from the root and from each of the most promising
+        candidates, add the candidate with the largest marginal coverage until the target is reached.
+        This changes speed, never the result."""
+        ctx = self.ctx
+        if not reachable(ctx):
+            return
+        target = ctx.issue.target - TOLERANCE
+        pool = sorted(self.order, key=lambda a: (-ctx.actor_values[a], a))[: 4 * SEED_WIDTH]
+        for first in (None, *self.order[:SEED_WIDTH]):
+            if self._past_deadline():
+                return
+            node = root if first is None else root.add(ctx, first)
+            while node.coverage < target and node.size < self.max_size:
+                inside = set(node.members)
+                best, best_gain = None, 0.0
+                for actor in pool:
+                    if actor in inside:
+                        continue
+                    gain = ctx.mask_value(ctx.unit_masks[actor] & ~node.mask)
+                    if gain > best_gain:
+                        best, best_gain = actor, gain
+                if best is None:
+                    break
+                node = node.add(ctx, best)
+            if node.coverage >= target and self.min_size <= node.size <= self.max_size:
+                self.offer(node.members)
 
     def _out_of_work(self) -> bool:
         return self.budget.out_of_work(self.nodes, self.checked, len(self.offered))
@@ -112,7 +142,11 @@ class _Search(Bounds):
                 and self.min_size <= len(members) <= self.max_size
             ):
                 self.offer(tuple(members))
-        if self.greedy or not self.top.heap:
+        # The sets that reach the target are always seeded (cheap, and under capability's threshold a
+        # seed that misses it leaves the search nothing to cut by). Given seeds (robustness passes the
+        # unperturbed winners), the greedy pass is skipped unless a seed misses a reachable target.
+        self.seed_reaching(root)
+        if self.greedy or not self.top.heap or any(found.missed for found in self.top.ranked()):
             self.seed(root)
         # Each stack item is (node, start, multi). With multi False it stands for every superset of node
         # with at least one member from order[start:]; its expansion checks each single addition in one
@@ -186,6 +220,7 @@ class _Search(Bounds):
             for c, single in self.singles_by
         ]
         low, high, alignment = node.amin, node.amax, ctx.alignment
+        reach_bar = ctx.issue.target - TOLERANCE - node.coverage if reachable(ctx) else None
         for position in range(start, end):
             actor = order[position]
             level = 0
@@ -195,6 +230,8 @@ class _Search(Bounds):
                 while STRETCH_LEVELS[level] < stretch:
                     level += 1
             total = fixed + by_level[level]
+            if reach_bar is not None and reach_bar > 0.0 and ctx.actor_values[actor] < reach_bar:
+                total -= MISS_PENALTY  # node + {actor} misses the reachable target (coverage is subadditive)
             for weight, value, cap, gains in growing:
                 v = value + gains[actor]
                 total += weight * (v if v < cap else cap)
@@ -213,6 +250,13 @@ class _Search(Bounds):
             if self.bound(child, end, sized) >= self.kth() - EPSILON:
                 self.offer(child.members)
         return None
+
+
+def _value(ctx: Context, members: tuple[int, ...]) -> float:
+    """A set's total, less the miss penalty when it misses a reachable target (what the search orders by)."""
+    evaluation = evaluate(ctx, members)
+    missed = misses(ctx, evaluation.arch.node.coverage)
+    return evaluation.total - MISS_PENALTY if missed else evaluation.total
 
 
 def top_k(
@@ -238,7 +282,7 @@ def top_k(
     search.greedy = greedy
     open_bound = search.run()
     ranked = search.top.ranked()
-    kth = ranked[-1].score if len(ranked) >= k else 0.0
+    kth = ranked[-1].value if len(ranked) >= k else 0.0
     gap = max(0.0, open_bound - kth) if search.timed_out else 0.0
     return SearchOutcome(
         results=tuple(ranked),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from coalesce.criteria.capability import MISS_PENALTY
+
 if TYPE_CHECKING:
     from coalesce.compiled import Context
 
@@ -13,6 +15,13 @@ class Found(NamedTuple):
 
     score: float
     members: tuple[int, ...]
+    missed: bool = False
+    """Whether it misses a target some group within the size limits reaches (capability's threshold)."""
+
+    @property
+    def value(self) -> float:
+        """What the search orders by: the total, less MISS_PENALTY when the core misses the target."""
+        return self.score - MISS_PENALTY if self.missed else self.score
 
 
 class SearchOutcome(NamedTuple):
@@ -27,12 +36,13 @@ class SearchOutcome(NamedTuple):
     timed_out: bool
 
 
-RankKey = tuple[float, int, tuple[str, ...]]
+RankKey = tuple[bool, float, int, tuple[str, ...]]
 
 
 def rank_key(found: Found, ctx: Context) -> RankKey:
-    """Best score first; ties go to the smaller group, then to the alphabetically first codes."""
-    return (-found.score, len(found.members), tuple(ctx.codes[m] for m in found.members))
+    """Cores that reach a reachable target first (capability's threshold), then the best score; ties go to
+    the smaller group, then to the alphabetically first codes."""
+    return (found.missed, -found.score, len(found.members), tuple(ctx.codes[m] for m in found.members))
 
 
 class TopK:
@@ -45,7 +55,7 @@ class TopK:
         self._kth = float("-inf")
 
     def kth(self) -> float:
-        """The K-th best score so far (-inf until K sets are known)."""
+        """The K-th best value (score less any miss penalty) so far (-inf until K sets are known)."""
         return self._kth
 
     def push(self, found: Found) -> None:
@@ -66,4 +76,4 @@ class TopK:
 
     def _update_kth(self) -> None:
         if len(self.heap) >= self.k:
-            self._kth = max(self.heap, key=lambda item: item[0])[1].score
+            self._kth = max(self.heap, key=lambda item: item[0])[1].value

@@ -44,7 +44,7 @@ METRICS: list[tuple[str, str, Getter]] = [
     ("recall", "recall (expanded)", lambda c: c.recommended.recall if c.recommended else 0.0),
     (
         "convener_top3",
-        "real convener in the top 3 (undetermined as no)",
+        "real convener in the top 3",
         lambda c: float(c.convener_rank is not None and c.convener_rank <= 3),
     ),
     ("real_core_top10", "real core in the top 10", lambda c: float(c.real_rank is not None)),

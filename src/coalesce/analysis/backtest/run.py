@@ -14,6 +14,7 @@ from coalesce import engine
 from coalesce.analysis.backtest import metrics, vintage
 from coalesce.analysis.calibration import fit
 from coalesce.analysis.robustness import robustness
+from coalesce.architecture import convener_ranking
 from coalesce.cases import Case, CaseFile, Failure, case_dataset
 from coalesce.loading.files import Dataset
 from coalesce.models.backtest import BacktestCase, FailureCase, MemberProbability, Overlap, VintageInfo
@@ -21,6 +22,7 @@ from coalesce.models.issue import Issue, Weights
 from coalesce.models.results import ProposeResult, ScoreResult
 from coalesce.models.world import World
 from coalesce.report import r6
+from coalesce.request import build_request
 
 TOP = 10
 NODE_LIMIT = 200_000
@@ -164,36 +166,24 @@ def rank_bound(proposal: ProposeResult, members: list[str], score: float) -> tup
 def convener_rank(
     p: Prepared, case_id: str, members: list[str], conveners: list[str]
 ) -> tuple[int | None, str, list[str], bool]:
-    """Remove the engine's convener for the real core and rescore, until a real convener is chosen.
+    """The rank of the best-ranked real convener in the engine's full ranking of convener candidates for
+    the real core (any state, members too; `architecture.convener_ranking`).
 
-    Returns (rank, rank as text, the engine's conveners in order, whether the top-3 question is settled):
-    it is not settled when the chain stops within the top 3 at a member that cannot be set aside.
+    Returns (rank, rank as text, the engine's first CONVENER_DEPTH candidates, settled). The ranking is
+    defined for members and outsiders alike, so the rank is always settled; "not a candidate" when no
+    real convener can convene under the case's settings (excluded or without an alignment figure).
     """
-    excluded: list[str] = []
-    chain: list[str] = []
-    for step in range(1, CONVENER_DEPTH + 1):
-        result = engine.score(
-            p.data,
-            case_id,
-            [",".join(members)],
-            weights=p.weights,
-            min_size=p.min_size,
-            max_size=p.max_size,
-            exclude=excluded,
-            rank_depth=1,
-            time_limit=None,
-            node_limit=1,
-        )
-        chosen = result.convener
-        if chosen is None:
-            return None, f"> {step - 1} (no further convener)", chain, True
-        chain.append(chosen)
-        if chosen in conveners:
-            return step, str(step), chain, True
-        if chosen in members:
-            return None, f"> {step} ({chosen}, a member, cannot be set aside)", chain, step >= 3
-        excluded.append(chosen)
-    return None, f"> {CONVENER_DEPTH}", chain, True
+    request = build_request(
+        p.data, case_id, top=1, min_size=p.min_size, max_size=p.max_size, weights=p.weights
+    )
+    ctx = engine.context_for(p.data, request)
+    indices = tuple(sorted(ctx.index[c] for c in members))
+    ranked = [ctx.codes[c] for c, _ in convener_ranking(ctx, indices)]
+    chain = ranked[:CONVENER_DEPTH]
+    for rank, code in enumerate(ranked, 1):
+        if code in conveners:
+            return rank, str(rank), chain, True
+    return None, "not a candidate", chain, True
 
 
 def _membership(

@@ -183,9 +183,8 @@ def _cases(result: BacktestResult) -> list[Block]:
             tuple((m.label, str(m.cases), _interval(m)) for m in result.metrics),
         ),
         Paragraph(
-            f"Real convener in the top 3: {result.convener_top3} of {result.convener_ranked} certain; "
-            f"{result.convener_undetermined} undetermined (the engine's convener for the real core is one of "
-            "its members, so it cannot be set aside to rank the next); the mean above counts them as no."
+            f"Real convener in the top 3: {result.convener_top3} of {result.convener_ranked} cases, read "
+            "from the engine's full ranking of convener candidates for the real core (members included)."
         ),
         Heading("The engine against each baseline (mean Jaccard, paired bootstrap)", 3),
         Table(

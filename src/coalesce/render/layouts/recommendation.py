@@ -30,6 +30,35 @@ def named(code: str | None, rec: Recommendation, names: Mapping[str, str], missi
     return f"{name} ({code})" if name and name != code else code
 
 
+def _shares(rec: Recommendation) -> str:
+    """'EU 85%, NOR 60%': each member's share of robustness draws, where measured."""
+    return ", ".join(
+        f"{code} {numbers.percent(rec.member_probability[code])}"
+        for code in rec.members
+        if code in rec.member_probability
+    )
+
+
+def _convener(rec: Recommendation, names: Mapping[str, str]) -> str:
+    text = named(rec.convener, rec, names, "none eligible")
+    if rec.co_convener:
+        text += f", with {named(rec.co_convener, rec, names)} as co-convener"
+    return text
+
+
+def _months(rec: Recommendation) -> str:
+    text = f"{rec.expected_months:.0f} months"
+    if rec.months_interval:
+        low, high = rec.months_interval
+        text += f" (80% interval {low:.0f} to {high:.0f})"
+    return text
+
+
+def _score(rec: Recommendation) -> str:
+    """The score, marked '=' where it ties with the best within the robustness noise."""
+    return f"{rec.score:.3f}" + ("=" if rec.tied_with_best and rec.rank != 1 else "")
+
+
 def question(result: ProposeResult | ScoreResult) -> Paragraph:
     issue = result.issue
     return Paragraph(
@@ -43,19 +72,22 @@ def architecture(rec: Recommendation, names: Mapping[str, str]) -> list[Block]:
     """The core, its convener and tracks, the criteria with their reasons, and the expansion ladder."""
     items: list[tuple[str, Value]] = [
         ("Core", ", ".join(named(code, rec, names) for code in rec.members)),
-        ("Convener", named(rec.convener, rec, names, "none eligible")),
+        ("Convener", _convener(rec, names)),
     ]
+    if rec.member_probability:
+        items.append(("Share of draws each member is in", _shares(rec)))
     for track in rec.tracks:
         items.append(
             (
                 f"Rival track ({track.kind})",
-                f"{' and '.join(track.members)}, convened by {track.convener or 'nobody'}",
+                f"{' and '.join(track.members)}, convened by {track.convener or 'nobody'}"
+                + ("" if track.probability is None else f", agrees with p = {track.probability:.2f}"),
             )
         )
     if rec.passengers:
         items.append(("Passengers", ", ".join(rec.passengers)))
     items.append(("Capability held", numbers.percent(rec.coverage)))
-    items.append(("Expected time to agree", f"{rec.expected_months:.0f} months"))
+    items.append(("Expected time to agree", _months(rec)))
     blocks: list[Block] = [
         Fields(tuple(items)),
         Table(
@@ -76,11 +108,19 @@ def architecture(rec: Recommendation, names: Mapping[str, str]) -> list[Block]:
                     Column("step", "number"),
                     Column("invite", "id"),
                     Column("name"),
+                    Column("joins", "number"),
                     Column("score after", "number"),
                     Column("what it changes"),
                 ),
                 tuple(
-                    (s.step, s.invite, s.name, f"{s.score_after:.3f} ({s.delta:+.3f})", s.reason)
+                    (
+                        s.step,
+                        s.invite,
+                        s.name,
+                        numbers.MISSING if s.join_probability is None else numbers.percent(s.join_probability),
+                        f"{s.score_after:.3f} ({s.delta:+.3f})",
+                        s.reason,
+                    )
                     for s in rec.expansion
                 ),
                 title="Expansion ladder (who to invite next)",
@@ -155,7 +195,7 @@ def propose(result: ProposeResult, names: Mapping[str, str] | None = None) -> Do
                 tuple(
                     (
                         rec.rank,
-                        f"{rec.score:.3f}",
+                        _score(rec),
                         ", ".join(rec.members),
                         rec.convener,
                         _tracks(rec),
@@ -167,6 +207,8 @@ def propose(result: ProposeResult, names: Mapping[str, str] | None = None) -> Do
                 title="Recommendations",
             )
         )
+        if any(rec.tied_with_best for rec in result.recommendations[1:]):
+            blocks.append(Note("=: tied with #1 within the robustness noise."))
     if result.note:
         blocks.append(Note(f"Note: {result.note}"))
     if not result.recommendations:

@@ -1,0 +1,191 @@
+"""Conveners (issue 15): any state may convene, member or not; palatability from this issue's votes;
+small and middle powers keep their honest-broker edge where there is a rivalry; a co-convener beside a
+smaller convener; missing figures are left out, never read as agreement."""
+
+from __future__ import annotations
+
+import math
+
+from coalesce import architecture, problem
+from coalesce.architecture import (
+    GREAT_POWER_PALATABILITY,
+    acceptability,
+    choose_convener,
+    co_convener,
+    convener_figures,
+    convener_ranking,
+)
+from coalesce.coalition import Node
+from coalesce.compiled import Context
+from coalesce.loading.files import Dataset
+from coalesce.request import build_request
+
+
+def ctx_for(dataset: Dataset, issue: str, **request: object) -> Context:
+    return problem.compile(dataset, build_request(dataset, issue, **request)).context
+
+
+def idx(ctx: Context, *codes: str) -> tuple[int, ...]:
+    return tuple(sorted(ctx.index[c] for c in codes))
+
+
+def test_any_state_may_convene_great_powers_and_members_included(dataset: Dataset) -> None:
+    ctx = ctx_for(dataset, "semiconductor-export-controls")
+    pool = {ctx.codes[i] for i in ctx.convener_pool}
+    assert {"USA", "JPN", "NLD", "NOR", "SGP"} <= pool  # not only small states
+    assert "EU" not in pool  # a bloc is not a state
+    core = idx(ctx, "JPN", "NLD", "USA")
+    ranked = convener_ranking(ctx, core)
+    assert {c for c, _ in ranked} == set(ctx.convener_pool)  # every candidate is ranked
+    first, quality, _ = choose_convener(ctx, Node.of(ctx, core))
+    assert (first, quality) == ranked[0]
+    assert ctx.codes[first] in {"JPN", "NLD", "USA"}  # a member may convene: the lead with the stake
+
+
+def test_the_ranking_is_sorted_and_deterministic(dataset: Dataset) -> None:
+    ctx = ctx_for(dataset, "ai-governance")
+    core = idx(ctx, "CHN", "USA", "GBR")
+    ranked = convener_ranking(ctx, core)
+    qualities = [q for _, q in ranked]
+    assert qualities == sorted(qualities, reverse=True)
+    assert ranked == convener_ranking(ctx, core)
+    assert all(0.0 <= q <= 1.0 for q in qualities)
+
+
+def test_quality_is_the_geometric_mean_of_its_three_parts(dataset: Dataset) -> None:
+    ctx = ctx_for(dataset, "ai-governance")
+    core = idx(ctx, "CHN", "USA")
+    for c, q in convener_ranking(ctx, core)[:10]:
+        f = convener_figures(ctx, c, core)
+        assert math.isclose(
+            q, (f["acceptability"] * f["palatability"] * f["capacity"]) ** (1 / 3), rel_tol=1e-9
+        )
+        parts = [f[k] for k in ("network", "mediation", "stake", "fit") if k in f]
+        assert math.isclose(f["capacity"], sum(parts) / len(parts), rel_tol=1e-9)
+
+
+def test_acceptability_is_the_least_agreement_and_only_falls_as_members_join(dataset: Dataset) -> None:
+    ctx = ctx_for(dataset, "ai-governance")
+    model = ctx.convener_model
+    assert model is not None and model.source == "votes"
+    nor = ctx.index["NOR"]
+    small = idx(ctx, "GBR", "USA")
+    large = idx(ctx, "CHN", "GBR", "USA")
+    assert acceptability(ctx, nor, ()) == 1.0
+    assert acceptability(ctx, nor, small) == min(model.agreement[nor][m] for m in small)
+    assert acceptability(ctx, nor, large) <= acceptability(ctx, nor, small)
+    usa = ctx.index["USA"]
+    # a member is not counted against itself: joining the core changes nothing for it
+    assert acceptability(ctx, usa, small) == acceptability(ctx, usa, idx(ctx, "GBR"))
+
+
+def test_rivals_are_not_palatable_and_great_powers_are_discounted_where_there_is_a_rivalry(
+    dataset: Dataset,
+) -> None:
+    ctx = ctx_for(dataset, "ai-governance")  # rivals: USA and CHN
+    model = ctx.convener_model
+    assert model is not None
+    pal = dict(zip(ctx.codes, model.palatability, strict=True))
+    usa, chn = ctx.index["USA"], ctx.index["CHN"]
+    # a rival agrees with itself fully, so its palatability is its agreement with the other, discounted
+    assert math.isclose(pal["USA"], GREAT_POWER_PALATABILITY * model.agreement[usa][chn], rel_tol=1e-9)
+    assert pal["NOR"] > pal["USA"] and pal["NOR"] > pal["CHN"]
+    fra = ctx.index["FRA"]
+    raw = min(model.agreement[fra][usa], model.agreement[fra][chn]) / max(
+        model.agreement[fra][usa], model.agreement[fra][chn]
+    )
+    assert math.isclose(pal["FRA"], GREAT_POWER_PALATABILITY * raw, rel_tol=1e-9)
+    # without a rivalry nobody is discounted
+    plain = ctx_for(dataset, "semiconductor-export-controls")
+    assert plain.convener_model is not None and set(plain.convener_model.palatability) == {1.0}
+
+
+def test_stake_counts_only_where_capability_measures_the_problem(dataset: Dataset) -> None:
+    ctx = ctx_for(dataset, "semiconductor-export-controls")
+    model = ctx.convener_model
+    assert model is not None
+    usa = model.components[ctx.index["USA"]]
+    assert usa["stake"] == 1.0  # the largest holder
+    weights = {name: 1.0 for name in ctx.weights}
+    weights["capability"] = 0.0
+    unmeasured = ctx_for(dataset, "semiconductor-export-controls", weights=weights)
+    assert unmeasured.convener_model is not None
+    assert all("stake" not in c for c in unmeasured.convener_model.components)
+
+
+def test_a_missing_figure_is_left_out_not_read_as_zero_or_as_agreement(dataset: Dataset) -> None:
+    ctx = ctx_for(dataset, "ai-governance")
+    model = ctx.convener_model
+    assert model is not None
+    # Taiwan casts no UN votes: it cannot be assessed as convener, and does not block one as a member
+    twn = ctx.index["TWN"]
+    assert twn not in ctx.convener_pool
+    assert all(math.isnan(v) for j, v in enumerate(model.agreement[twn]) if j != twn)
+    nor = ctx.index["NOR"]
+    assert acceptability(ctx, nor, idx(ctx, "TWN", "USA")) == acceptability(ctx, nor, idx(ctx, "USA"))
+    # Lowy covers 66 networks: a state outside it has no network figure rather than a 0
+    jor = model.components[ctx.index["JOR"]]
+    assert "network" not in jor and "mediation" in jor
+
+
+def test_co_convener_is_a_great_power_member_beside_a_smaller_convener(dataset: Dataset) -> None:
+    ctx = ctx_for(dataset, "ai-governance")
+    core = idx(ctx, "CHN", "TWN", "USA")
+    convener, _, _ = choose_convener(ctx, Node.of(ctx, core))
+    assert convener is not None and not architecture.great_power(ctx, convener)
+    second = co_convener(ctx, core, convener)
+    assert second is not None and second in core and architecture.great_power(ctx, second)
+    usa = ctx.index["USA"]
+    assert co_convener(ctx, core, usa) is None  # a great power convener needs no co-convener
+
+
+def test_without_alignment_data_agreement_comes_from_ideal_points(tiny_world: object) -> None:
+    from coalesce.loading.files import load_dataset
+
+    ds = load_dataset(tiny_world)  # type: ignore[arg-type]
+    issue = sorted(ds.issues)[0]
+    ctx = problem.compile(ds, build_request(ds, issue)).context
+    model = ctx.convener_model
+    assert model is not None and model.source == "ideal points"
+    a, b = 0, 1
+    d = ctx.alignment[a] - ctx.alignment[b]
+    assert math.isclose(model.agreement[a][b], math.exp(-(d * d) / (2 * ctx.params.acceptance_sigma**2)))
+    assert ctx.convener_pool  # someone can convene
+
+
+def test_the_recommendation_lists_the_ranked_conveners_and_the_co_convener(dataset: Dataset) -> None:
+    from coalesce import engine
+
+    result = engine.score(dataset, "ai-governance", ["CHN,TWN,USA"], ranked=False)
+    assert [c.rank for c in result.conveners] == list(range(1, len(result.conveners) + 1))
+    assert result.conveners[0].actor == result.convener
+    assert result.co_convener == "USA"
+    assert {c.member for c in result.conveners} <= {True, False}
+    assert all("acceptability" in c.figures for c in result.conveners)
+
+
+def test_propose_shows_ties_member_probabilities_and_a_strategic_ladder(dataset: Dataset) -> None:
+    from coalesce import engine
+    from coalesce.analysis.robustness import LISTED_DRAWS, listed_noise
+
+    result = engine.propose(dataset, "ai-governance", top=4)
+    recs = result.recommendations
+    assert recs[0].tied_with_best is True
+    for rec in recs:
+        assert set(rec.member_probability) == set(rec.members)
+        for share in rec.member_probability.values():
+            assert 0.0 <= share <= 1.0 and (share * LISTED_DRAWS) == round(share * LISTED_DRAWS)
+    ctx = ctx_for(dataset, "ai-governance", top=4)
+    cores = [idx(ctx, *rec.members) for rec in recs]
+    tied, shares = listed_noise(ctx, cores)
+    assert tied == [rec.tied_with_best for rec in recs]
+    # every draw has one winner among the listed cores, so the first core's members' shares and the
+    # others' cannot all be zero
+    assert any(v > 0 for share in shares for v in share.values())
+    # a core identical to the best always ties; one far below never does
+    far = idx(ctx, "FSM", "TUV")
+    tied2, _ = listed_noise(ctx, [cores[0], cores[0], far])
+    assert tied2 == [True, True, False]
+    for step in recs[0].expansion:
+        assert step.join_probability is not None and 0.0 <= step.join_probability <= 1.0
+        assert step.brings and step.reason.startswith(f"would join with p={step.join_probability:.2f}")
