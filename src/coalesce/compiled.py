@@ -16,6 +16,7 @@ from coalesce.criteria.timeliness import normal_cdf
 
 if TYPE_CHECKING:
     from coalesce.criteria.base import Criterion, SharedParameters
+    from coalesce.loading.alignment import AlignmentData
     from coalesce.models.base import Frozen
     from coalesce.models.issue import Issue
     from coalesce.models.world import Actor, World
@@ -102,6 +103,8 @@ class Context:
     """The criteria that keep a running aggregate on each node, in registry order."""
     aggregate_slot: dict[str, int] = field(default_factory=dict)
     """Per aggregating criterion, its slot in `Node.aggregates`."""
+    alignment_data: AlignmentData | None = None
+    """The data directory's issue-specific alignment files (data/alignment/), None without them."""
 
     def world_domain_source(self, domain: str) -> str:
         """The source id a domain cites."""
@@ -139,6 +142,7 @@ def compile_context(
     params: SharedParameters,
     constraints: Constraints,
     unseated: frozenset[str] = frozenset(),
+    alignment_data: AlignmentData | None = None,
 ) -> Context:
     """Build the Context. Assumes the world and issue were validated (codes and ids resolve).
 
@@ -277,6 +281,7 @@ def compile_context(
         criterion_arrays={c.NAME: c.compile(world, issue, tuple(actors)) for c in REGISTRY},
         aggregators=tuple(c for c in REGISTRY if c.AGGREGATES),
         aggregate_slot={c.NAME: slot for slot, c in enumerate(c for c in REGISTRY if c.AGGREGATES)},
+        alignment_data=alignment_data,
     )
     object.__setattr__(context, "actor_values", tuple(context.mask_value(m) for m in masks))
     best = best_coverage_by_size(context, constraints.max_size)

@@ -49,6 +49,7 @@ def compile(dataset: Dataset, request: Request) -> Problem:
         dataset.params,
         request.constraints,
         unseated=unseated(dataset, request.issue),
+        alignment_data=dataset.alignment(),
     )
     return Problem(dataset, request, context)
 
