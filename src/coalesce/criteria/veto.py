@@ -30,8 +30,14 @@ from pydantic import Field
 from coalesce.acceptance import Coefficients, Features, PairFeatures, link_of
 from coalesce.criteria.base import Criterion, Scored
 from coalesce.models.base import Frozen
-from coalesce.models.rules import Consensus, DoubleMajority, OptIn, WeightedVote
-from coalesce.rules import describe, probability_of_action, veto_player_bound
+from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, QualifiedMajority, WeightedVote
+from coalesce.rules import (
+    count_distribution,
+    describe,
+    probability_of_action,
+    required_count,
+    veto_player_bound,
+)
 
 if TYPE_CHECKING:
     from coalesce.architecture import Architecture
@@ -280,8 +286,8 @@ def _prefix(ctx: Context, t: AcceptanceTable) -> _Prefix:
     return built
 
 
-def consensus_bound(ctx: Context, members: Collection[int], extra: int) -> float:
-    """An upper bound on the consensus probability of any core holding `members` and `extra` more.
+def acceptance_bounds(ctx: Context, members: Collection[int], extra: int) -> list[float]:
+    """Per member of any core holding `members` and `extra` more, an upper bound on its acceptance.
 
     The final lead ranks at or above the node's lead by coverage (a superset's best member is at least as
     good), so each node member other than the node's lead accepts at most the best draft of a state ranked
@@ -289,15 +295,23 @@ def consensus_bound(ctx: Context, members: Collection[int], extra: int) -> float
     """
     t = table(ctx)
     if not members:
-        return t.ceiling**extra
+        return [t.ceiling] * extra
     p = _prefix(ctx, t)
     lead = lead_of(ctx, members)
     k = p.rank[lead]
-    factor = t.ceiling
-    for m in members:
-        if m != lead:
-            factor *= p.best[m][k]
-    return factor * t.ceiling**extra
+    return [t.ceiling if m == lead else p.best[m][k] for m in sorted(members)] + [t.ceiling] * extra
+
+
+def consensus_bound(ctx: Context, members: Collection[int], extra: int) -> float:
+    """An upper bound on the consensus probability (the product of `acceptance_bounds`)."""
+    return math.prod(acceptance_bounds(ctx, members, extra))
+
+
+def count_bound(ctx: Context, members: Collection[int], extra: int, need: int) -> float:
+    """An upper bound on P(at least `need` accept): the event is monotone, so its probability only grows
+    with each member's acceptance, and is largest at the `acceptance_bounds`."""
+    dist = count_distribution(acceptance_bounds(ctx, members, extra))
+    return min(1.0, sum(dist[need:]))
 
 
 def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
@@ -305,7 +319,7 @@ def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[f
 
     For the node itself (one size, its own): the exact value, except under a weighted vote (the veto
     players' joint acceptance, an upper bound that skips the DP) and a double majority (1). For larger
-    sizes: under consensus `consensus_bound`; under opt-in the share is a weighted mean of acceptances,
+    sizes: under consensus `consensus_bound`, under a (qualified) majority `count_bound`; under opt-in the share is a weighted mean of acceptances,
     at most the table's ceiling; under any other rule 1 (an added ally can raise the chance of acting).
     """
     rule = ctx.issue.decision_rule
@@ -313,6 +327,11 @@ def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[f
         return [_own_value(ctx, tuple(sorted(node.members)))]
     if isinstance(rule, Consensus):
         return [consensus_bound(ctx, node.members, max(0, size - node.size)) for size in sizes]
+    if isinstance(rule, Majority | QualifiedMajority):
+        return [
+            count_bound(ctx, node.members, max(0, size - node.size), required_count(rule, size))
+            for size in sizes
+        ]
     if isinstance(rule, OptIn):
         return [table(ctx).ceiling] * len(sizes)
     return [1.0] * len(sizes)
