@@ -330,17 +330,7 @@ def test_ctrl_c_exits_130_with_one_line_and_stops_the_workers() -> None:
     import time
 
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "coalesce",
-            "robustness",
-            "ai-governance",
-            "--draws",
-            "20000",
-            "--workers",
-            "2",
-        ],
+        [sys.executable, "-m", "coalesce", "robustness", "ai-governance", "--draws", "20000", "--workers", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=_env(),
