@@ -296,7 +296,14 @@ def fit(xs: Sequence[Features], ys: Sequence[bool]) -> Coefficients:
     best: tuple[float, Coefficients] | None = None
     for free in product((True, False), repeat=3):
         columns = [0] + [c + 1 for c in range(3) if free[c]]
-        solution = _newton([[r[c] for c in columns] for r in full], target)
+        if len(columns) == 1:
+            # intercept only: the MLE is the logit of the rate (half an observation from 0 and 1, so that
+            # a set where nobody, or everybody, signed still has a finite fit)
+            n = len(target)
+            rate = min(1.0 - 0.5 / n, max(0.5 / n, sum(target) / n))
+            solution: list[float] | None = [math.log(rate / (1.0 - rate))]
+        else:
+            solution = _newton([[r[c] for c in columns] for r in full], target)
         if solution is None:
             continue
         beta = [0.0, 0.0, 0.0, 0.0]
@@ -308,5 +315,5 @@ def fit(xs: Sequence[Features], ys: Sequence[bool]) -> Coefficients:
         ll = log_likelihood(coef, xs, ys)
         if best is None or ll > best[0] + 1e-9:
             best = (ll, coef)
-    assert best is not None  # the intercept-only model always converges on non-degenerate outcomes
+    assert best is not None  # the intercept-only model always has a solution
     return best[1]
