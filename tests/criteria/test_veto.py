@@ -18,7 +18,7 @@ from coalesce.coalition import Node
 from coalesce.compiled import Context
 from coalesce.criteria import veto
 from coalesce.loading.files import Dataset, load_dataset
-from coalesce.models.rules import OptIn, QualifiedMajority
+from coalesce.models.rules import Consensus, OptIn, QualifiedMajority
 from coalesce.problem import compile as compile_problem
 from coalesce.request import build_request
 
@@ -92,7 +92,7 @@ def test_opt_in_scores_the_expected_share_of_coverage_that_signs() -> None:
     assert scored.value == pytest.approx(expected)
     assert "opt-in" in scored.rationale and "least likely to sign" in scored.rationale
     # a non-signer stays out rather than blocking: the pledge is worth more than consensus on it
-    consensus = _context("online-extremism")
+    consensus = _context("online-extremism", Consensus(kind="consensus"))
     assert scored.value > _value(consensus, members)
 
 
@@ -124,8 +124,9 @@ def _check_bounds(ctx: Context) -> int:
         ("semiconductor-export-controls", None),
         ("semiconductor-export-controls", QualifiedMajority(kind="qualified-majority", quota=0.67)),
         ("online-extremism", OptIn(kind="opt-in")),
+        ("online-extremism", Consensus(kind="consensus")),
     ],
-    ids=["consensus", "qualified-majority", "opt-in"],
+    ids=["consensus", "qualified-majority", "opt-in", "consensus-other-issue"],
 )
 def test_bounds_agree_with_brute_force(issue_id: str, rule: object) -> None:
     assert _check_bounds(_context(issue_id, rule)) > 1000

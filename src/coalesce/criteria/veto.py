@@ -307,11 +307,29 @@ def consensus_bound(ctx: Context, members: Collection[int], extra: int) -> float
     return math.prod(acceptance_bounds(ctx, members, extra))
 
 
-def count_bound(ctx: Context, members: Collection[int], extra: int, need: int) -> float:
-    """An upper bound on P(at least `need` accept): the event is monotone, so its probability only grows
-    with each member's acceptance, and is largest at the `acceptance_bounds`."""
-    dist = count_distribution(acceptance_bounds(ctx, members, extra))
-    return min(1.0, sum(dist[need:]))
+def count_bounds(ctx: Context, members: Collection[int], rule: Majority | QualifiedMajority) -> list[float]:
+    """Per size from the node's own to the largest allowed, an upper bound on P(the required count
+    accepts) for any core of that size holding `members`, non-increasing in size.
+
+    The event is monotone, so its probability only grows with each member's acceptance and is largest at
+    the `acceptance_bounds`; the running maximum from the largest size down keeps the bound valid and
+    non-increasing (the search prunes by size, and a larger core may need proportionally fewer)."""
+    t = table(ctx)
+    base = len(members)
+    top = max(base + 1, ctx.constraints.max_size)
+    dist = count_distribution(acceptance_bounds(ctx, members, 0))
+    tails = []
+    for size in range(base, top + 1):
+        if size > base:  # one more member, accepting at most the ceiling
+            dist = [
+                (dist[k] if k < len(dist) else 0.0) * (1.0 - t.ceiling)
+                + (dist[k - 1] * t.ceiling if k >= 1 else 0.0)
+                for k in range(len(dist) + 1)
+            ]
+        tails.append(min(1.0, sum(dist[required_count(rule, size) :])))
+    for i in range(len(tails) - 2, -1, -1):
+        tails[i] = max(tails[i], tails[i + 1])
+    return tails
 
 
 def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
@@ -319,7 +337,7 @@ def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[f
 
     For the node itself (one size, its own): the exact value, except under a weighted vote (the veto
     players' joint acceptance, an upper bound that skips the DP) and a double majority (1). For larger
-    sizes: under consensus `consensus_bound`, under a (qualified) majority `count_bound`; under opt-in the share is a weighted mean of acceptances,
+    sizes: under consensus `consensus_bound`, under a (qualified) majority `count_bounds`; under opt-in the share is a weighted mean of acceptances,
     at most the table's ceiling; under any other rule 1 (an added ally can raise the chance of acting).
     """
     rule = ctx.issue.decision_rule
@@ -328,10 +346,8 @@ def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[f
     if isinstance(rule, Consensus):
         return [consensus_bound(ctx, node.members, max(0, size - node.size)) for size in sizes]
     if isinstance(rule, Majority | QualifiedMajority):
-        return [
-            count_bound(ctx, node.members, max(0, size - node.size), required_count(rule, size))
-            for size in sizes
-        ]
+        bounds = count_bounds(ctx, node.members, rule)
+        return [bounds[min(len(bounds) - 1, max(0, size - node.size))] for size in sizes]
     if isinstance(rule, OptIn):
         return [table(ctx).ceiling] * len(sizes)
     return [1.0] * len(sizes)
