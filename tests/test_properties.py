@@ -319,8 +319,12 @@ def test_random_worlds_never_crash(world: World, fmt: str, data: st.DataObject) 
         assert rec["members"] == sorted(rec["members"])
         assert 0.0 <= rec["score"] <= 1.0
         assert set(rec["criteria"]) == set(CRITERIA)
-    scores = [rec["score"] for rec in result["recommendations"]]
-    assert scores == sorted(scores, reverse=True)
+    # Capability's threshold: cores that reach the target (capability 1) rank first, then by score.
+    reach = [rec["criteria"]["capability"]["score"] >= 1.0 for rec in result["recommendations"]]
+    assert reach == sorted(reach, reverse=True)
+    for group in (True, False):
+        scores = [rec["score"] for rec, r in zip(result["recommendations"], reach, strict=True) if r is group]
+        assert scores == sorted(scores, reverse=True)
 
     rendered = cli("propose", world.issue_id, "--data", str(directory), "--top", "3", "--format", fmt)
     assert rendered.code == 0 and rendered.err == "" and rendered.out.strip()

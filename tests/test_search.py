@@ -364,3 +364,23 @@ def test_best_coverage_by_size_is_the_brute_force_best(data: st.DataObject, spec
         compiled.MAX_ENUMERATED_BLOCS = saved
     assert by_choice == pytest.approx(expected, abs=1e-12)
     assert by_search == pytest.approx(expected, abs=1e-12)
+
+
+@given(data=st.data(), spec=world_specs())
+@examples(40)
+def test_suffix_reach_is_the_brute_force_best_of_each_suffix(data: st.DataObject, spec: WorldSpec) -> None:
+    """The threshold's bound: the best coverage of m actors from each suffix of the search order, with
+    blocs overlapping their members, matches enumeration (and is never below it, which exactness needs)."""
+    from coalesce.search.bounds import Bounds, suffix_reach
+
+    ctx, _ = drawn_context(data, spec)
+    order = Bounds(ctx).order
+    top = ctx.constraints.max_size
+    tables = suffix_reach(ctx, order, top)
+    for start in range(len(order) + 1):
+        suffix = order[start:]
+        expected = [
+            max(ctx.coverage(members) for members in itertools.combinations(suffix, min(m, len(suffix))))
+            for m in range(top + 1)
+        ]
+        assert list(tables[start]) == pytest.approx(expected, abs=1e-12)

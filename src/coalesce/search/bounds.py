@@ -50,6 +50,8 @@ class Bounds:
         self.max_size = ctx.constraints.max_size
         self.min_size = ctx.constraints.min_size
         self.sized = [i for i, c in enumerate(self.criteria) if c.SIZE_DEPENDENT]
+        self.capability = next(i for i, c in enumerate(self.criteria) if c.NAME == "capability")
+        self.blocs = frozenset(a for a in ctx.candidates if ctx.unit_masks[a] & (ctx.unit_masks[a] - 1))
         self.unsized = [i for i, c in enumerate(self.criteria) if not c.SIZE_DEPENDENT]
         # Optional hooks, resolved once: the hot path never asks a criterion what it provides.
         # (A criterion at weight 0 bounds nothing, so its gain key is not even computed.)
@@ -80,19 +82,13 @@ class Bounds:
         self.keyed_tables: dict[tuple[Hashable, ...], GainTables] = {}
         self.keyed_gains: dict[tuple[int, Hashable], list[float]] = {}
         self.summaries: list[Sequence[object] | None] = [c.summarise(ctx, self.order) for c in self.criteria]
-        # Capability's threshold: per position, the sums of the m largest standalone coverages left in
-        # order[start:] (m = 0..max_size), which bound what any m further members can add (coverage is
-        # subadditive). A branch that cannot reach a reachable target from there pays the miss penalty.
-        self.reach_tops: list[tuple[float, ...]] = []
-        if reachable(ctx):
-            top: list[float] = []
-            tables: list[tuple[float, ...]] = [(0.0,)]  # past the last position: nothing left
-            for actor in reversed(self.order):
-                bisect.insort(top, -ctx.actor_values[actor])
-                del top[self.max_size :]
-                tables.append(tuple(accumulate((-v for v in top), initial=0.0)))
-            tables.reverse()  # tables[start] is order[start:]
-            self.reach_tops = tables
+        # Capability's threshold: per position, the best coverage any m further members drawn from
+        # order[start:] can hold (m = 0..max_size), which bounds what they add to any node (coverage is
+        # subadditive). A final size whose additions cannot lift a node to a reachable target pays the
+        # miss penalty (see `bound`).
+        self.reach_tops: list[tuple[float, ...]] = (
+            suffix_reach(ctx, self.order, self.max_size) if reachable(ctx) else []
+        )
 
     def _tables_for(self, gains: list[list[float]]) -> GainTables:
         """For each criterion with gains: the prefix sums of the largest positive gains in every suffix
@@ -158,25 +154,37 @@ class Bounds:
 
     def bound(self, node: Node, start: int, sizes: range, threshold: float | None = None) -> float:
         """Upper bound on the value (total, less the miss penalty) of any superset of node using
-        order[start:], with final size in `sizes`. The penalty is deducted when no such superset can
-        reach a reachable target (capability.must_miss).
+        order[start:], with final size in `sizes`. The penalty is deducted at each final size that cannot
+        reach a reachable target (capability's threshold): a size n misses when the node's coverage plus
+        the best coverage n - |S| of the candidates left can add stays below the target.
 
         First the plain bound (the largest remaining gains, the node's own spread). Unless it is already
         below `threshold`, it is refined: additions are bucketed by how far each would stretch the
         members' ideal-point range. If the final range grows by between two consecutive levels, only
         candidates within the upper level can be in the set, and the size-dependent criteria see at least
-        the lower level's extra spread. The refined bound is the best case over levels and sizes.
+        the lower level's extra spread; the coverage those candidates can add bounds the threshold too.
+        The refined bound is the best case over levels and sizes.
         """
-        penalty = MISS_PENALTY if sizes and self.must_miss(node, start, sizes[-1]) else 0.0
+        if sizes and self.must_miss(node, start, sizes[-1]):
+            penalty, start_reach = MISS_PENALTY, None  # every size misses
+        else:
+            penalty, start_reach = 0.0, self._reach_left(node, start)
         fixed, growing = self.unsized_values(node, start)
         tables = self.tables_at(node)
         plain = [(0.0, {c: tables.suffix_tops[c][start] for c, _, _, _ in growing})]
-        best = self._best_over(node, sizes, fixed, growing, plain) - penalty
+        best = self._best_over(node, sizes, fixed, growing, plain, start_reach) - penalty
         max_extra = sizes[-1] - node.size if sizes else 0
         if (threshold is not None and best < threshold) or node.size == 0 or max_extra <= 0 or not growing:
             return best
         levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra, tables)
-        return self._best_over(node, sizes, fixed, growing, levels) - penalty
+        return self._best_over(node, sizes, fixed, growing, levels, start_reach) - penalty
+
+    def _reach_left(self, node: Node, start: int) -> tuple[float, ...] | None:
+        """The most coverage any m further members from order[start:] can add, for m = 0, 1, ...; None
+        when no size can miss (no reachable target, or the node already holds it)."""
+        if not self.reach_tops or node.coverage >= self.ctx.issue.target - TOLERANCE:
+            return None
+        return self.reach_tops[min(start, len(self.reach_tops) - 1)]
 
     def _best_over(
         self,
@@ -185,13 +193,19 @@ class Bounds:
         fixed: float,
         growing: list[tuple[int, float, float, float]],
         levels: list[tuple[float, dict[int, list[float]]]],
+        reach: tuple[float, ...] | None = None,
     ) -> float:
-        """The bound's best case over stretch levels and final sizes."""
+        """The bound's best case over stretch levels and final sizes; with `reach` (see `_reach_left`),
+        a size whose additions cannot lift the node to the target pays the miss penalty. At a stretch
+        level, capability's gains there (marginal coverage over the target) bound the coverage too."""
         weights = self.weights
         max_extra = sizes[-1] - node.size if sizes else 0
         best = float("-inf")
         size_now = node.size
         previous: dict[int, list[float]] | None = None
+        capability = self.capability if reach is not None else None
+        target = self.ctx.issue.target
+        short = target - TOLERANCE - node.coverage  # coverage the additions must bring
         for span_floor, tops_by_c in levels:
             if previous is not None and all(tops_by_c[c] == previous[c] for c, _, _, _ in growing):
                 continue  # no new candidates at this level: same gains, more spread, so dominated
@@ -207,10 +221,23 @@ class Bounds:
                 saturation = max(saturation, k)
                 # Pad so the hot loop can index by the number of extra members directly.
                 padded[c] = tops + [tops[-1]] * (max_extra + 1 - count) if count <= max_extra else tops
+            # The fewest extra members that can reach the target (past max_extra: none can).
+            reaching = 0
+            if reach is not None:
+                last_reach = len(reach) - 1
+                cap_tops = padded.get(capability) if capability is not None else None
+                reaching = max_extra + 1
+                for extra in range(max_extra + 1):
+                    added = reach[extra if extra < last_reach else last_reach]
+                    if cap_tops is not None:
+                        added = min(added, target * cap_tops[extra])
+                    if added >= short:
+                        reaching = extra
+                        break
             span = node.spread + span_floor
             # Past `saturation` extra members the gains stop growing, and the size-dependent criteria
-            # only fall, so larger sizes cannot do better.
-            last = min(sizes[-1], size_now + saturation) if sizes else size_now
+            # only fall, so larger sizes cannot do better once they also reach the target.
+            last = min(sizes[-1], size_now + max(saturation, reaching)) if sizes else size_now
             window = range(sizes[0], max(sizes[0], last) + 1) if sizes else sizes
             # The same node is bounded again for each next position; its size-dependent values repeat.
             memo = node.memo
@@ -223,7 +250,7 @@ class Bounds:
                 memo[key] = sized_values
             for position, size in enumerate(window):
                 extra = size - size_now
-                total = fixed
+                total = fixed - MISS_PENALTY if extra < reaching else fixed
                 for c, weight, value, cap in growing:
                     v = value + padded[c][extra]
                     total += weight * (v if v < cap else cap)
@@ -265,6 +292,9 @@ class Bounds:
         for level, reach in enumerate(STRETCH_LEVELS):
             tops: dict[int, list[float]] = {}
             for c in criteria:
+                if c == self.capability and self.blocs:
+                    tops[c] = self._coverage_tops(start, low - reach, high + reach, max_extra, tables)
+                    continue
                 picked = islice(
                     (
                         g
@@ -277,11 +307,139 @@ class Bounds:
             out.append((STRETCH_LEVELS[level - 1] if level > 0 else 0.0, tops))
         return out
 
+    def _coverage_tops(
+        self, start: int, low: float, high: float, max_extra: int, tables: GainTables
+    ) -> list[float]:
+        """Capability's prefix sums of gains among the candidates at or after `start` with ideal points
+        in [low, high], aware that a bloc and its own members overlap.
+
+        Coverage is a union of units, so what members add is at most the gains of the blocs among them
+        plus the gains of their states that none of those blocs covers. For every choice B of the blocs
+        allowed, that is the gains of B plus the best k - |B| states outside B's units; index k holds the
+        best over the choices (at most the plain sum of the k largest gains, the bound without blocs).
+        """
+        masks, order = self.ctx.unit_masks, self.order
+        blocs: list[tuple[int, float]] = []
+        states: list[tuple[int, float]] = []  # (unit mask, gain), best first
+        union_all = 0
+        outside = 0  # states that no allowed bloc covers: enough of them ends the scan
+        for position, a, g in tables.by_gain[self.capability]:
+            if position < start or a < low or a > high:
+                continue
+            actor = order[position]
+            mask = masks[actor]
+            if actor in self.blocs:
+                if len(blocs) < MAX_REACH_BLOCS:
+                    blocs.append((mask, g))
+                    union_all |= mask
+                    continue
+                mask = 0  # past the choices tried: counted as a state that overlaps nothing
+            states.append((mask, g))
+            if not mask & union_all:
+                outside += 1
+                if outside >= max_extra:
+                    break
+        best = [0.0] * (max_extra + 1)
+        for choice in range(1 << len(blocs)):
+            chosen = [blocs[j] for j in range(len(blocs)) if choice >> j & 1]
+            size = len(chosen)
+            if size > max_extra:
+                continue
+            covered = 0
+            total = 0.0
+            for mask, g in chosen:
+                covered |= mask
+                total += g
+            if total > best[size]:
+                best[size] = total
+            k = size
+            for mask, g in states:
+                if k >= max_extra:
+                    break
+                if mask & covered:
+                    continue
+                k += 1
+                total += g
+                if total > best[k]:
+                    best[k] = total
+        for k in range(1, max_extra + 1):
+            if best[k - 1] > best[k]:
+                best[k] = best[k - 1]
+        return best
+
     def sizes(self, node: Node, start: int, at_least: int) -> range:
         """Final sizes reachable from node by adding at least `at_least` members from order[start:]."""
         low = max(self.min_size, node.size + at_least)
         high = min(self.max_size, node.size + len(self.order) - start)
         return range(low, high + 1)
+
+
+def suffix_reach(ctx: Context, order: Sequence[int], max_size: int) -> list[tuple[float, ...]]:
+    """Index start, then m: the best coverage of any m actors from order[start:], exact.
+
+    States are single units, so only blocs overlap: for every choice B of the blocs in the suffix, the
+    best is the coverage of B topped up with the m - |B| best states of the suffix that B does not cover
+    (the same reasoning as compiled.best_coverage_by_size). The tables are built from the last position
+    back, one actor at a time, each choice keeping its own best states.
+    """
+    masks, value = ctx.unit_masks, ctx.actor_values
+    bloc_of = {a for a in order if masks[a] & (masks[a] - 1)}
+    if len(bloc_of) > MAX_REACH_BLOCS:  # too many choices: the largest standalone coverages instead
+        return _standalone_reach(ctx, order, max_size)
+    choices: list[tuple[int, int, float, list[float]]] = [(0, 0, 0.0, [])]  # (mask, size, value, tops)
+    tables: list[tuple[float, ...]] = [tuple([0.0] * (max_size + 1))]
+    for actor in reversed(order):
+        if actor in bloc_of:
+            grown: list[tuple[int, int, float, list[float]]] = []
+            for mask, size, _covered, _ in choices:
+                if size < max_size:
+                    union = mask | masks[actor]
+                    grown.append((union, size + 1, ctx.mask_value(union), []))
+            # A new choice's states come from the suffix seen so far (none yet covered by it).
+            seen = [a for a in order[len(order) - len(tables) + 1 :] if a not in bloc_of]
+            for union, size, _covered, tops in grown:
+                tops.extend(sorted(-value[a] for a in seen if not masks[a] & union and value[a] > 0))
+                del tops[max_size - size :]
+            choices.extend(grown)
+        elif value[actor] > 0:
+            v = -value[actor]
+            for mask, size, _, tops in choices:
+                if masks[actor] & mask or size >= max_size:
+                    continue
+                if len(tops) < max_size - size or v < tops[-1]:
+                    bisect.insort(tops, v)
+                    del tops[max_size - size :]
+        best = [0.0] * (max_size + 1)
+        for _, size, covered, tops in choices:
+            total = covered
+            if total > best[size]:
+                best[size] = total
+            for k, v in enumerate(tops, size + 1):
+                total -= v
+                if total > best[k]:
+                    best[k] = total
+        for k in range(1, max_size + 1):  # a smaller group never beats a larger one
+            if best[k - 1] > best[k]:
+                best[k] = best[k - 1]
+        tables.append(tuple(best))
+    tables.reverse()  # tables[start] is order[start:]
+    return tables
+
+
+MAX_REACH_BLOCS = 6
+"""`suffix_reach` tries every choice of blocs up to this many; with more it sums standalone coverages."""
+
+
+def _standalone_reach(ctx: Context, order: Sequence[int], max_size: int) -> list[tuple[float, ...]]:
+    """Index start, then m: the sum of the m largest standalone coverages in order[start:]."""
+    top: list[float] = []
+    tables: list[tuple[float, ...]] = [(0.0,)]
+    for actor in reversed(order):
+        bisect.insort(top, -ctx.actor_values[actor])
+        del top[max_size:]
+        tables.append(tuple(accumulate((-v for v in top), initial=0.0)))
+    tables.reverse()
+    return tables
 
 
 def own_bound(ctx: Context, node: Node) -> float:

@@ -142,8 +142,11 @@ class _Search(Bounds):
                 and self.min_size <= len(members) <= self.max_size
             ):
                 self.offer(tuple(members))
-        if self.greedy or not self.top.heap:
-            self.seed_reaching(root)
+        # The sets that reach the target are always seeded (cheap, and under capability's threshold a
+        # seed that misses it leaves the search nothing to cut by). Given seeds (robustness passes the
+        # unperturbed winners), the greedy pass is skipped unless a seed misses a reachable target.
+        self.seed_reaching(root)
+        if self.greedy or not self.top.heap or any(found.missed for found in self.top.ranked()):
             self.seed(root)
         # Each stack item is (node, start, multi). With multi False it stands for every superset of node
         # with at least one member from order[start:]; its expansion checks each single addition in one
