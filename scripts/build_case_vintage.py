@@ -155,9 +155,7 @@ def build(raw: Path) -> dict[str, object]:
                     target[code] = round(value / world, SHARE_DECIMALS)
                     if name == "population":
                         population_m[code] = round(value / 1e6, 3)
-            used = [
-                ips[code][s] for s in sessions if s in ips.get(code, {}) and ips[code][s][0] >= MIN_VOTES
-            ]
+            used = [ips[code][s] for s in sessions if s in ips.get(code, {}) and ips[code][s][0] >= MIN_VOTES]
             if used:
                 ip = statistics.fmean(r[1] for r in used)
                 unc = statistics.fmean((r[3] - r[2]) / 2 for r in used)

@@ -310,7 +310,9 @@ def identity_fields(code: str, name: str, kind: str, curated: list, special: boo
         out["iso2"] = str(country.alpha_2)
     names = [str(x) for x in curated]
     if country is not None and not special:
-        names += [str(getattr(country, f)) for f in ("name", "official_name", "common_name") if hasattr(country, f)]
+        names += [
+            str(getattr(country, f)) for f in ("name", "official_name", "common_name") if hasattr(country, f)
+        ]
     seen = {_fold(name)}
     picked = []
     for alias in names:

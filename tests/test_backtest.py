@@ -136,8 +136,15 @@ def test_failure_summary_counts(result: BacktestResult) -> None:
 def test_acceptance_and_timeliness_are_reported(result: BacktestResult) -> None:
     a = result.acceptance
     assert a is not None and a.decisions >= 4 and a.invitees >= 30 and 0 < a.signed < a.invitees
-    for value in (a.brier_model, a.brier_base_rate, a.brier_refit, a.brier_anchored):
+    for value in (
+        a.brier_model,
+        a.brier_base_rate,
+        a.brier_anchored,
+        a.acceptance_loo,
+        a.acceptance_base_rate,
+    ):
         assert value is not None and 0 <= value <= 1
+    assert a.brier_refit is None  # the previous model's refit is no longer run (issue 15)
     assert result.timeliness.negotiations >= 8 and result.timeliness.mean_abs_log_error is not None
 
 

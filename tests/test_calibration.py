@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from coalesce.acceptance import Coefficients
 from coalesce.analysis.calibration import (
     Invitee,
+    SignatureRow,
     acceptance_errors,
+    acceptance_fit_errors,
     acceptance_probability,
     fit,
+    fit_rows,
     leave_one_out,
     predict_months,
     refit_acceptance,
+    signature_rows,
 )
 from coalesce.cases import load_cases, load_signatures
 from coalesce.loading.files import load_dataset
@@ -116,3 +122,98 @@ def test_signature_decisions_are_sourced_and_disjoint_from_the_cases() -> None:
         )
         for s in d.sources:
             assert sources[s].publisher and sources[s].url.startswith("http") and sources[s].year
+
+
+# --- the veto criterion's acceptance model (coalesce.acceptance) --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def signature_rows_shipped() -> list[SignatureRow]:
+    dataset = load_dataset()
+    rows, missing = signature_rows(dataset, load_signatures(dataset, dataset.directory / "signatures.yaml"))
+    assert not missing
+    return rows
+
+
+def test_shipped_acceptance_coefficients_equal_the_fit(signature_rows_shipped: list[SignatureRow]) -> None:
+    coef = fit_rows(signature_rows_shipped)
+    params = load_dataset().params
+    assert params.acceptance_intercept == pytest.approx(coef.intercept, abs=5e-4)
+    assert params.acceptance_votes == pytest.approx(coef.votes, abs=5e-4)
+    assert params.acceptance_regimes == pytest.approx(coef.regimes, abs=5e-4)
+    assert params.acceptance_igos == pytest.approx(coef.igos, abs=5e-4)
+
+
+def test_the_initiator_is_not_scored_and_full_lists_cover_the_un(
+    signature_rows_shipped: list[SignatureRow],
+) -> None:
+    dataset = load_dataset()
+    doc = load_signatures(dataset, dataset.directory / "signatures.yaml")
+    un = {a.code for a in dataset.world.actors if a.un_member}
+    for d in doc.decisions:
+        scored = {r.actor for r in signature_rows_shipped if r.decision == d.id}
+        assert d.initiator not in scored
+        if d.invitees == "un-members":
+            assert scored == un - {d.initiator}
+
+
+def test_acceptance_model_beats_the_base_rate_out_of_sample(
+    signature_rows_shipped: list[SignatureRow],
+) -> None:
+    """Issue 15's Done-when, on the shipped calibration set: leave-one-decision-out, interval below 0."""
+    errors = acceptance_fit_errors(signature_rows_shipped)
+    assert errors.loo < errors.base_rate
+    estimate, low, high = errors.difference
+    assert estimate == pytest.approx(errors.loo - errors.base_rate)
+    assert low <= estimate <= high < 0
+    assert errors.in_sample <= errors.loo + 1e-12
+
+
+def _rows(coef: Coefficients, n: int, seed: int) -> list[SignatureRow]:
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for k in range(n):
+        x = (rng.gauss(0, 1), rng.choice((0.0, 0.5, 1.0)), rng.gauss(0, 1))
+        rows.append(SignatureRow(f"d{k % 5}", f"A{k}", x, rng.random() < coef.probability(x), True))
+    return rows
+
+
+def test_fit_recovers_known_coefficients_of_the_acceptance_model() -> None:
+    truth = Coefficients(-0.5, 1.0, 0.8, 0.4)
+    coef = fit_rows(_rows(truth, 4000, 3))
+    assert coef.intercept == pytest.approx(truth.intercept, abs=0.15)
+    assert coef.votes == pytest.approx(truth.votes, abs=0.15)
+    assert coef.regimes == pytest.approx(truth.regimes, abs=0.25)
+    assert coef.igos == pytest.approx(truth.igos, abs=0.15)
+
+
+def test_acceptance_slopes_are_sign_restricted() -> None:
+    """Outcomes that fall with vote affinity: the slope is held at 0, not fitted negative."""
+    coef = fit_rows(_rows(Coefficients(0.0, -1.5, 0.0, 0.0), 2000, 5))
+    assert coef.votes == 0.0 and coef.regimes >= 0 and coef.igos >= 0
+    unrestricted = Coefficients(coef.intercept, -1.5, coef.regimes, coef.igos)
+    assert unrestricted.probability((2.0, 0.0, 0.0)) < coef.probability((2.0, 0.0, 0.0))
+
+
+def test_base_rate_of_the_acceptance_fit_is_left_one_decision_out() -> None:
+    rows = [
+        SignatureRow("a", "X", (0.0, 0.0, 0.0), True, True),
+        SignatureRow("b", "Y", (0.0, 0.0, 0.0), False, True),
+        SignatureRow("c", "Z", (0.0, 0.0, 0.0), False, True),
+    ]
+    assert acceptance_fit_errors(rows).base_rate == pytest.approx((1.0 + 0.25 + 0.25) / 3)
+
+
+def test_a_full_list_must_name_every_un_member(tmp_path: Path) -> None:
+    from coalesce.errors import DataError
+
+    dataset = load_dataset()
+    text = (dataset.directory / "signatures.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "signatures.yaml"
+    broken.write_text(text.replace("declined: [AFG, AGO, AND,", "declined: [AFG, AND,", 1), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_signatures(dataset, broken)
+    assert "UN members not listed: AGO" in str(exc.value.problems[0].message)
+    assert exc.value.problems[0].line > 0

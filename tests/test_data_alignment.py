@@ -557,3 +557,21 @@ def test_zangger_list_is_not_claimed_as_the_committees_own() -> None:
     rows = sources["sources"] if isinstance(sources, dict) else sources
     zangger = next(s for s in rows if s["id"] == "zangger-members")
     assert zangger["quality"] != "primary"
+
+
+def test_every_signature_decision_declares_its_alignment_link() -> None:
+    """The acceptance calibration reads each decision's categories and regimes from alignment.yaml
+    (`decisions:`), declared before the fit; none may be missing, none may name an unknown decision."""
+    from coalesce.cases import load_signatures
+    from coalesce.loading.files import load_dataset
+
+    dataset = load_dataset()
+    data = dataset.alignment()
+    assert data is not None
+    doc = load_signatures(dataset, dataset.directory / "signatures.yaml")
+    ids = {d.id for d in doc.decisions}
+    assert set(data.manifest.decisions) == ids
+    groupings = {g.id for g in dataset.world.groupings}
+    for link in data.manifest.decisions.values():
+        assert set(link.regimes) <= groupings
+        assert set(link.categories) <= set(data.manifest.votes.categories)

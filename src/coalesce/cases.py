@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -270,6 +270,8 @@ class SignatureDecision(Frozen):
     name: str
     year: int = Field(ge=1900, le=2100)
     initiator: str
+    invitees: Literal["named", "un-members"] = "named"
+    """`named`: only the actors listed (a partial list); `un-members`: every UN member state is listed."""
     signed: list[str] = Field(default_factory=list)
     declined: list[str] = Field(default_factory=list)
     sources: list[Identifier] = Field(min_length=1)
@@ -313,6 +315,18 @@ def load_signatures(dataset: Dataset, path: Path) -> SignatureFile:
                     problems.append(
                         Problem(label, line, col, f"decisions[{d.id}].sources: unknown source {source!r}")
                     )
+            listed = set(d.signed) | set(d.declined)
+            absent = sorted(a.code for a in dataset.world.actors if a.un_member and a.code not in listed)
+            if d.invitees == "un-members" and absent:
+                line, col = position_of(tree, ("decisions", i, "invitees"))
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        col,
+                        f"decisions[{d.id}].invitees: UN members not listed: {', '.join(absent)}",
+                    )
+                )
             both = sorted(set(d.signed) & set(d.declined))
             if both:
                 line, col = position_of(tree, ("decisions", i, "declined"))

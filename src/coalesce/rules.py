@@ -16,6 +16,7 @@ from coalesce.models.rules import (
     DecisionRule,
     DoubleMajority,
     Majority,
+    OptIn,
     QualifiedMajority,
     VetoQuota,
     WeightedVote,
@@ -152,6 +153,8 @@ def _unclipped_probability(
     if isinstance(rule, WeightedVote):
         ints, quota = _weighted_quota(weights, rule.quota)
         return _weighted_pass(probabilities, ints, quota) if sum(ints) else 0.0
+    if isinstance(rule, OptIn):
+        return 1.0 - math.prod(1.0 - p for p in probabilities)  # at least one signer
     if isinstance(rule, DoubleMajority):
         pops = [round(p * 100) for p in populations]  # population_m at 0.01 m precision
         need_pop = math.ceil(rule.population * sum(pops) - 1e-9)

@@ -19,6 +19,14 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import product
+from typing import TYPE_CHECKING
+
+from coalesce.acceptance import Coefficients
+from coalesce.acceptance import fit as fit_acceptance
+
+if TYPE_CHECKING:
+    from coalesce.cases import SignatureFile
+    from coalesce.loading.files import Dataset
 
 
 @dataclass(frozen=True)
@@ -224,9 +232,12 @@ class AcceptanceErrors:
     """Model minus base rate: (estimate, 2.5%, 97.5%), bootstrap resampling whole decisions (seeded)."""
 
 
-def acceptance_errors(invitees: Sequence[Invitee], sigma: float, defection: float) -> AcceptanceErrors:
+def acceptance_errors(
+    invitees: Sequence[Invitee], sigma: float, defection: float, refit: bool = True
+) -> AcceptanceErrors:
     """Brier scores: shipped parameters (nothing fitted on these data), the text anchored on the
-    initiator, both parameters refitted leaving each decision out, and the base rate leaving each
+    initiator, both parameters refitted leaving each decision out (unless `refit` is False: the grid
+    search is slow on hundreds of invitees; `refit` is then NaN), and the base rate leaving each
     decision out."""
     if not invitees:
         raise ValueError("no invitees")
@@ -242,7 +253,7 @@ def acceptance_errors(invitees: Sequence[Invitee], sigma: float, defection: floa
         test = [i for i in invitees if i.decision == d]
         train = [i for i in invitees if i.decision != d]
         if train:
-            s, e = refit_acceptance(train)
+            s, e = refit_acceptance(train) if refit else (sigma, defection)
             rate = sum(i.signed for i in train) / len(train)
         else:
             s, e, rate = sigma, defection, 0.5
@@ -256,7 +267,7 @@ def acceptance_errors(invitees: Sequence[Invitee], sigma: float, defection: floa
     return AcceptanceErrors(
         model=model,
         anchored=anchored,
-        refit=refit_sq / n,
+        refit=refit_sq / n if refit else math.nan,
         base_rate=base_sq / n,
         difference=_cluster_bootstrap(clusters),
     )
@@ -281,3 +292,105 @@ def _cluster_bootstrap(
         return draws[lo] + (draws[hi] - draws[lo]) * (pos - lo)
 
     return stat(clusters), pct(0.025), pct(0.975)
+
+
+# --------------------------------------------------------------------------------------------------
+# The acceptance model of the veto criterion (coalesce.acceptance) on signature decisions
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureRow:
+    """One invitee's decision on one text: its features with the initiator, and whether it signed."""
+
+    decision: str
+    actor: str
+    features: tuple[float | None, float, float | None]
+    signed: bool
+    full_list: bool
+    """The decision lists every UN member (`invitees: un-members`), not only the named ones."""
+
+
+@dataclass(frozen=True)
+class FitErrors:
+    """Out-of-sample Brier scores of the acceptance model against the base rate."""
+
+    coefficients: Coefficients
+    """Fitted on every decision (what ships)."""
+    in_sample: float
+    loo: float
+    base_rate: float
+    difference: tuple[float, float, float]
+    """loo - base rate: (estimate, 2.5%, 97.5%), whole decisions resampled (seeded)."""
+    by_list: dict[str, tuple[int, float, float]]
+    """Per kind of invitee list (`un-members`, `named`): (invitees, loo Brier, base-rate Brier)."""
+    per_decision: dict[str, tuple[int, float, float]]
+    """Per decision: (invitees, loo Brier, base-rate Brier)."""
+
+
+def fit_rows(rows: Sequence[SignatureRow]) -> Coefficients:
+    """The acceptance model's maximum-likelihood fit on these rows."""
+    return fit_acceptance([r.features for r in rows], [r.signed for r in rows])
+
+
+def acceptance_fit_errors(rows: Sequence[SignatureRow]) -> FitErrors:
+    """Fit on every decision; refit leaving each decision out to predict it; the base rate likewise."""
+    if not rows:
+        raise ValueError("no invitees")
+    shipped = fit_rows(rows)
+    in_sample = sum((shipped.probability(r.features) - r.signed) ** 2 for r in rows) / len(rows)
+    clusters: list[tuple[int, float, float]] = []
+    per_decision: dict[str, tuple[int, float, float]] = {}
+    by_list: dict[str, list[float]] = {}
+    for d in sorted({r.decision for r in rows}):
+        test = [r for r in rows if r.decision == d]
+        train = [r for r in rows if r.decision != d]
+        coef = fit_rows(train) if train else shipped
+        rate = sum(r.signed for r in train) / len(train) if train else 0.5
+        model_sq = sum((coef.probability(r.features) - r.signed) ** 2 for r in test)
+        base_sq = sum((rate - r.signed) ** 2 for r in test)
+        clusters.append((len(test), model_sq, base_sq))
+        per_decision[d] = (len(test), model_sq / len(test), base_sq / len(test))
+        kind = "un-members" if test[0].full_list else "named"
+        acc = by_list.setdefault(kind, [0.0, 0.0, 0.0])
+        acc[0] += len(test)
+        acc[1] += model_sq
+        acc[2] += base_sq
+    n = len(rows)
+    return FitErrors(
+        coefficients=shipped,
+        in_sample=in_sample,
+        loo=sum(c[1] for c in clusters) / n,
+        base_rate=sum(c[2] for c in clusters) / n,
+        difference=_cluster_bootstrap(clusters),
+        by_list={k: (int(v[0]), v[1] / v[0], v[2] / v[0]) for k, v in sorted(by_list.items())},
+        per_decision=per_decision,
+    )
+
+
+def previous_model_brier(invitees: Sequence[Invitee], sigma: float, defection: float) -> float:
+    """The previous veto model (one UNGA dimension, the text at the invitees' mean), nothing fitted."""
+    return _brier(_predict(invitees, sigma, defection, False), invitees)
+
+
+def signature_rows(dataset: Dataset, doc: SignatureFile) -> tuple[list[SignatureRow], list[str]]:
+    """Each invitee's features with its decision's initiator (the initiator itself is not scored), from
+    the alignment data (data/alignment/). Returns (rows, decisions without alignment data)."""
+    from coalesce.acceptance import PairFeatures, link_of
+
+    alignment = dataset.alignment()
+    if alignment is None:
+        return [], [d.id for d in doc.decisions]
+    actors = {a.code: a for a in dataset.world.actors}
+    members = {a.code: sorted(a.members) for a in actors.values() if a.kind == "bloc"}
+    memberships = {a.code: a.memberships for a in actors.values()}
+    rows: list[SignatureRow] = []
+    for d in doc.decisions:
+        pairs = PairFeatures(alignment, link_of(alignment, decision_id=d.id), members, memberships)
+        for code, signed in [*((c, True) for c in d.signed), *((c, False) for c in d.declined)]:
+            if code == d.initiator:
+                continue
+            rows.append(
+                SignatureRow(d.id, code, pairs.of(code, d.initiator), signed, d.invitees == "un-members")
+            )
+    return rows, []

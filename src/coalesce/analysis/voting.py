@@ -19,6 +19,7 @@ from coalesce.models.issue import (
     VetoQuota,
     WeightedVote,
 )
+from coalesce.models.rules import OptIn
 from coalesce.models.world import Actor
 from coalesce.request import find_issue, resolve_actors
 from coalesce.rules import describe, integer_weights, required_count
@@ -27,7 +28,7 @@ from coalesce.rules import describe, integer_weights, required_count
 def game_for(rule: DecisionRule, actors: list[Actor]) -> tuple[Game, list[float]]:
     """The simple game a decision rule defines over these members, and each member's displayed weight."""
     n = len(actors)
-    if isinstance(rule, Consensus | Majority | QualifiedMajority):
+    if isinstance(rule, Consensus | Majority | QualifiedMajority | OptIn):
         return Game(tuple(0 for _ in actors), ((required_count(rule, n), 0),)), [1.0] * n
     if isinstance(rule, DoubleMajority):
         pops = [round((a.population_m or 0.0) * 100) for a in actors]
@@ -86,7 +87,7 @@ def power(dataset: Dataset, issue_id: str, members: Iterable[str]) -> PowerResul
     dummies = [r.actor for r in rows if r.swings == 0]
     note = (
         "Every member counts equally under a count-based rule."
-        if isinstance(issue.decision_rule, Consensus | Majority | QualifiedMajority)
+        if isinstance(issue.decision_rule, Consensus | Majority | QualifiedMajority | OptIn)
         else "Members with no swing have no voting power: " + ", ".join(dummies)
         if dummies
         else "Every member can swing some decision."

@@ -1,11 +1,18 @@
-"""veto: the risk that the group is blocked, from preference divergence under the decision rule.
+"""veto: the risk that the group is blocked, or for a pledge how much of it signs, under the decision rule.
 
-Model (Tsebelis's veto players: more players and wider ideological distance shrink the set of feasible
-agreements). The group's position x is the mean of its members' UNGA ideal points. Each member accepts
-with probability (1 - e) * exp(-(a_i - x)^2 / (2 s^2)): a quadratic-loss acceptance curve of width
-s = `acceptance_sigma`, with a small baseline defection e = `baseline_defection`. The score is the exact
-probability that the group acts under the issue's decision rule (see rules.py): under consensus the
-product of acceptances, otherwise an exact convolution over who accepts. A bloc is one voice.
+Model (Tsebelis's veto players: more players and wider distance shrink the set of feasible agreements).
+The text is anchored on what the group would propose: the lead's draft, the lead being the member with
+the most standalone coverage of the issue's domains (ties to the lower code), as the US drafted the chip
+controls and New Zealand the Christchurch text. Each other member accepts it with the probability the
+acceptance model gives for its issue-specific affinity with the lead (coalesce.acceptance: UN votes in
+the issue's categories against the Assembly baseline, shared regimes, shared IGOs; a logistic fitted on
+data/signatures.yaml, never on the back-test cases); the lead accepts its own draft with 1 - e, e =
+`baseline_defection`. The score is the exact probability that the group acts under the issue's decision
+rule (rules.py): under consensus the product of acceptances, otherwise an exact convolution over who
+accepts. Under an `opt-in` rule (a pledge or declaration: a non-signer simply stays out, it does not
+block) the score is the expected share of the core's standalone coverage held by those who sign. A bloc
+is one voice. Without alignment data (a user's own world) the vote feature is the standardised distance
+between UNGA ideal points and the other two are missing (read at their mean).
 
 Passing example: a like-minded core of close allies under consensus.
 Failing example: the US and China in one consensus core without a track.
@@ -14,25 +21,155 @@ Failing example: the US and China in one consensus core without a track.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from coalesce.architecture import acceptance
-from coalesce.criteria.base import Criterion, NoParameters, Scored
-from coalesce.models.rules import Consensus, DoubleMajority, WeightedVote
-from coalesce.rules import describe, probability_of_action, veto_player_bound
+from pydantic import Field
+
+from coalesce.acceptance import Coefficients, Features, PairFeatures, link_of
+from coalesce.criteria.base import Criterion, Scored
+from coalesce.models.base import Frozen
+from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, QualifiedMajority, WeightedVote
+from coalesce.rules import (
+    count_distribution,
+    describe,
+    probability_of_action,
+    required_count,
+    veto_player_bound,
+)
 
 if TYPE_CHECKING:
     from coalesce.architecture import Architecture
     from coalesce.coalition import Node
     from coalesce.compiled import Context
+    from coalesce.models.issue import Issue
+    from coalesce.models.world import Actor, World
 
 
-def member_acceptances(ctx: Context, members: tuple[int, ...]) -> tuple[float, list[float]]:
-    """The group position and each member's acceptance probability."""
+class VetoParameters(Frozen):
+    """The acceptance model's coefficients, fitted by scripts/fit_acceptance.py on data/signatures.yaml."""
+
+    acceptance_intercept: float = Field(default=-1.005, ge=-10.0, le=10.0, allow_inf_nan=False)
+    """Log-odds of accepting the lead's text at mean affinity and no shared regime."""
+    acceptance_votes: float = Field(default=0.681, ge=0.0, le=10.0, allow_inf_nan=False)
+    """>= 0: log-odds per z unit of issue vote affinity with the lead."""
+    acceptance_regimes: float = Field(default=0.807, ge=0.0, le=10.0, allow_inf_nan=False)
+    """>= 0: log-odds for sharing every one of the issue's regimes with the lead."""
+    acceptance_igos: float = Field(default=0.5077, ge=0.0, le=10.0, allow_inf_nan=False)
+    """>= 0: log-odds per z unit of shared-IGO overlap with the lead."""
+
+    def coefficients(self) -> Coefficients:
+        """As the acceptance model reads them."""
+        return Coefficients(
+            self.acceptance_intercept, self.acceptance_votes, self.acceptance_regimes, self.acceptance_igos
+        )
+
+
+@dataclass(frozen=True)
+class AcceptanceTable:
+    """accept[i][j]: the probability that i accepts a text drafted by j (j accepts its own with 1 - e)."""
+
+    accept: tuple[tuple[float, ...], ...]
+    ceiling: float
+    """The most any member accepts any text, its own included: a bound for each added member."""
+    features: PairFeatures | None
+    """The pair features (None: the ideal-point fallback)."""
+    fallback: dict[tuple[int, int], float]
+    """Without alignment data: the standardised ideal-point closeness per pair (i, j)."""
+    source: str | None
+
+
+_TABLES: dict[tuple[object, ...], AcceptanceTable] = {}
+
+
+def _members_and_memberships(
+    actors: tuple[Actor, ...],
+) -> tuple[dict[str, list[str]], dict[str, frozenset[str]]]:
+    members = {a.code: sorted(a.members) for a in actors if a.kind == "bloc"}
+    return members, {a.code: frozenset(a.memberships) for a in actors}
+
+
+def _fallback_closeness(ctx: Context) -> dict[tuple[int, int], float]:
+    """Minus the ideal-point distance, standardised over the pairs that have both points."""
+    n = len(ctx.codes)
+    raw = {
+        (i, j): -abs(ctx.alignment[i] - ctx.alignment[j])
+        for i in range(n)
+        for j in range(n)
+        if i != j and ctx.has_alignment[i] and ctx.has_alignment[j]
+    }
+    if not raw:
+        return raw
+    mu = sum(raw.values()) / len(raw)
+    sd = math.sqrt(sum((v - mu) ** 2 for v in raw.values()) / len(raw)) or 1.0
+    return {k: (v - mu) / sd for k, v in raw.items()}
+
+
+def table(ctx: Context) -> AcceptanceTable:
+    """The context's acceptance table, computed once per (alignment data, issue link, actors, parameters)."""
+    coef = CRITERION.params(ctx).coefficients()
+    keep = 1.0 - ctx.params.baseline_defection
+    data = ctx.alignment_data
+    link = link_of(data, issue_id=ctx.issue.id) if data is not None else None
+    members, memberships = _members_and_memberships(ctx.actors)
+    key: tuple[object, ...] = (
+        id(data),
+        link,
+        ctx.codes,
+        tuple(sorted((k, tuple(v)) for k, v in members.items())),
+        tuple(tuple(sorted(memberships[c] & frozenset(link.regimes))) for c in ctx.codes) if link else (),
+        ctx.alignment if data is None else (),
+        coef,
+        keep,
+    )
+    hit = _TABLES.get(key)
+    if hit is not None:
+        return hit
+    n = len(ctx.codes)
+    features = PairFeatures(data, link, members, memberships) if data is not None and link else None
+    fallback = _fallback_closeness(ctx) if features is None else {}
+    rows = []
+    for i in range(n):
+        row = []
+        for j in range(n):
+            if i == j:
+                row.append(keep)
+            elif features is not None:
+                row.append(coef.probability(features.of(ctx.codes[i], ctx.codes[j])))
+            else:
+                row.append(coef.probability((fallback.get((i, j)), 0.0, None)))
+        rows.append(tuple(row))
+    ceiling = max([keep, *(p for r in rows for p in r)])
+    source = data.manifest.votes.source if data is not None else None
+    built = AcceptanceTable(tuple(rows), ceiling, features, fallback, source)
+    if len(_TABLES) >= 16:
+        _TABLES.clear()
+    _TABLES[key] = built
+    return built
+
+
+def lead_of(ctx: Context, members: Collection[int]) -> int:
+    """The member that drafts: the most standalone coverage, ties to the lower index (code order)."""
+    return min(members, key=lambda m: (-ctx.actor_values[m], m))
+
+
+def member_acceptances(ctx: Context, members: tuple[int, ...]) -> tuple[int | None, list[float]]:
+    """The lead and each member's probability of accepting the lead's draft."""
     if not members:
-        return 0.0, []
-    position = sum(ctx.alignment[m] for m in members) / len(members)
-    return position, [acceptance(ctx, position, ctx.alignment[m]) for m in members]
+        return None, []
+    accept = table(ctx).accept
+    lead = lead_of(ctx, members)
+    return lead, [accept[m][lead] for m in members]
+
+
+def opt_in_share(ctx: Context, members: tuple[int, ...], probs: list[float]) -> float:
+    """Expected share of the core's standalone coverage held by its signers (a plain mean without any)."""
+    values = [ctx.actor_values[m] for m in members]
+    total = sum(values)
+    if total <= 0:
+        return min(1.0, sum(probs) / len(probs))
+    return min(1.0, sum(v * p for v, p in zip(values, probs, strict=True)) / total)
 
 
 def _rule_weights(ctx: Context, members: tuple[int, ...]) -> list[float]:
@@ -45,47 +182,175 @@ def _veto_holders(ctx: Context, members: tuple[int, ...]) -> list[bool]:
     return [rule.holds_veto(ctx.memberships[m]) for m in members]
 
 
+def _value(ctx: Context, members: tuple[int, ...], probs: list[float]) -> float:
+    rule = ctx.issue.decision_rule
+    if not members:
+        return 1.0
+    if isinstance(rule, OptIn):
+        return opt_in_share(ctx, members, probs)
+    return probability_of_action(
+        rule,
+        probs,
+        [ctx.population[m] for m in members],
+        _rule_weights(ctx, members),
+        _veto_holders(ctx, members),
+    )
+
+
+def _describe_affinity(ctx: Context, t: AcceptanceTable, member: int, lead: int) -> str:
+    if t.features is None:
+        z = t.fallback.get((member, lead))
+        return "UNGA ideal-point closeness " + ("missing" if z is None else f"z {z:+.2f}")
+    x: Features = t.features.of(ctx.codes[member], ctx.codes[lead])
+    votes, regimes, igos = x
+    parts = [
+        "votes " + ("missing, read at the mean" if votes is None else f"z {votes:+.2f}"),
+        f"{regimes:.0%} of the issue's regimes shared" if t.features.link.regimes else "no regime named",
+        "shared IGOs " + ("missing, read at the mean" if igos is None else f"z {igos:+.2f}"),
+    ]
+    return ", ".join(parts)
+
+
 def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     members = arch.members
     rule = ctx.issue.decision_rule
-    position, probs = member_acceptances(ctx, members)
-    holders = _veto_holders(ctx, members)
-    value = probability_of_action(
-        rule, probs, [ctx.population[m] for m in members], _rule_weights(ctx, members), holders
-    )
+    lead, probs = member_acceptances(ctx, members)
+    value = _value(ctx, members, probs)
     if not explain:
         return Scored(value)
-    if members:
-        weakest = min(range(len(members)), key=lambda i: (probs[i], ctx.codes[members[i]]))
-        w = members[weakest]
-        risk = (
-            f"; likeliest to block: {ctx.codes[w]} (accepts with p={probs[weakest]:.2f}, "
-            f"{abs(ctx.alignment[w] - position):.2f} from the group position {position:+.2f})"
-        )
-    else:
-        risk = ""
-    text = f"Under {describe(rule)}, the group acts with probability {value:.2f}{risk}."
-    source = ctx.world.defaults.alignment.source if ctx.world.defaults.alignment else None
-    return Scored(value, text, (source,) if source else (), {"position": round(position, 6)})
+    t = table(ctx)
+    details: dict[str, object] = {}
+    risk = ""
+    if members and lead is not None:
+        details = {
+            "lead": ctx.codes[lead],
+            "acceptance": {ctx.codes[m]: round(p, 6) for m, p in zip(members, probs, strict=True)},
+        }
+        others = [i for i, m in enumerate(members) if m != lead]
+        risk = f"; the text is drafted by {ctx.codes[lead]} (most coverage)"
+        if others:
+            weakest = min(others, key=lambda i: (probs[i], ctx.codes[members[i]]))
+            w = members[weakest]
+            verb = "least likely to sign" if isinstance(rule, OptIn) else "likeliest to block"
+            risk += (
+                f"; {verb}: {ctx.codes[w]} (accepts with p={probs[weakest]:.2f}; with "
+                f"{ctx.codes[lead]}: {_describe_affinity(ctx, t, w, lead)})"
+            )
+    what = (
+        "the expected share of the core's coverage that signs is"
+        if isinstance(rule, OptIn)
+        else "the group acts with probability"
+    )
+    text = f"Under {describe(rule)}, {what} {value:.2f}{risk}."
+    source = t.source
+    if source is None and ctx.world.defaults is not None and ctx.world.defaults.alignment:
+        source = ctx.world.defaults.alignment.source
+    return Scored(value, text, (source,) if source else (), details)
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    """For the bound: rank[i] is i's place by standalone coverage; best[m][k] is the most m accepts the
+    draft of any other actor ranked k or better."""
+
+    values: tuple[float, ...]
+    rank: tuple[int, ...]
+    best: tuple[tuple[float, ...], ...]
+
+
+_PREFIX: dict[int, tuple[AcceptanceTable, _Prefix]] = {}
+
+
+def _prefix(ctx: Context, t: AcceptanceTable) -> _Prefix:
+    """Computed once per (table, coverage values): a robustness draw changes the values, not the table."""
+    hit = _PREFIX.get(id(ctx.actor_values))
+    if hit is not None and hit[0] is t and hit[1].values is ctx.actor_values:
+        return hit[1]
+    n = len(ctx.codes)
+    order = sorted(range(n), key=lambda i: (-ctx.actor_values[i], i))
+    rank = [0] * n
+    for k, i in enumerate(order):
+        rank[i] = k
+    best = []
+    for m in range(n):
+        row, running = [], 0.0
+        for j in order:
+            if j != m:
+                running = max(running, t.accept[m][j])
+            row.append(running)
+        best.append(tuple(row))
+    built = _Prefix(ctx.actor_values, tuple(rank), tuple(best))
+    if len(_PREFIX) >= 16:
+        _PREFIX.clear()
+    _PREFIX[id(ctx.actor_values)] = (t, built)
+    return built
+
+
+def acceptance_bounds(ctx: Context, members: Collection[int], extra: int) -> list[float]:
+    """Per member of any core holding `members` and `extra` more, an upper bound on its acceptance.
+
+    The final lead ranks at or above the node's lead by coverage (a superset's best member is at least as
+    good), so each node member other than the node's lead accepts at most the best draft of a state ranked
+    at or above the node's lead; the node's lead, and every added member, at most the table's ceiling.
+    """
+    t = table(ctx)
+    if not members:
+        return [t.ceiling] * extra
+    p = _prefix(ctx, t)
+    lead = lead_of(ctx, members)
+    k = p.rank[lead]
+    return [t.ceiling if m == lead else p.best[m][k] for m in sorted(members)] + [t.ceiling] * extra
+
+
+def consensus_bound(ctx: Context, members: Collection[int], extra: int) -> float:
+    """An upper bound on the consensus probability (the product of `acceptance_bounds`)."""
+    return math.prod(acceptance_bounds(ctx, members, extra))
+
+
+def count_bounds(ctx: Context, members: Collection[int], rule: Majority | QualifiedMajority) -> list[float]:
+    """Per size from the node's own to the largest allowed, an upper bound on P(the required count
+    accepts) for any core of that size holding `members`, non-increasing in size.
+
+    The event is monotone, so its probability only grows with each member's acceptance and is largest at
+    the `acceptance_bounds`; the running maximum from the largest size down keeps the bound valid and
+    non-increasing (the search prunes by size, and a larger core may need proportionally fewer)."""
+    t = table(ctx)
+    base = len(members)
+    top = max(base + 1, ctx.constraints.max_size)
+    dist = count_distribution(acceptance_bounds(ctx, members, 0))
+    tails = []
+    for size in range(base, top + 1):
+        if size > base:  # one more member, accepting at most the ceiling
+            dist = [
+                (dist[k] if k < len(dist) else 0.0) * (1.0 - t.ceiling)
+                + (dist[k - 1] * t.ceiling if k >= 1 else 0.0)
+                for k in range(len(dist) + 1)
+            ]
+        tails.append(min(1.0, sum(dist[required_count(rule, size) :])))
+    for i in range(len(tails) - 2, -1, -1):
+        tails[i] = max(tails[i], tails[i + 1])
+    return tails
 
 
 def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
-    """`base` for each size in `sizes`, computing the node's constants once.
+    """`base` for each size in `sizes`.
 
-    For the node itself (one size, its own) under a rule other than consensus: the exact probability
-    for count-based rules (a small convolution), the veto players' joint acceptance for a weighted vote
-    (an upper bound that skips the DP), 1 for a double majority.
+    For the node itself (one size, its own): the exact value, except under a weighted vote (the veto
+    players' joint acceptance, an upper bound that skips the DP) and a double majority (1). For larger
+    sizes: under consensus `consensus_bound`, under a (qualified) majority `count_bounds`; under opt-in the share is a weighted mean of acceptances,
+    at most the table's ceiling; under any other rule 1 (an added ally can raise the chance of acting).
     """
     rule = ctx.issue.decision_rule
-    if not isinstance(rule, Consensus):
-        if len(sizes) == 1 and sizes[0] == node.size and node.size > 0:
-            return [_own_value(ctx, tuple(sorted(node.members)))]
-        return [1.0] * len(sizes)
-    sigma = ctx.params.acceptance_sigma
-    squares = max(node.total_squares, span * span / 2.0)
-    factor = math.exp(-squares / (2 * sigma * sigma))
-    keep = 1.0 - ctx.params.baseline_defection
-    return [factor * keep**size for size in sizes]
+    if len(sizes) == 1 and sizes[0] == node.size and node.size > 0:
+        return [_own_value(ctx, tuple(sorted(node.members)))]
+    if isinstance(rule, Consensus):
+        return [consensus_bound(ctx, node.members, max(0, size - node.size)) for size in sizes]
+    if isinstance(rule, Majority | QualifiedMajority):
+        bounds = count_bounds(ctx, node.members, rule)
+        return [bounds[min(len(bounds) - 1, max(0, size - node.size))] for size in sizes]
+    if isinstance(rule, OptIn):
+        return [table(ctx).ceiling] * len(sizes)
+    return [1.0] * len(sizes)
 
 
 def _own_value(ctx: Context, members: tuple[int, ...]) -> float:
@@ -95,37 +360,35 @@ def _own_value(ctx: Context, members: tuple[int, ...]) -> float:
     _, probs = member_acceptances(ctx, members)
     if isinstance(rule, WeightedVote):
         return veto_player_bound(probs, _rule_weights(ctx, members), rule.quota)
-    holders = _veto_holders(ctx, members)
-    return probability_of_action(rule, probs, [ctx.population[m] for m in members], [], holders)
+    return _value(ctx, members, probs)
 
 
-class Veto(Criterion[NoParameters]):
-    """The probability that the group acts under its decision rule."""
+class Veto(Criterion[VetoParameters]):
+    """The probability that the group acts under its decision rule (for a pledge: the share that signs)."""
 
     NAME = "veto"
     SUMMARY = "exact probability that the group acts under its decision rule"
+    PARAMS = VetoParameters
     SIZE_DEPENDENT = True
+
+    def compile(self, world: World, issue: Issue, actors: tuple[Actor, ...]) -> object:
+        """Nothing ahead of the context: the acceptance table is built on first use (`table`)."""
+        return None
 
     def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
         """Exact probability that no blocking coalition forms under the decision rule."""
         return _score(ctx, arch, explain)
 
     def gain(self, ctx: Context, actor: int) -> float:
-        """Adding a member never lowers the bound used below, so no gain is needed."""
+        """Adding a member never raises the bound used below, so no gain is needed."""
         return 0.0
 
     def base_by_size(self, ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
-        """`base` for each size in `sizes`, computing the node's constants once (see _base_by_size)."""
+        """`base` for each size in `sizes` (see _base_by_size)."""
         return _base_by_size(ctx, node, sizes, span)
 
     def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
-        """Under consensus the best case for any superset: (1-e)^size * exp(-TSS / (2 s^2)).
-
-        Adding members can only raise the total squared distance from the mean (TSS), and each member
-        multiplies in at most (1 - e). If the final ideal points span at least `span`, the two extremes
-        alone give TSS >= span^2 / 2. Under other rules an added ally can raise the chance of acting, so
-        the bound is 1 (for the node itself, see _base_by_size).
-        """
+        """An upper bound on the score of any superset of `node` with `size` members (_base_by_size)."""
         return _base_by_size(ctx, node, range(size, size + 1), span)[0]
 
 

@@ -269,14 +269,17 @@ def check_alignment(
                 line, col = position_of(tree, path)
                 yield Problem(label, line, col, f"{'.'.join(path)}: unknown source {cited!r}")
         groupings = {g.id for g in world.groupings}
-        for issue_id, link in spec.issues.items():
+        for issue_id in spec.issues:
             if issue_id not in issue_ids:
                 line, col = position_of(tree, ("issues", issue_id))
                 yield Problem(label, line, col, f"issues.{issue_id}: unknown issue {issue_id!r}")
+        links = [("issues", k, v) for k, v in spec.issues.items()]
+        links += [("decisions", k, v) for k, v in spec.decisions.items()]
+        for section, key, link in links:
             for r, regime in enumerate(link.regimes):
                 if regime not in groupings:
-                    line, col = position_of(tree, ("issues", issue_id, "regimes", r))
-                    yield Problem(label, line, col, f"issues.{issue_id}.regimes: unknown grouping {regime!r}")
+                    line, col = position_of(tree, (section, key, "regimes", r))
+                    yield Problem(label, line, col, f"{section}.{key}.regimes: unknown grouping {regime!r}")
         loaders: list[tuple[str, Any]] = [(c, lambda c=c: data.votes(c)) for c in spec.votes.categories]
         loaders += [("igo", data.igo_shared), ("conveners", data.conveners)]
         for what, load in loaders:

@@ -118,6 +118,8 @@ class AlignmentManifest(Frozen):
     igo: IgoSpec
     issues: dict[Identifier, IssueLink] = Field(default_factory=dict)
     """Per shipped issue id: which vote categories and regimes its alignment should read."""
+    decisions: dict[Identifier, IssueLink] = Field(default_factory=dict)
+    """Per signature decision id (data/signatures.yaml): the same, for the acceptance calibration."""
 
 
 class ConvenerRecord(Frozen):

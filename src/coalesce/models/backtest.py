@@ -143,12 +143,36 @@ class AcceptanceCalibration(Result):
     skipped: list[str] = Field(description="Invitees without an ideal point, not scored.")
     brier_model: float | None = Field(description="Shipped parameters, group-mean text (nothing fitted).")
     brier_anchored: float | None = Field(description="Shipped parameters, text at the initiator's position.")
-    brier_refit: float | None = Field(description="Both parameters refitted leave-one-decision-out.")
+    brier_refit: float | None = Field(
+        description="No longer computed (None): the previous model's refit, dropped with it (issue 15)."
+    )
     brier_base_rate: float | None = Field(description="The leave-one-decision-out base rate.")
     difference: list[float] | None = Field(
         description="brier_model - brier_base_rate and its 95% interval (decisions resampled)."
     )
     sources: int
+    scored: int | None = Field(
+        default=None, description="Invitees the acceptance model scores (initiators left out)."
+    )
+    acceptance_loo: float | None = Field(
+        default=None, description="The veto criterion's acceptance model refitted leave-one-decision-out."
+    )
+    acceptance_base_rate: float | None = Field(
+        default=None, description="The leave-one-decision-out base rate on the same invitees."
+    )
+    acceptance_in_sample: float | None = Field(
+        default=None, description="The shipped coefficients, in sample."
+    )
+    acceptance_difference: list[float] | None = Field(
+        default=None,
+        description="acceptance_loo - acceptance_base_rate and its 95% interval (decisions resampled).",
+    )
+    acceptance_by_list: dict[str, list[float]] | None = Field(
+        default=None, description="Per kind of invitee list (un-members, named): [invitees, loo, base rate]."
+    )
+    acceptance_coefficients: dict[str, float] | None = Field(
+        default=None, description="The fit on every decision: intercept and the three slopes."
+    )
 
 
 class TimelinessCalibration(Result):

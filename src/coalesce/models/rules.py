@@ -143,7 +143,26 @@ class VetoQuota(Rule):
         return self.veto_membership in memberships
 
 
+class OptIn(Rule):
+    """A pledge or declaration: each member signs or stays out, and nobody can block the others.
+
+    The group acts for those who sign; the veto criterion scores the expected share of the core's
+    coverage that signs (criteria/veto.py). As a voting game any single member is winning (it acts
+    for itself), so no member has more power than another.
+    """
+
+    kind: Literal["opt-in"]
+
+    def describe(self) -> str:
+        """The rule in plain words."""
+        return "opt-in (a non-signer stays out; nobody can block)"
+
+    def required(self, n: int) -> int:
+        """One signer suffices to act (for itself)."""
+        return min(1, n)
+
+
 DecisionRule = Annotated[
-    Consensus | Majority | QualifiedMajority | DoubleMajority | WeightedVote | VetoQuota,
+    Consensus | Majority | QualifiedMajority | DoubleMajority | WeightedVote | VetoQuota | OptIn,
     Field(discriminator="kind"),
 ]

@@ -16,7 +16,15 @@ from pathlib import Path
 from coalesce import progress
 from coalesce.analysis.backtest import metrics, run, vintage
 from coalesce.analysis.backtest.metrics import jaccard
-from coalesce.analysis.calibration import Invitee, acceptance_errors, fit, leave_one_out, predict_months
+from coalesce.analysis.calibration import (
+    Invitee,
+    acceptance_errors,
+    acceptance_fit_errors,
+    fit,
+    leave_one_out,
+    predict_months,
+    signature_rows,
+)
 from coalesce.cases import CaseFile, load_cases, load_signatures
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
@@ -130,10 +138,14 @@ def acceptance_calibration(dataset: Dataset, path: Path | None = None) -> Accept
                 continue
             invitees.append(Invitee(d.id, code, points[code], points.get(d.initiator), signed))
     errors = (
-        acceptance_errors(invitees, dataset.params.acceptance_sigma, dataset.params.baseline_defection)
+        acceptance_errors(
+            invitees, dataset.params.acceptance_sigma, dataset.params.baseline_defection, refit=False
+        )
         if invitees
         else None
     )
+    rows, _ = signature_rows(dataset, doc)
+    fitted = acceptance_fit_errors(rows) if rows else None
     return AcceptanceCalibration(
         decisions=len(doc.decisions),
         invitees=len(invitees),
@@ -141,10 +153,26 @@ def acceptance_calibration(dataset: Dataset, path: Path | None = None) -> Accept
         skipped=skipped,
         brier_model=r6(errors.model) if errors else None,
         brier_anchored=r6(errors.anchored) if errors else None,
-        brier_refit=r6(errors.refit) if errors else None,
+        brier_refit=None,
         brier_base_rate=r6(errors.base_rate) if errors else None,
         difference=[r6(x) for x in errors.difference] if errors else None,
         sources=len(doc.sources),
+        scored=len(rows),
+        acceptance_loo=r6(fitted.loo) if fitted else None,
+        acceptance_base_rate=r6(fitted.base_rate) if fitted else None,
+        acceptance_in_sample=r6(fitted.in_sample) if fitted else None,
+        acceptance_difference=[r6(x) for x in fitted.difference] if fitted else None,
+        acceptance_by_list={k: [v[0], r6(v[1]), r6(v[2])] for k, v in fitted.by_list.items()}
+        if fitted
+        else None,
+        acceptance_coefficients={
+            "intercept": r6(fitted.coefficients.intercept),
+            "votes": r6(fitted.coefficients.votes),
+            "regimes": r6(fitted.coefficients.regimes),
+            "igos": r6(fitted.coefficients.igos),
+        }
+        if fitted
+        else None,
     )
 
 

@@ -37,20 +37,31 @@ def calibration_lines(result: BacktestResult) -> list[str]:
     """The out-of-sample calibration of the acceptance and timeliness models."""
     lines = []
     a = result.acceptance
+    if a is not None and a.acceptance_loo is not None:
+        d = a.acceptance_difference or [0.0, 0.0, 0.0]
+        lists = "; ".join(
+            f"{kind} lists {int(v[0])} invitees, {_num(v[1])} against {_num(v[2])}"
+            for kind, v in (a.acceptance_by_list or {}).items()
+        )
+        lines.append(
+            f"Acceptance model (the veto criterion's) on {a.decisions} signature decisions ({a.scored} "
+            f"invitees scored, initiators left out): refitted leave-one-decision-out, Brier "
+            f"{_num(a.acceptance_loo)} against {_num(a.acceptance_base_rate)} for the leave-one-decision-out "
+            f"base rate (difference {_signed(d[0])} [{_signed(d[1])}, {_signed(d[2])}], decisions "
+            f"resampled); {lists}; the shipped coefficients in sample {_num(a.acceptance_in_sample)}."
+        )
     if a is not None:
         lines.append(
-            f"Acceptance model on {a.decisions} signature decisions ({a.invitees} invitees, {a.signed} "
-            f"signed): Brier {_num(a.brier_model)} with the shipped parameters against "
-            f"{_num(a.brier_base_rate)} for the leave-one-decision-out base rate"
+            f"Previous acceptance model (one UNGA dimension, text at the invitees' mean; reference) on "
+            f"{a.invitees} invitees with an ideal point ({a.signed} signed): Brier {_num(a.brier_model)} with the "
+            f"shipped parameters against {_num(a.brier_base_rate)} for the leave-one-decision-out base rate"
             + (
                 f" (difference {_signed(a.difference[0])} [{_signed(a.difference[1])}, {_signed(a.difference[2])}],"
                 " decisions resampled)"
                 if a.difference
                 else ""
             )
-            + "; refitted "
-            f"leave-one-decision-out {_num(a.brier_refit)}; text at the initiator's position "
-            f"{_num(a.brier_anchored)}."
+            + f"; text at the initiator's position {_num(a.brier_anchored)}."
         )
     t = result.timeliness
     if t.negotiations:

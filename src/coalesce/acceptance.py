@@ -1,0 +1,319 @@
+"""Issue-specific pairwise affinity and the acceptance model anchored on the lead's text (issue 15).
+
+Affinity of an invitee with the lead (the state that drafts the text), from three features fixed before
+any fit (docs/model.md, "Acceptance"):
+
+1. `votes`: agreement on the UN General Assembly roll calls of the issue's vote categories
+   (data/alignment/votes-<cat>.csv, sessions 65-74, 2010-2020), double-centred against the Assembly
+   baseline: the agreement of i and j minus each one's mean agreement with every state, plus the grand
+   mean (the centring of classical scaling), then standardised over all pairs (z units). Raw agreement
+   mostly measures how close both sit to the Assembly majority (docs/data.md); what remains is how much
+   more, or less, the two agree than that predicts. Averaged over the issue's categories, clipped to
+   +/-3. The 2010-2020 window is read as the pair's standing alignment for any later year (the bridge
+   to today: the Voeten file's category codes stop in 2020).
+2. `regimes`: the share of the issue's regimes (groupings in states.yaml) that both belong to; 0 when
+   the issue names none.
+3. `igos`: intergovernmental organisations both were full members of in 2014 (COW IGO v3), divided by
+   the geometric mean of their own counts, standardised over all pairs and clipped to +/-3.
+
+A bloc's figure is the mean over its member states' pairs. A missing figure stays missing in the
+features; the logistic reads it at the mean (z = 0) and the rationale says so.
+
+Acceptance: P(i accepts the lead's text) = logistic(a + b_votes x1 + b_regimes x2 + b_igos x3), slopes
+restricted to >= 0 (more affinity never lowers acceptance), fitted by maximum likelihood on the
+signature decisions (data/signatures.yaml; `fit`), never on the back-test cases. The lead accepts its
+own text with 1 - baseline_defection.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coalesce.loading.alignment import AlignmentData
+    from coalesce.models.alignment import PairMatrix
+
+CLIP = 3.0
+"""Standardised features beyond 3 standard deviations are read as 3 (a few pairs lie far out)."""
+
+FEATURES = ("votes", "regimes", "igos")
+
+Features = tuple[float | None, float, float | None]
+"""(votes z, regime share, IGO overlap z) of one invitee with one lead; None where missing."""
+
+_CACHE: dict[tuple[int, str], tuple[object, dict[tuple[str, str], float]]] = {}
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """The logistic's intercept and its three slopes (FEATURES order)."""
+
+    intercept: float
+    votes: float
+    regimes: float
+    igos: float
+
+    def probability(self, x: Features) -> float:
+        """P(accept) for one feature vector, a missing feature at its mean (0)."""
+        return logistic(self.eta(x))
+
+    def eta(self, x: Features) -> float:
+        """The linear predictor."""
+        votes, regimes, igos = filled(x)
+        return self.intercept + self.votes * votes + self.regimes * regimes + self.igos * igos
+
+    def max_probability(self) -> float:
+        """The largest probability any feature vector can give (features at their clip)."""
+        return logistic(self.intercept + CLIP * self.votes + self.regimes + CLIP * self.igos)
+
+
+def logistic(eta: float) -> float:
+    """1 / (1 + exp(-eta)), without overflow."""
+    if eta >= 0:
+        return 1.0 / (1.0 + math.exp(-eta))
+    e = math.exp(eta)
+    return e / (1.0 + e)
+
+
+def clip(z: float) -> float:
+    """z clipped to [-CLIP, CLIP]."""
+    return max(-CLIP, min(CLIP, z))
+
+
+def filled(x: Features) -> tuple[float, float, float]:
+    """The features as the logistic reads them: clipped, a missing one at its mean (0)."""
+    votes, regimes, igos = x
+    return (0.0 if votes is None else clip(votes), regimes, 0.0 if igos is None else clip(igos))
+
+
+def _standardised(raw: dict[tuple[str, str], float]) -> dict[tuple[str, str], float]:
+    if not raw:
+        return raw
+    mu = sum(raw.values()) / len(raw)
+    sd = math.sqrt(sum((v - mu) ** 2 for v in raw.values()) / len(raw)) or 1.0
+    return {k: (v - mu) / sd for k, v in raw.items()}
+
+
+def centred_votes(matrix: PairMatrix) -> dict[tuple[str, str], float]:
+    """Double-centred, standardised agreement per pair (a, b), a > b in code order (cached per matrix)."""
+    key = (id(matrix), "votes")
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is matrix:
+        return hit[1]
+    codes = matrix.codes
+    means: dict[str, float] = {}
+    for a in codes:
+        values = [v for b in codes if (v := matrix.value(a, b)) is not None]
+        if values:
+            means[a] = sum(values) / len(values)
+    grand = sum(means.values()) / len(means) if means else 0.0
+    raw: dict[tuple[str, str], float] = {}
+    for i, a in enumerate(codes):
+        if a not in means:
+            continue
+        for b in codes[:i]:
+            v = matrix.value(a, b)
+            if v is not None and b in means:
+                raw[(a, b)] = v - means[a] - means[b] + grand
+    out = _standardised(raw)
+    _CACHE[key] = (matrix, out)
+    return out
+
+
+def igo_overlap(matrix: PairMatrix) -> dict[tuple[str, str], float]:
+    """Shared IGOs over the geometric mean of the two counts, standardised (cached per matrix)."""
+    key = (id(matrix), "igos")
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is matrix:
+        return hit[1]
+    codes = matrix.codes
+    raw: dict[tuple[str, str], float] = {}
+    for i, a in enumerate(codes):
+        na = matrix.total(a)
+        if not na:
+            continue
+        for b in codes[:i]:
+            nb = matrix.total(b)
+            v = matrix.value(a, b)
+            if v is not None and nb:
+                raw[(a, b)] = v / math.sqrt(na * nb)
+    out = _standardised(raw)
+    _CACHE[key] = (matrix, out)
+    return out
+
+
+def _pair(table: Mapping[tuple[str, str], float], a: str, b: str) -> float | None:
+    return table.get((a, b)) if a > b else table.get((b, a))
+
+
+@dataclass(frozen=True)
+class Link:
+    """Which vote categories and regimes an issue (or a signature decision) reads."""
+
+    categories: tuple[str, ...]
+    regimes: tuple[str, ...]
+
+
+def link_of(alignment: AlignmentData, issue_id: str | None = None, decision_id: str | None = None) -> Link:
+    """The declared link of an issue or a decision; every roll call and no regime when none is declared."""
+    manifest = alignment.manifest
+    found = manifest.decisions.get(decision_id) if decision_id else manifest.issues.get(issue_id or "")
+    if found is None:
+        return Link(("all",), ())
+    return Link(tuple(found.categories), tuple(found.regimes))
+
+
+class PairFeatures:
+    """The three features of any invitee with any lead, for one link."""
+
+    def __init__(
+        self,
+        alignment: AlignmentData,
+        link: Link,
+        members: Mapping[str, Collection[str]],
+        memberships: Mapping[str, Collection[str]],
+    ) -> None:
+        """`members`: a bloc's member states (states map to themselves); `memberships`: each actor's groupings."""
+        self.link = link
+        self.tables = [centred_votes(alignment.votes(c)) for c in link.categories]  # type: ignore[arg-type]
+        self.igos = igo_overlap(alignment.igo_shared())
+        self.members = members
+        self.memberships = memberships
+        self.source = alignment.manifest.votes.source
+
+    def _states(self, code: str) -> Collection[str]:
+        return self.members.get(code) or (code,)
+
+    def _mean(self, a: str, b: str, value: object) -> float | None:
+        values = []
+        for x in sorted(self._states(a)):
+            for y in sorted(self._states(b)):
+                if x != y:
+                    v = value(x, y)  # type: ignore[operator]
+                    if v is not None:
+                        values.append(v)
+        return sum(values) / len(values) if values else None
+
+    def votes(self, a: str, b: str) -> float | None:
+        """Mean over the link's categories of the centred agreement z (bloc: mean over member pairs)."""
+
+        def one(x: str, y: str) -> float | None:
+            per = [v for t in self.tables if (v := _pair(t, x, y)) is not None]
+            return sum(per) / len(per) if per else None
+
+        return self._mean(a, b, one)
+
+    def igo(self, a: str, b: str) -> float | None:
+        """Standardised IGO overlap (bloc: mean over member pairs)."""
+        return self._mean(a, b, lambda x, y: _pair(self.igos, x, y))
+
+    def regimes(self, a: str, b: str) -> float:
+        """Share of the link's regimes both belong to (0 without regimes)."""
+        if not self.link.regimes:
+            return 0.0
+        ma, mb = self.memberships.get(a, ()), self.memberships.get(b, ())
+        return sum(1 for r in self.link.regimes if r in ma and r in mb) / len(self.link.regimes)
+
+    def of(self, a: str, b: str) -> Features:
+        """The features of invitee a with lead b."""
+        return (self.votes(a, b), self.regimes(a, b), self.igo(a, b))
+
+
+# --------------------------------------------------------------------------------------------------
+# Fitting: logistic maximum likelihood with slopes >= 0
+# --------------------------------------------------------------------------------------------------
+
+RIDGE = 1e-4
+"""A tiny L2 penalty on the slopes, for numerical safety only (a perfectly separated feature)."""
+
+
+def _newton(rows: Sequence[Sequence[float]], ys: Sequence[float], iterations: int = 60) -> list[float] | None:
+    """Penalised logistic MLE on the given columns by Newton-Raphson; None if it does not converge."""
+    k = len(rows[0])
+    beta = [0.0] * k
+    for _ in range(iterations):
+        grad = [0.0] * k
+        hess = [[0.0] * k for _ in range(k)]
+        for r, y in zip(rows, ys, strict=True):
+            p = logistic(sum(b * x for b, x in zip(beta, r, strict=True)))
+            w = p * (1.0 - p)
+            for i in range(k):
+                grad[i] += (y - p) * r[i]
+                for j in range(i + 1):
+                    hess[i][j] += w * r[i] * r[j]
+        for i in range(1, k):
+            grad[i] -= RIDGE * beta[i]
+            hess[i][i] += RIDGE
+        for i in range(k):
+            for j in range(i + 1, k):
+                hess[i][j] = hess[j][i]
+        step = _solve(hess, grad)
+        if step is None:
+            return None
+        beta = [b + s for b, s in zip(beta, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-10:
+            return beta
+    return beta
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float] | None:
+    """Solve a x = b by Gauss-Jordan elimination with partial pivoting; None if singular."""
+    k = len(b)
+    m = [[*row, v] for row, v in zip(a, b, strict=True)]
+    for col in range(k):
+        pivot = max(range(col, k), key=lambda r: abs(m[r][col]))
+        if abs(m[pivot][col]) < 1e-12:
+            return None
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(k):
+            if r != col:
+                f = m[r][col] / m[col][col]
+                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
+    return [m[i][k] / m[i][i] for i in range(k)]
+
+
+def log_likelihood(coef: Coefficients, xs: Sequence[Features], ys: Sequence[bool]) -> float:
+    """Bernoulli log-likelihood of the outcomes."""
+    total = 0.0
+    for x, y in zip(xs, ys, strict=True):
+        p = min(1.0 - 1e-15, max(1e-15, coef.probability(x)))
+        total += math.log(p) if y else math.log(1.0 - p)
+    return total
+
+
+def fit(xs: Sequence[Features], ys: Sequence[bool]) -> Coefficients:
+    """Maximum likelihood with every slope >= 0: each subset of free slopes is fitted, the best
+    likelihood among those whose free slopes are all >= 0 is kept (an exact active-set search over
+    3 slopes); a fixed slope is 0."""
+    if not xs:
+        raise ValueError("no observations")
+    full = [[1.0, *filled(x)] for x in xs]
+    target = [float(y) for y in ys]
+    best: tuple[float, Coefficients] | None = None
+    for free in product((True, False), repeat=3):
+        columns = [0] + [c + 1 for c in range(3) if free[c]]
+        if len(columns) == 1:
+            # intercept only: the MLE is the logit of the rate (half an observation from 0 and 1, so that
+            # a set where nobody, or everybody, signed still has a finite fit)
+            n = len(target)
+            rate = min(1.0 - 0.5 / n, max(0.5 / n, sum(target) / n))
+            solution: list[float] | None = [math.log(rate / (1.0 - rate))]
+        else:
+            solution = _newton([[r[c] for c in columns] for r in full], target)
+        if solution is None:
+            continue
+        beta = [0.0, 0.0, 0.0, 0.0]
+        for c, v in zip(columns, solution, strict=True):
+            beta[c] = v
+        if any(b < -1e-9 for b in beta[1:]):
+            continue
+        coef = Coefficients(beta[0], max(0.0, beta[1]), max(0.0, beta[2]), max(0.0, beta[3]))
+        ll = log_likelihood(coef, xs, ys)
+        if best is None or ll > best[0] + 1e-9:
+            best = (ll, coef)
+    assert best is not None  # the intercept-only model always has a solution
+    return best[1]

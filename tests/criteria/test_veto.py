@@ -1,0 +1,141 @@
+"""The veto criterion on the shipped data: the lead drafts, the acceptance model decides, the bounds hold.
+
+The bounds are checked against brute force: for every node drawn from a small pool of real actors and
+every superset of it within the pool, the exact score never exceeds what `base` promised for that size.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from functools import cache
+
+import pytest
+
+from coalesce import architecture
+from coalesce.acceptance import Coefficients, logistic
+from coalesce.coalition import Node
+from coalesce.compiled import Context
+from coalesce.criteria import veto
+from coalesce.loading.files import Dataset, load_dataset
+from coalesce.models.rules import Consensus, OptIn, QualifiedMajority
+from coalesce.problem import compile as compile_problem
+from coalesce.request import build_request
+
+POOL = ("CAN", "CHN", "DEU", "JPN", "KOR", "NLD", "RUS", "SGP", "TWN", "USA")
+
+
+@cache
+def _dataset() -> Dataset:
+    return load_dataset()
+
+
+def _context(issue_id: str, rule: object = None) -> Context:
+    ds = _dataset()
+    request = build_request(ds, issue_id, min_size=1, max_size=10)
+    if rule is not None:
+        issue = request.issue.model_copy(update={"decision_rule": rule})
+        request = replace(request, issue=issue)
+    return compile_problem(ds, request).context
+
+
+def _idx(ctx: Context, codes: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(sorted(ctx.index[c] for c in codes))
+
+
+def _value(ctx: Context, members: tuple[int, ...]) -> float:
+    return veto.CRITERION.score(ctx, architecture.build(ctx, members), False).value
+
+
+def test_the_lead_drafts_and_is_never_the_likeliest_to_block() -> None:
+    ctx = _context("semiconductor-export-controls")
+    members = _idx(ctx, ("JPN", "NLD", "USA"))
+    scored = veto.CRITERION.score(ctx, architecture.build(ctx, members), True)
+    assert scored.details["lead"] == "USA"
+    acceptance = scored.details["acceptance"]
+    assert isinstance(acceptance, dict)
+    assert acceptance["USA"] == pytest.approx(1 - ctx.params.baseline_defection)
+    assert "likeliest to block: USA" not in scored.rationale
+    assert "drafted by USA" in scored.rationale
+    # consensus: the product of the members' acceptances
+    assert scored.value == pytest.approx(acceptance["USA"] * acceptance["JPN"] * acceptance["NLD"])
+
+
+def test_acceptance_is_the_fitted_logistic_of_the_affinity_with_the_lead() -> None:
+    ctx = _context("semiconductor-export-controls")
+    t = veto.table(ctx)
+    assert t.features is not None
+    coef = veto.CRITERION.params(ctx).coefficients()
+    jpn, usa = ctx.index["JPN"], ctx.index["USA"]
+    x = t.features.of("JPN", "USA")
+    assert t.accept[jpn][usa] == pytest.approx(coef.probability(x))
+    # the issue's link: arms-control votes and the Wassenaar arrangement (alignment.yaml)
+    assert t.features.link.categories == ("di",) and t.features.link.regimes == ("Wassenaar",)
+    assert x[1] == 1.0  # both in Wassenaar
+    # a closer ally accepts an American text more readily than a rival does
+    assert t.accept[jpn][usa] > t.accept[ctx.index["CHN"]][usa]
+
+
+def test_missing_features_are_read_at_the_mean_not_as_zero_agreement() -> None:
+    coef = Coefficients(-1.0, 0.7, 0.8, 0.5)
+    assert coef.probability((None, 0.0, None)) == pytest.approx(logistic(-1.0))
+    assert coef.probability((None, 0.0, None)) > coef.probability((-1.0, 0.0, -1.0))
+
+
+def test_opt_in_scores_the_expected_share_of_coverage_that_signs() -> None:
+    ctx = _context("online-extremism", OptIn(kind="opt-in"))
+    members = _idx(ctx, ("CAN", "CHN", "USA"))
+    _lead, probs = veto.member_acceptances(ctx, members)
+    values = [ctx.actor_values[m] for m in members]
+    expected = sum(v * p for v, p in zip(values, probs, strict=True)) / sum(values)
+    scored = veto.CRITERION.score(ctx, architecture.build(ctx, members), True)
+    assert scored.value == pytest.approx(expected)
+    assert "opt-in" in scored.rationale and "least likely to sign" in scored.rationale
+    # a non-signer stays out rather than blocking: the pledge is worth more than consensus on it
+    consensus = _context("online-extremism", Consensus(kind="consensus"))
+    assert scored.value > _value(consensus, members)
+
+
+def _check_bounds(ctx: Context) -> int:
+    pool = [ctx.index[c] for c in POOL if ctx.index[c] in ctx.candidates]
+    checked = 0
+    for k in range(0, 4):
+        for node_members in itertools.combinations(pool, k):
+            node = Node.of(ctx, tuple(node_members))
+            rest = [a for a in pool if a not in node_members]
+            for extra in range(0, 4):
+                size = k + extra
+                if size == 0:
+                    continue
+                bound = veto.CRITERION.base(ctx, node, size)
+                by_size = veto.CRITERION.base_by_size(ctx, node, range(size, size + 1), 0.0)[0]
+                assert by_size == pytest.approx(bound)
+                for added in itertools.combinations(rest, extra):
+                    members = tuple(sorted((*node_members, *added)))
+                    value = _value(ctx, members)
+                    assert value <= bound + 1e-9, (ctx.issue.id, node_members, added, value, bound)
+                    checked += 1
+    return checked
+
+
+@pytest.mark.parametrize(
+    ("issue_id", "rule"),
+    [
+        ("semiconductor-export-controls", None),
+        ("semiconductor-export-controls", QualifiedMajority(kind="qualified-majority", quota=0.67)),
+        ("online-extremism", OptIn(kind="opt-in")),
+        ("online-extremism", Consensus(kind="consensus")),
+    ],
+    ids=["consensus", "qualified-majority", "opt-in", "consensus-other-issue"],
+)
+def test_bounds_agree_with_brute_force(issue_id: str, rule: object) -> None:
+    assert _check_bounds(_context(issue_id, rule)) > 1000
+
+
+def test_search_stays_exact_with_the_new_bound() -> None:
+    from coalesce import engine
+
+    result = engine.propose(_dataset(), "semiconductor-export-controls", top=3)
+    assert result.search.exact
+    top = result.recommendations[0]
+    assert "USA" in top.members
