@@ -238,6 +238,18 @@ def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any
         )
 
 
+def _lazy(module: str, name: str) -> Any:
+    """A renderer of coalesce.render.<module> imported only when called, so that `--format json` never
+    imports the table renderer (and rich's console with it)."""
+
+    def call(*args: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(f"coalesce.render.{module}"), name)(*args)
+
+    return call
+
+
 def _provenance(applied: Applied, result: Any, date: str | None, weights: dict[str, float]) -> Any:
     from coalesce.render import provenance as pv
 
@@ -296,8 +308,6 @@ def propose(
     """
     from coalesce import engine
     from coalesce.errors import UsageError
-    from coalesce.render import markdown as md
-    from coalesce.render import table as tb
 
     if time_limit is not None and not (time_limit > 0):
         raise UsageError(f"--time-limit {time_limit}: must be a positive number of seconds")
@@ -316,7 +326,13 @@ def propose(
         sets=applied.sets,
     )
     overrides = {**applied.weights, **_parse_weights(weight)}
-    _render(result, fmt, tb.render_propose, md.render_propose, _provenance(applied, result, date, overrides))
+    _render(
+        result,
+        fmt,
+        _lazy("table", "render_propose"),
+        _lazy("markdown", "render_propose"),
+        _provenance(applied, result, date, overrides),
+    )
 
 
 @app.command()
@@ -348,8 +364,6 @@ def score(
     """
     from coalesce import engine
     from coalesce.errors import UsageError
-    from coalesce.render import markdown as md
-    from coalesce.render import table as tb
 
     _check_date(date)
     applied = _load(data, scenario, set_)
@@ -366,7 +380,13 @@ def score(
             scenarios=applied.names,
             sets=applied.sets,
         )
-        _render(result, fmt, tb.render_score, md.render_score, _provenance(applied, result, date, weights))
+        _render(
+            result,
+            fmt,
+            _lazy("table", "render_score"),
+            _lazy("markdown", "render_score"),
+            _provenance(applied, result, date, weights),
+        )
         return
     from coalesce.batch import score_batch
 
