@@ -435,6 +435,13 @@ def solve_highs(model: Model, time_limit: float) -> Solved:
     return Solved(chosen, value, seconds, status == highspy.HighsModelStatus.kOptimal)
 
 
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a module blocked in sys.modules has no spec
+        return False
+
+
 def _quiet_banner() -> None:
     """HiGHS prints its banner to standard output on the first Highs(); keep it out of the table."""
     import os
@@ -480,8 +487,7 @@ def main() -> None:
     parser.add_argument("--cpsat-workers", type=int, default=2)
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
-    have_cpsat = importlib.util.find_spec("ortools") is not None
-    have_highs = importlib.util.find_spec("highspy") is not None
+    have_cpsat, have_highs = _installed("ortools"), _installed("highspy")
     if not (have_cpsat or have_highs):
         print("bench_solvers: skipped, neither ortools nor highspy is installed (pip install -e '.[bench]')")
         return
