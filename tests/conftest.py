@@ -30,6 +30,12 @@ from hypothesis import strategies as st
 
 from coalesce.criteria.registry import NAMES as CRITERIA
 
+# The plain-type cache of the validated world (loading/cache.py) is on in tests, as for users, but in a
+# directory of the test run's own: never the user's ~/.cache, and empty at the start of every run.
+_CACHE_HOME = tempfile.mkdtemp(prefix="coalesce-test-cache-")
+atexit.register(shutil.rmtree, _CACHE_HOME, True)
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 TINY = Path(__file__).resolve().parent / "examples" / "worlds" / "tiny"

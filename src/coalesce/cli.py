@@ -240,6 +240,18 @@ def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any
     _emit(render(result, fmt, provenance), json=fmt is Format.json)
 
 
+def _lazy(module: str, name: str) -> Any:
+    """A renderer of coalesce.render.<module> imported only when called, so that `--format json` never
+    imports the table renderer (and rich's console with it)."""
+
+    def call(*args: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(f"coalesce.render.{module}"), name)(*args)
+
+    return call
+
+
 def _memo(result: Any, opts: Options) -> Any:
     """The provenance a memo ends with: scenarios, weight overrides, date, versions, sources."""
     from coalesce.render import provenance as pv
@@ -310,9 +322,6 @@ def propose(
       coalesce propose semiconductor-export-controls --exclude CHN --include NLD,JPN
       coalesce propose ai-governance --scenario china-walks-out --format markdown -o memo.md
     """
-    from coalesce.render import markdown as md
-    from coalesce.render import table as tb
-
     opts = _options(
         data,
         scenario,
@@ -328,7 +337,13 @@ def propose(
         date=date,
     )
     result = opts.propose(issue, timing=timing)
-    _render(result, fmt, tb.render_propose, md.render_propose, _memo(result, opts))
+    _render(
+        result,
+        fmt,
+        _lazy("table", "render_propose"),
+        _lazy("markdown", "render_propose"),
+        _memo(result, opts),
+    )
 
 
 @_command()
@@ -373,11 +388,10 @@ def score(
         return
     if not members:
         raise UsageError("name the grouping (e.g. USA,CHN,GBR) or give --batch FILE")
-    from coalesce.render import markdown as md
-    from coalesce.render import table as tb
-
     result = opts.score(issue, members)
-    _render(result, fmt, tb.render_score, md.render_score, _memo(result, opts))
+    _render(
+        result, fmt, _lazy("table", "render_score"), _lazy("markdown", "render_score"), _memo(result, opts)
+    )
 
 
 def _score_batch(opts: Options, issue: str, batch: Path, fmt: Format) -> None:

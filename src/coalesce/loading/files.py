@@ -283,7 +283,12 @@ def _dotted(path: tuple[Any, ...]) -> str:
 
 
 def load_dataset(directory: Path | None = None) -> Dataset:
-    """Load states.yaml and issues.yaml from `directory` (default: the shipped data)."""
+    """Load states.yaml and issues.yaml from `directory` (default: the shipped data).
+
+    A valid dataset read before from the same bytes comes from the plain-type cache (loading/cache.py)
+    without parsing or validation; otherwise the full path runs and its result is cached."""
+    from coalesce.loading import cache
+
     directory = directory or default_data_dir()
     if not directory.is_dir():
         from coalesce.errors import UsageError
@@ -292,10 +297,67 @@ def load_dataset(directory: Path | None = None) -> Dataset:
             f"--data {directory}: no such directory (it should hold states.yaml and issues.yaml)"
         )
     states_path, issues_path = directory / "states.yaml", directory / "issues.yaml"
+    states_raw = read_bytes(states_path)
+    issues_raw: bytes | DataError
+    try:
+        issues_raw = read_bytes(issues_path)
+    except DataError as exc:  # raised where the full path reads issues.yaml, after states.yaml's problems
+        issues_raw = exc
+    key = None
+    if isinstance(issues_raw, bytes) and cache.enabled():
+        key = cache.key_for([("states.yaml", states_raw), ("issues.yaml", issues_raw)])
+        cached = cache.load(key)
+        if cached is not None:
+            try:
+                return _from_cache(cached, directory)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # not the shape this code writes: load in full and overwrite it
+    dataset, issue_file = _load_full(directory, states_raw, issues_raw)
+    if key is not None:
+        extra = [s for i, s in enumerate(dataset.sources.values()) if i >= len(dataset.world.sources)]
+        cache.store(
+            key,
+            {
+                "world": dataset.world,
+                "issues": list(dataset.issues.values()),
+                "params": issue_file.model,
+                "extra_sources": extra,
+                "resolver_keys": dataset.resolver.keys,
+                "resolver_labels": dataset.resolver.labels,
+            },
+        )
+    return dataset
+
+
+def _from_cache(cached: Any, directory: Path) -> Dataset:
+    """A Dataset from a cache payload (see load_dataset), built as the full path builds it."""
+    world: World = cached["world"]
+    if not isinstance(world, World):
+        raise TypeError("cached world is not a World")
+    sources: dict[str, Source] = {s.id: s for s in world.sources}
+    for source in cached["extra_sources"]:
+        sources.setdefault(source.id, source)
+    issues = {issue.id: issue for issue in cached["issues"]}
+    params = cached["params"]
+    if not isinstance(params, ModelParameters):
+        raise TypeError("cached parameters are not ModelParameters")
+    resolver = Resolver.restore(cached["resolver_keys"], cached["resolver_labels"])
+    return Dataset(world, issues, params, sources, directory, resolver)
+
+
+def _load_full(
+    directory: Path, states_raw: bytes, issues_raw: bytes | DataError
+) -> tuple[Dataset, IssueFile]:
+    """Parse and validate both files, reporting every problem with its file:line:col."""
+    states_path, issues_path = directory / "states.yaml", directory / "issues.yaml"
     states_label, issues_label = str(states_path), str(issues_path)
     problems: list[Problem] = []
 
-    states_tree = require_mapping(read_tree(states_path), states_label, "a mapping with 'actors'")
+    states_tree = require_mapping(
+        yamlsafe.load(yamlsafe.decode(states_raw, states_label), states_label),
+        states_label,
+        "a mapping with 'actors'",
+    )
     resolver = _resolver_from_tree(states_tree)
     for i, actor in enumerate(states_tree.get("actors") or []):
         if isinstance(actor, dict):
@@ -316,7 +378,13 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     else:  # still check the references of every part that did validate, so all problems show at once
         problems += list(check_world(_partial_world(states_tree), states_tree, states_label))
 
-    issues_tree = require_mapping(read_tree(issues_path), issues_label, "a mapping with 'issues'")
+    if isinstance(issues_raw, DataError):
+        raise issues_raw
+    issues_tree = require_mapping(
+        yamlsafe.load(yamlsafe.decode(issues_raw, issues_label), issues_label),
+        issues_label,
+        "a mapping with 'issues'",
+    )
     issue_list = issues_tree.get("issues")
     for i, issue in enumerate(issue_list if isinstance(issue_list, list) else []):
         if isinstance(issue, dict):
@@ -342,7 +410,7 @@ def load_dataset(directory: Path | None = None) -> Dataset:
         raise DataError(problems)
     assert world is not None and issue_file is not None  # guaranteed when there are no problems
     issues = {issue.id: issue for issue in sorted(issue_file.issues, key=lambda x: x.id)}
-    return Dataset(world, issues, issue_file.model, sources, directory, resolver)
+    return Dataset(world, issues, issue_file.model, sources, directory, resolver), issue_file
 
 
 def _partial_world(tree: PosDict) -> World:

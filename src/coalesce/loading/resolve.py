@@ -105,6 +105,14 @@ class Resolver:
                 self.collisions.append(Collision(text, code, field, first_code, first_field))
         self._choices: list[str] | None = None
 
+    @classmethod
+    def restore(cls, keys: dict[str, str], labels: dict[str, str]) -> Resolver:
+        """A resolver from the `keys` and `labels` of one built before for a world without collisions
+        (the plain-type cache keeps them, so a warm start folds no spelling)."""
+        resolver = cls(())
+        resolver.keys, resolver.labels = dict(keys), dict(labels)
+        return resolver
+
     def resolve(self, text: object) -> str:
         """The world code for `text`, or UnknownActor with suggestions."""
         if isinstance(text, bool) or not isinstance(text, str):

@@ -15,7 +15,7 @@ SCHEMA_VERSION = 1
 class Result(BaseModel):
     """Base of result models: frozen, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
     # Not "forbid": the output's JSON Schema must let later versions add fields (SPEC: only ever added).
 
     # Notebooks (SPEC): drawn by the html backend, imported here, not at the top (render imports models).

@@ -13,9 +13,11 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
+# rich.console is imported where a console is made, so that writing JSON (`encodable`) never loads it.
 
 DEFAULT_WIDTH = 100
 """Width of output that goes to a pipe or a file with no COLUMNS set: wide enough for the tables, and
@@ -36,6 +38,8 @@ class Terminal:
     @classmethod
     def detect(cls, stream: IO[str]) -> Terminal:
         """Ask rich about `stream` (environment variables included)."""
+        from rich.console import Console
+
         probe = Console(file=stream)
         width = probe.width if probe.is_terminal or os.environ.get("COLUMNS") else DEFAULT_WIDTH
         if probe.is_dumb_terminal:  # rich assumes 80 columns there, whatever COLUMNS or the tty says
@@ -82,6 +86,8 @@ class _Buffer(io.StringIO):
 def capture(draw: Callable[[Console], None], color: bool, width: int) -> str:
     """Run `draw` against an off-screen console and return what it printed."""
     buffer = _Buffer("ascii" if _State.ascii_only else "utf-8")
+    from rich.console import Console
+
     console = Console(
         file=buffer,
         width=width,
