@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import TypeVar
 
@@ -32,7 +32,8 @@ def map_in_processes(
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_ignore_sigint)
     try:
         out = []
-        for result in pool.map(function, items):
+        for future in _submit_all(pool, function, items):
+            result = future.result()
             out.append(result)
             if each is not None:
                 each(result)
@@ -41,6 +42,21 @@ def map_in_processes(
         raise
     pool.shutdown(wait=True)
     return out
+
+
+def _submit_all(pool: ProcessPoolExecutor, function: Callable[[T], R], items: Sequence[T]) -> list[Future[R]]:
+    """Submit every item with SIGINT held back while the pool forks its workers.
+
+    With the fork start method the pool forks all its workers at the first submission. A SIGINT that
+    lands during a fork is raised inside the interpreter's at-fork hooks, which report it as "Exception
+    ignored" and drop it, so the run went on. Held back here, the signal is delivered once the workers
+    exist, as a KeyboardInterrupt in ordinary code; the pool's manager thread, started while it is held,
+    keeps it blocked, so the main thread is the one that receives it."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return [pool.submit(function, item) for item in items]
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def stop(pool: ProcessPoolExecutor) -> None:

@@ -106,8 +106,23 @@ def _fallback_closeness(ctx: Context) -> dict[tuple[int, int], float]:
     return {k: (v - mu) / sd for k, v in raw.items()}
 
 
+_BY_CONTEXT: dict[int, tuple[Context, AcceptanceTable]] = {}
+
+
 def table(ctx: Context) -> AcceptanceTable:
-    """The context's acceptance table, computed once per (alignment data, issue link, actors, parameters)."""
+    """The context's acceptance table, computed once per (alignment data, issue link, actors, parameters)
+    and remembered per context object, so the search's many calls do not rebuild the key."""
+    mine = _BY_CONTEXT.get(id(ctx))
+    if mine is not None and mine[0] is ctx:
+        return mine[1]
+    built = _table(ctx)
+    if len(_BY_CONTEXT) >= 16:
+        _BY_CONTEXT.clear()
+    _BY_CONTEXT[id(ctx)] = (ctx, built)
+    return built
+
+
+def _table(ctx: Context) -> AcceptanceTable:
     coef = CRITERION.params(ctx).coefficients()
     keep = 1.0 - ctx.params.baseline_defection
     data = ctx.alignment_data
