@@ -61,6 +61,40 @@ def examples(n: int) -> settings:
 
 
 # ---------------------------------------------------------------------------------------------------
+# pytest-xdist: how the tests are shared between worker processes
+# ---------------------------------------------------------------------------------------------------
+KEEP_TOGETHER = frozenset(
+    {
+        "test_backtest.py",  # one full back-test run (`result`), read by most of its tests
+        "test_engine.py",  # propose on every shipped issue (`proposals`)
+        "test_data_alignment.py",  # the raw UN votes, parsed once (`raw_votes`)
+        "test_data_raw.py",  # the raw World Bank and curation files
+        "test_cli.py",  # read-only runs shared by several tests (`runs`)
+        "test_invalid_inputs.py",  # each case's outcome, read by two tests (`outcomes`)
+    }
+)
+"""Test modules whose tests share a costly module-scoped fixture: under pytest-xdist each runs whole on
+one worker, so the fixture is built once. Every other test is scheduled on its own."""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `-n N` and the default `--dist load`: KEEP_TOGETHER modules as one unit each (the largest
+    first), every other test as a unit of its own. (`--dist loadgroup` would do this with marks, but
+    xdist 3.8 cannot rename node ids under pytest 9, so its groups are silently ignored.)"""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class KeepTogether(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module.rsplit("/", 1)[-1] in KEEP_TOGETHER else nodeid
+
+    return KeepTogether(config, log)
+
+
+# ---------------------------------------------------------------------------------------------------
 # data fixtures
 # ---------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")

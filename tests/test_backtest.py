@@ -127,7 +127,22 @@ def test_table_renders_every_case(result: BacktestResult) -> None:
     assert "Acceptance model" in text
 
 
-def test_cli_single_case_in_table_and_json() -> None:
+def test_cli_single_case_in_table_and_json(
+    result: BacktestResult, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`coalesce backtest --case` picks the case and renders it; a case or failure run alone is the same
+    row as in the full run. The acceptance calibration (about 5 s, a function of the shipped data and
+    signatures only, checked on the full run above) is taken from the module's full run."""
+    import coalesce.analysis.backtest as module
+
+    calibrate = module.acceptance_calibration
+
+    def from_the_full_run(data: Dataset, path: Path | None = None) -> object:
+        if path is None and data.directory == dataset.directory:
+            return result.acceptance
+        return calibrate(data, path)
+
+    monkeypatch.setattr(module, "acceptance_calibration", from_the_full_run)
     code, out, err = run_cli("backtest", "--case", "chip-tools-2023", width=160)
     assert code == 0, err
     assert "chip-tools-2023" in out and "Jaccard" in out
@@ -135,6 +150,8 @@ def test_cli_single_case_in_table_and_json() -> None:
     assert code == 0, err
     report = json.loads(out)
     assert report["cases"] == [] and [f["id"] for f in report["failures"]] == ["quad-2008"]
+    (full,) = [f for f in result.failures if f.id == "quad-2008"]
+    assert report["failures"] == [json.loads(full.model_dump_json())]
     code, _, err = run_cli("backtest", "--case", "no-such-case", width=160)
     assert code == 2 and "no such case" in err and "Traceback" not in err
 
