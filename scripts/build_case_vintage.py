@@ -56,6 +56,7 @@ SOURCES = [
         "publisher": "World Bank, World Development Indicators",
         "year": 2024,
         "url": "https://data.worldbank.org/indicator/SP.POP.TOTL",
+        "quality": "primary",
         "note": "raw file worldbank_population_SP.POP.TOTL.csv; share = value / World (WLD) of the same year",
     },
     {
@@ -64,6 +65,7 @@ SOURCES = [
         "publisher": "World Bank, World Development Indicators",
         "year": 2024,
         "url": "https://data.worldbank.org/indicator/NY.GDP.MKTP.CD",
+        "quality": "primary",
         "note": "raw file worldbank_gdp_NY.GDP.MKTP.CD.csv; share = value / World (WLD) of the same year",
     },
     {
@@ -72,6 +74,7 @@ SOURCES = [
         "publisher": "Harvard Dataverse (Erik Voeten, Anton Strezhnev, Michael Bailey)",
         "year": 2024,
         "url": "https://doi.org/10.7910/DVN/LEJUQZ",
+        "quality": "primary",
     },
     {
         "id": "vintage-eu-members",
@@ -79,6 +82,7 @@ SOURCES = [
         "publisher": "European Union",
         "year": 2024,
         "url": "https://european-union.europa.eu/principles-countries-history/eu-countries_en",
+        "quality": "primary",
         "note": "Croatia joined 1 July 2013; the 2004 enlargement took effect 1 May 2004; the UK left 31 January 2020",
     },
 ]

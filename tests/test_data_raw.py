@@ -512,6 +512,29 @@ def test_chip_assembly_is_the_cset_atp_stage(actors):
 
 
 @needs_derived_raw
+def test_advanced_fab_holders_are_the_two_that_cset_names(actors):
+    # CSET/ETO has no split by node; its fabrication-stage text (primary) names where <10 nm logic
+    # capacity sat in 2022. The transcribed split (SIA/BCG 2024, secondary) must hold exactly those two.
+    stages = {r["stage_id"]: r for r in _read_rows("cset_eto_chip_explorer_stages_2026-08.csv")}
+    text = stages["S2"]["description"]
+    assert "(<10nm) was located solely in Taiwan and South Korea" in text
+    holders = {c for c, a in actors.items() if "advanced-fab" in a.get("capabilities", {})}
+    assert holders == {"TWN", "KOR"}
+    assert sum(_cap(actors, c, "advanced-fab") for c in holders) == pytest.approx(1.0)
+    # the all-node fabrication figure CSET does give is a different measure: China leads it
+    fab = _cset_country_rows("S2")
+    assert max(fab, key=lambda k: fab[k]) == "CHN"
+
+
+def test_uranium_enrichment_figures_are_marked_as_the_estimate_they_are(actors):
+    holders = [a for a in actors.values() if "uranium-enrichment" in a.get("capabilities", {})]
+    assert len(holders) == 7
+    for a in holders:
+        fig = a["capabilities"]["uranium-enrichment"]
+        assert fig["estimate"] is True and "Thunder Said Energy" in fig["basis"], a["code"]
+
+
+@needs_derived_raw
 def test_chip_design_weights_logic_eda_and_ip_by_market(actors):
     logic, eda, ip = (_cset_country_rows(i) for i in ("N6", "N84", "N85"))
     w = {"logic": 255_700.0, "eda": 6_800.0, "ip": 3_900.0}
@@ -545,6 +568,86 @@ def test_fossil_co2_matches_owid(actors):
         )
         - 0.01
     )
+
+
+@needs_derived_raw
+def test_methane_every_country_matches_owid(actors):
+    rows = [r for r in _read_rows(DERIVED_RAW[2]) if r["year"] == "2023" and r["methane"].strip()]
+    world = next(float(r["methane"]) for r in rows if r["country"] == "World")
+    by_iso = {r["iso_code"]: float(r["methane"]) for r in rows if r["iso_code"].strip()}
+    by_iso["CHN"] = by_iso["CHN"] + by_iso.pop("HKG")  # Hong Kong folded into China
+    checked = 0
+    for code, value in by_iso.items():
+        if code in actors and round(value / world, 5) > 0:
+            assert _cap(actors, code, "methane") == pytest.approx(round(value / world, 5), abs=1e-9), code
+            checked += 1
+    assert checked >= 180
+    assert not any("methane" in a.get("capabilities", {}) for c, a in actors.items() if c not in by_iso)
+
+
+@needs_derived_raw
+def test_fossil_co2_every_country_matches_owid(actors):
+    rows = [r for r in _read_rows(DERIVED_RAW[2]) if r["year"] == "2023" and r["co2"].strip()]
+    world = next(float(r["co2"]) for r in rows if r["country"] == "World")
+    by_iso = {r["iso_code"]: float(r["co2"]) for r in rows if r["iso_code"].strip()}
+    by_iso["CHN"] = by_iso["CHN"] + by_iso.pop("HKG")
+    checked = 0
+    for code, value in by_iso.items():
+        if code in actors and round(value / world, 5) > 0:
+            assert _cap(actors, code, "fossil-co2") == pytest.approx(round(value / world, 5), abs=1e-9), code
+            checked += 1
+    assert checked >= 180
+
+
+@needs_derived_raw
+def test_flag_fleet_counts_three_cargo_types_by_flag(actors):
+    rows = [
+        r
+        for r in _read_rows("cia_factbook_space_and_merchant_marine_2026-01.csv")
+        if r["field"] == "Merchant marine" and r["subfield"] == "by type"
+    ]
+
+    def cargo(text: str) -> int:
+        found = dict(re.findall(r"(bulk carrier|container ship|oil tanker) ([\d,]+)", text))
+        return sum(int(v.replace(",", "")) for v in found.values())
+
+    by_name = {r["name"]: cargo(r["text"]) for r in rows if r["name"]}
+    world = next(cargo(r["text"]) for r in rows if r["gec"] == "xx")
+    for code, names in {
+        "PAN": ["Panama"],
+        "LBR": ["Liberia"],
+        "MHL": ["Marshall Islands"],
+        "MLT": ["Malta"],
+        "GRC": ["Greece"],
+        "CHN": ["China", "Hong Kong"],
+    }.items():
+        expected = sum(by_name[n] for n in names) / world
+        assert _cap(actors, code, "flag-fleet") == pytest.approx(round(expected, 5), abs=1e-9), code
+    assert 4000 < world < 100000  # the World row is the denominator, not the sum of listed flags
+
+
+@needs_derived_raw
+def test_chip_equipment_every_country_is_the_market_weighted_tool_share(actors):
+    inputs = {r["input_id"]: r for r in _read_rows("cset_eto_chip_explorer_inputs_2026-08.csv")}
+    tools = ("N8", "N9", "N17", "N19", "N32", "N36", "N55", "N59", "N60", "N86")
+
+    def musd(text: str) -> float:
+        amount, unit = re.match(r"\$([\d.,]+) (billion|million)", text).groups()
+        return float(amount.replace(",", "")) * (1000 if unit == "billion" else 1)
+
+    weight = {i: musd(inputs[i]["market_share_chart_global_market_size_info"]) for i in tools}
+    value: dict[str, float] = {}
+    for i in tools:
+        for name, share in _cset_country_rows(i).items():
+            if name not in ("EUR", "Various countries"):
+                value[name] = value.get(name, 0.0) + weight[i] * share / 100
+    total = sum(weight.values())
+    assert 100_000 < total < 130_000  # USD m, the ten top-level tool markets
+    for code, v in value.items():
+        if round(v / total, 5) > 0:  # a 0.0% row (Belarus, process control) is no figure
+            assert _cap(actors, code, "chip-equipment") == pytest.approx(round(v / total, 5), abs=1e-9), code
+    holders = {c for c, a in actors.items() if "chip-equipment" in a.get("capabilities", {})}
+    assert holders == {c for c, v in value.items() if round(v / total, 5) > 0}
 
 
 @needs_derived_raw
@@ -724,24 +827,18 @@ def test_derived_numbers_read_back_as_the_same_float(x):
     assert isinstance(yaml.safe_load(f"v: {text}")["v"], float)
 
 
-# The smell test of docs/data.md, written down before the figures were used: holders that must be
-# among the top 8 of each domain and tag a shipped issue uses (or that is new), and holders that
-# must not lead it (not in the top 3). A rebuilt figure that measures the wrong thing fails here.
+# The smell tests of docs/data.md, written down before the figures were used, live in
+# data/curation/smell-tests.yaml: holders that must be among the top 8 states of each domain and tag,
+# and holders that must not lead it (not in the top 3). A rebuilt figure that measures the wrong
+# thing fails here; scripts/data_table.py writes the same verdicts into docs/data.md.
+SMELL_FILE = ROOT / "data" / "curation" / "smell-tests.yaml"
+with open(SMELL_FILE, encoding="utf-8") as _fh:
+    _SMELL_SPECS = yaml.safe_load(_fh)
 SMELL = {
-    "frontier-ai": ({"USA", "CHN"}, {"SAU", "CAN"}),
-    "chip-equipment": ({"USA", "NLD", "JPN"}, set()),
-    "chip-design": ({"USA", "TWN", "CHN", "JPN", "KOR", "GBR"}, set()),
-    "chip-assembly": ({"CHN", "TWN", "KOR", "JPN"}, {"USA"}),
-    "mineral-processing": ({"CHN", "IDN", "CHL"}, set()),
-    "fossil-co2": ({"CHN", "USA", "IND", "RUS"}, set()),
-    "methane": ({"CHN", "IND", "USA"}, set()),
-    "military-spending": ({"USA", "CHN", "RUS", "IND", "GBR"}, set()),
-    "financial-centres": ({"USA", "GBR", "LUX", "SGP", "DEU"}, set()),
-    "flag-fleet": ({"PAN", "LBR", "MHL", "SGP"}, set()),
-    "uranium-conversion": ({"RUS", "FRA", "CAN"}, set()),
-    "development-finance": ({"USA", "DEU", "GBR", "JPN", "FRA"}, {"LUX"}),
-    "financial-integrity": (set(), {"USA", "CHE", "SGP", "ARE", "SMR", "AND"}),
-    "mediation": ({"USA", "NOR", "QAT", "EGY"}, set()),
+    item: (set(spec.get("must") or ()), set(spec.get("must_not") or ()))
+    for group in ("domains", "tags")
+    for item, spec in _SMELL_SPECS[group].items()
+    if not spec.get("gap")
 }
 
 
@@ -762,6 +859,74 @@ def test_smell_test_top_eight(world, item):
     assert must <= top8, (item, sorted(must - top8))
     top3 = {code for _, code in held[:3]}
     assert not (must_not & top3), (item, sorted(must_not & top3))
+
+
+def _table_module():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import data_table
+    finally:
+        sys.path.pop(0)
+    return data_table
+
+
+def _issues() -> dict:
+    with open(ROOT / "data" / "issues.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def test_every_domain_and_tag_has_a_written_smell_test(world):
+    ids = {d["id"] for d in world["domains"]} | {t["id"] for t in world["tags"]}
+    written = set(_SMELL_SPECS["domains"]) | set(_SMELL_SPECS["tags"])
+    assert ids == written
+    for group in ("domains", "tags"):
+        for item, spec in _SMELL_SPECS[group].items():
+            assert {"measures", "why", "licence", "expected"} <= set(spec), item
+            assert spec.get("gap") or spec.get("must") or spec.get("must_not"), item
+
+
+def test_docs_smell_table_is_generated_from_the_data_and_every_item_in_use_passes(world):
+    mod = _table_module()
+    table_rows = mod.rows(world, _issues(), _SMELL_SPECS)
+    doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    assert mod.splice(doc, mod.render(table_rows)) == doc, "docs/data.md is stale: run scripts/data_table.py"
+    assert mod.problems(table_rows) == []
+    used = {r.id for r in table_rows if r.used_by}
+    assert used and all(r.passed for r in table_rows if r.id in used)
+    assert mod.main(["--check"]) == 0
+
+
+def test_smell_table_verdicts_catch_a_wrong_measure_and_a_gap_in_use(world):
+    mod = _table_module()
+    specs = {
+        "domains": {
+            **_SMELL_SPECS["domains"],
+            "frontier-ai": {**_SMELL_SPECS["domains"]["frontier-ai"], "must": ["JPN"]},
+        },
+        "tags": {**_SMELL_SPECS["tags"], "cyber": {**_SMELL_SPECS["tags"]["cyber"]}},
+    }
+    issues = _issues()
+    issues["issues"][0] = {**issues["issues"][0], "expertise": ["cyber"]}
+    by_id = {r.id: r for r in mod.rows(world, issues, specs)}
+    assert by_id["frontier-ai"].verdict == "fail: JPN not in the top 8"
+    assert by_id["cyber"].verdict.startswith("fail: a gap asked for by ")
+    lines = mod.problems(list(by_id.values()))
+    assert any(line.startswith("domain frontier-ai: fail") for line in lines)
+    with_must_not = {**specs["domains"]["frontier-ai"], "must": [], "must_not": ["USA"]}
+    states, _ = mod.holders(world, "domain", "frontier-ai")
+    assert mod.verdict(with_must_not, states, ("x",)) == (False, "fail: USA in the top 3")
+
+
+def test_smell_table_check_mode_reports_a_stale_document(tmp_path, capsys):
+    mod = _table_module()
+    doc = tmp_path / "data.md"
+    text = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    doc.write_text(text.replace("| `frontier-ai` |", "| `frontier-ai-old` |"), encoding="utf-8")
+    assert mod.main(["--check", "--doc", str(doc)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"data_table: {doc} is stale; run python scripts/data_table.py"]
+    assert mod.main(["--check", "--doc", str(tmp_path / "missing.md")]) == 1
+    assert "file not found" in capsys.readouterr().err
 
 
 def test_derive_script_reports_a_missing_raw_file_in_one_line(tmp_path):
@@ -794,9 +959,38 @@ def test_sources_listing_includes_cases_with_quality_flags():
     assert len(case_ids) >= 40 and case_ids <= set(rows)
     assert {"quality", "file"} <= set(listing.columns)
     assert all(r["quality"] in ("primary", "secondary", "estimate") for r in rows.values())
-    assert {r["file"] for r in rows.values()} == {"states", "issues", "cases", "signatures"}
+    assert {r["file"] for r in rows.values()} == {"states", "issues", "cases", "signatures", "case-vintage"}
     assert all(rows[c]["figures"] >= 1 for c in case_ids), "every case source is cited by a case"
     assert rows["cd-tse-enrichment-2024"]["quality"] == "estimate"
+    # the case-vintage sources (World Bank series and the Voeten file as of each case year)
+    with open(ROOT / "data" / "case_vintage.yaml", encoding="utf-8") as fh:
+        vintage = yaml.safe_load(fh)
+    for s in vintage["sources"]:
+        row = rows[s["id"]]
+        assert row["file"] == "case-vintage" and row["quality"] == s["quality"] == "primary", s["id"]
+        assert row["figures"] == len(vintage["years"]) and row["url"] == s["url"]
+    assert {"vintage-wb-population", "vintage-wb-gdp", "vintage-voeten-unga"} <= set(rows)
+
+
+def test_a_bad_case_vintage_source_is_one_line_naming_file_and_line(tmp_path):
+    from coalesce.browse import _vintage_sources
+    from coalesce.errors import DataError
+
+    path = tmp_path / "case_vintage.yaml"
+    path.write_text(
+        "schema_version: 1\nsources:\n- {id: ok-one, title: T, publisher: P, year: 2024, url: 'https://x.org/'}\n"
+        "- {id: no-address, title: T, publisher: P, year: 2024}\nyears:\n  '1990': {sessions: [45]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as info:
+        _vintage_sources(path)
+    (problem,) = info.value.problems
+    assert problem.line == 4 and "sources[1].url" in problem.message and problem.file == str(path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("- {id: no-address", "- {url: 'https://y.org/', id: b")
+    )
+    sources, years = _vintage_sources(path)
+    assert [s.id for s in sources] == ["ok-one", "b"] and years == 1
 
 
 # The IMF's own Executive Directors and Voting Power page (imf-eds-voting-2026): percent of Fund total,
@@ -808,3 +1002,89 @@ IMF_PAGE_PERCENT = {"USA": 16.49, "JPN": 6.14, "CHN": 6.08, "DEU": 5.31}
 @pytest.mark.parametrize("code", sorted(IMF_PAGE_PERCENT))
 def test_imf_votes_agree_with_the_imfs_own_page(actors, code):
     assert _cap(actors, code, "imf-voting") * 100 == pytest.approx(IMF_PAGE_PERCENT[code], abs=0.011)
+
+
+IMF_EXTRACT = ROOT / "data" / "raw" / "imf_eds_voting_2026-12_extract.csv"
+
+
+def _imf_extract() -> list[dict[str, str]]:
+    with open(IMF_EXTRACT, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_imf_page_extract_adds_up_to_its_printed_constituency_totals():
+    rows = _imf_extract()
+    assert len(rows) == 40 and len({r["iso3"] for r in rows}) == 40
+    run, closed = 0, 0
+    for r in rows:
+        run += int(r["votes"])
+        if r["constituency_votes"]:
+            assert run == int(r["constituency_votes"]), r["member"]
+            run, closed = 0, closed + 1
+    assert closed == 7
+
+
+def test_derived_imf_votes_match_every_member_read_off_the_imfs_page(actors):
+    # Relative votes are checked, not levels: the page has 191 members (Liechtenstein joined in
+    # October 2024, taking 7 basic votes from every other member), the derivation 190. A member whose
+    # quota was mistranscribed by SDR 5 million (50 votes) would be off by 1e-5.
+    rows = _imf_extract()
+    us_votes = next(int(r["votes"]) for r in rows if r["iso3"] == "USA")
+    us_share = _cap(actors, "USA", "imf-voting")
+    for r in rows:
+        expected = int(r["votes"]) / us_votes * us_share
+        assert _cap(actors, r["iso3"], "imf-voting") == pytest.approx(expected, abs=1e-5), r["member"]
+
+
+def test_membership_sources_are_the_pages_that_state_the_members_not_homepages(world):
+    from urllib.parse import urlparse
+
+    by_id = {s["id"]: s for s in world["sources"]}
+    cited = {g["source"] for g in world["groupings"]}
+    assert {"g20-members", "gcc-members", "arab-league-members"} <= cited
+    for sid in sorted(cited):
+        path = urlparse(by_id[sid]["url"]).path.strip("/")
+        assert path not in ("", "en", "index.html"), (sid, by_id[sid]["url"])
+
+
+# Transcribed figures (no raw file): each must follow from the numbers its own note or basis quotes
+# from the publisher, so a typo in a share or in a quoted number fails here.
+def _figures(actors, group: str, item: str) -> dict[str, dict]:
+    return {c: a[group][item] for c, a in actors.items() if item in a.get(group, {})}
+
+
+def test_transcribed_ai_investment_is_each_quoted_amount_over_the_world_total(actors):
+    figs = _figures(actors, "capabilities", "ai-investment")
+    assert len(figs) == 8
+    for code, fig in figs.items():
+        amount, world = map(float, re.match(r"USD ([\d.]+) bn of USD ([\d.]+) bn", fig["note"]).groups())
+        assert world == 150.8 and fig["share"] == pytest.approx(amount / world, abs=6e-5), code
+
+
+def test_transcribed_shipping_ownership_follows_the_quoted_dwt(actors):
+    figs = _figures(actors, "capabilities", "shipping-fleet")
+    for code in ("GRC", "JPN"):  # published shares 16.9% and 10.4% of world dwt
+        dwt = float(re.match(r"([\d.]+) m dwt", figs[code]["note"]).group(1))
+        assert figs[code]["share"] == pytest.approx(dwt / 2332, abs=6e-4), code
+    for code in ("SGP", "KOR", "DEU"):  # derived: dwt over the implied world total
+        dwt = float(re.match(r"([\d.]+) m dwt divided by the 2,332", figs[code]["basis"]).group(1))
+        assert figs[code]["share"] == pytest.approx(dwt / 2332, abs=6e-5) and figs[code]["estimate"], code
+
+
+def test_transcribed_health_security_is_the_quoted_ghs_score_over_100(actors):
+    figs = _figures(actors, "expertise", "health-security")
+    assert len(figs) == 29
+    for code, fig in figs.items():
+        score = float(re.match(r"GHS 2021 overall ([\d.]+)", fig["note"]).group(1))
+        assert fig["score"] == pytest.approx(score / 100, abs=1e-9) and fig["secondary"], code
+
+
+def test_transcribed_uranium_conversion_is_the_esa_nameplate_table():
+    # Euratom Supply Agency page (esa-conversion-2017): nameplate tU as UF6, 2017
+    capacity = {"RUS": 18_000, "FRA": 15_000, "CAN": 12_500, "USA": 7_000, "CHN": 5_000}
+    with open(CURATION / "capabilities" / "uranium-conversion.yaml", encoding="utf-8") as fh:
+        shares = yaml.safe_load(fh)["shares"]
+    assert set(shares) == set(capacity)
+    for code, tonnes in capacity.items():
+        # the page prints rounded percentages (France 26%, i.e. 26.1)
+        assert shares[code]["share"] == pytest.approx(tonnes / sum(capacity.values()), abs=1e-3), code

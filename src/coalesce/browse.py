@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from pathlib import Path
 
-from coalesce.errors import UsageError
+from pydantic import ValidationError
+
+from coalesce.errors import DataError, Problem, UsageError
 from coalesce.loading.files import Dataset
 from coalesce.loading.resolve import UnknownActor
 from coalesce.models.browse import Detail, Listing
+from coalesce.models.world import Source
 
 
 def list_issues(dataset: Dataset) -> Listing:
@@ -118,9 +123,37 @@ def citation_counts(dataset: Dataset) -> Counter[str]:
     return counts
 
 
+_VINTAGE_YEAR = re.compile(r"^  '?\d{4}'?:", re.MULTILINE)
+
+
+def _vintage_sources(path: Path) -> tuple[list[Source], int]:
+    """The sources of case_vintage.yaml and its number of years, read from the head of the file only
+    (the sources block precedes `years:`; parsing all 57 years would take a second)."""
+    from coalesce.loading.files import read_bytes
+    from coalesce.loading.yamlsafe import decode, load, position_of
+
+    label = str(path)
+    text = decode(read_bytes(path, label), label)
+    head, sep, rest = text.partition("\nyears:")
+    tree = load(head, label)
+    raw = tree.get("sources") if isinstance(tree, dict) else None
+    sources: list[Source] = []
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            sources.append(Source.model_validate(dict(item) if isinstance(item, dict) else item))
+        except ValidationError as exc:
+            line, col = position_of(tree, ("sources", i))
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"])
+            where = f"sources[{i}].{field}" if field else f"sources[{i}]"
+            raise DataError([Problem(label, line, col, f"{where}: {first['msg']}")]) from None
+    return sources, len(_VINTAGE_YEAR.findall(rest)) if sep else 0
+
+
 def list_sources(dataset: Dataset) -> Listing:
-    """Every source, those of cases.yaml and signatures.yaml (in the data directory) included, with its quality flag
-    (primary / secondary / estimate), where it is defined and how many figures and cases cite it."""
+    """Every source, those of cases.yaml, signatures.yaml and case_vintage.yaml (in the data directory) included,
+    with its quality flag (primary / secondary / estimate), where it is defined and how many figures and cases
+    cite it (for a case-vintage source: the number of back-test years whose figures it gives)."""
     from coalesce.cases import load_cases
 
     counts = citation_counts(dataset)
@@ -144,6 +177,13 @@ def list_sources(dataset: Dataset) -> Listing:
             sources.setdefault(src.id, (src, "signatures"))
         for decision in signature_file.decisions:
             counts.update(decision.sources)
+    vintage_path = dataset.directory / "case_vintage.yaml"
+    if vintage_path.is_file():
+        vintage, years = _vintage_sources(vintage_path)
+        for src in vintage:
+            if src.id not in sources:
+                sources[src.id] = (src, "case-vintage")
+                counts[src.id] += years
     rows = [
         {
             "id": s.id,
