@@ -253,7 +253,7 @@ def worlds(draw: st.DrawFn) -> World:
         rule["quota"] = _r(draw(st.floats(0.3, 1.0)), 2)
     if kind == "weighted":
         # Only share fields: weighting by population_m or gdp_usd_bn blows up the exact DP (a known bug,
-        # see test_resource_limits.py::test_weighted_vote_by_gdp_stays_bounded).
+        # see test_real_process.py::test_weighted_vote_by_gdp_stays_bounded).
         rule["field"] = draw(st.sampled_from([f"capabilities.{d}.share" for d in domains]))
     if kind == "veto-quota":
         rule["veto_membership"] = "P5"

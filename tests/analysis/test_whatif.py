@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from coalesce import engine
 from coalesce.analysis.compare import compare
@@ -13,7 +14,6 @@ from coalesce.analysis.sweep import parse_vary, sweep
 from coalesce.errors import DataError, UsageError
 from coalesce.scenarios import Applied, apply_all, load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "examples" / "scenarios"
 
 

@@ -17,10 +17,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import TINY, run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
-TINY = ROOT / "tests" / "examples" / "worlds" / "tiny"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 

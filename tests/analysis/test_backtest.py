@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,8 +24,6 @@ from coalesce.loading.files import Dataset, load_dataset
 from coalesce.models.backtest import BacktestResult
 from coalesce.models.issue import Weights
 from coalesce.render.backtest import backtest_markdown, backtest_table
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _script(name: str) -> ModuleType:
