@@ -225,7 +225,7 @@ def _isolated(variables: Mapping[str, str | None]) -> Iterator[None]:
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
-        if main_thread:
+        if saved_sigint is not None:  # None: a handler not set from Python, nothing to restore
             signal.signal(signal.SIGINT, saved_sigint)
         cli._Global.fmt = cli._Global.data = cli._Global.output = None
         files._StdinState.used = False

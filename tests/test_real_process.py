@@ -10,7 +10,8 @@
 - a memory limit (RLIMIT_AS) on the process;
 - the wheel: built, installed elsewhere, run as `python -m coalesce` outside the checkout.
 
-The timeouts are hang guards only; nothing here asserts on timing.
+And once, that the in-process runner (conftest.run_cli) gives what a real process gives. The timeouts are
+hang guards only; nothing here asserts on timing.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SRC, TINY, cli_env
+from conftest import ROOT, SRC, TINY, cli_env, run_cli
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 TIMEOUT = 120  # hang guard only
@@ -44,6 +45,35 @@ def _env(**extra: str) -> dict[str, str]:
     env["PYTHONIOENCODING"] = "utf-8"
     env.update(extra)
     return env
+
+
+# ---------------------------------------------------------------------------------------------------
+# the in-process runner gives what the process gives
+# ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["propose", "chips", "--data", str(TINY), "--format", "json"],
+        ["score", "chips", "USA,NOR", "--data", str(TINY)],
+        ["propose", "chipz", "--data", str(TINY)],
+        ["validate", "--data", str(TINY / "no-such-dir")],
+    ],
+    ids=["propose-json", "score-table", "usage-error", "bad-data-dir"],
+)
+def test_the_in_process_runner_matches_a_real_process(args: list[str]) -> None:
+    """conftest.run_cli (which most CLI tests use) against `python -m coalesce`: the same exit code,
+    stdout and stderr, byte for byte."""
+    proc = subprocess.run(
+        [*COALESCE, *args],
+        cwd=ROOT,
+        env=cli_env(PYTHONIOENCODING="utf-8"),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert run_cli(*args) == (proc.returncode, proc.stdout, proc.stderr)
 
 
 # ---------------------------------------------------------------------------------------------------
