@@ -46,14 +46,17 @@ _STATE: dict[str, Any] = {}
 def _imports() -> SimpleNamespace:
     """coalesce's loading API, imported once (inside atheris' instrumentation when fuzzing)."""
     if "api" not in _STATE:
-        from coalesce.batch import score_batch
+        from coalesce.batch import read_lines, score_batch
         from coalesce.errors import DataError, UsageError
         from coalesce.loading import yamlsafe
         from coalesce.loading.files import load_dataset
-        from coalesce.scenarios import apply_all
+        from coalesce.options import build_options
+        from coalesce.scenarios import Applied, apply_all
 
         _STATE["api"] = SimpleNamespace(
+            read_lines=read_lines,
             score_batch=score_batch,
+            options=lambda dataset: build_options(Applied(dataset)),
             DataError=DataError,
             UsageError=UsageError,
             yamlsafe=yamlsafe,
@@ -97,7 +100,10 @@ def _feed(target: str, body: bytes) -> None:
         api.yamlsafe.load(api.yamlsafe.decode(body, "fuzz.yaml"), "fuzz.yaml")
     else:
         (work / "batch.txt").write_bytes(body)
-        api.score_batch(_tiny(), "chips", work / "batch.txt", {}, ())
+        label, lines = api.read_lines(work / "batch.txt")
+        _listing, problems = api.score_batch(api.options(_tiny()), "chips", label, lines)
+        if problems:  # bad lines are reported as the CLI reports them
+            raise api.DataError(problems)
 
 
 def check(data: bytes, strict_messages: bool | None = None) -> None:

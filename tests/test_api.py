@@ -62,24 +62,49 @@ def test_chained_scenarios_accumulate(world: Dataset) -> None:
     assert both.parameters.exclude == ["CHN"]
 
 
-def test_score_takes_a_comma_string_or_a_list(world: Dataset) -> None:
-    as_text = _dump(coalesce.score(world, ISSUE, "USA,CHN,GBR"))
+def test_score_takes_a_list_and_refuses_a_comma_string(world: Dataset) -> None:
     as_list = _dump(coalesce.score(world, ISSUE, ["USA", "CHN", "GBR"]))
-    assert as_text == as_list
-    assert sorted(as_text["members"]) == ["CHN", "GBR", "USA"]  # type: ignore[arg-type]
+    assert sorted(as_list["members"]) == ["CHN", "GBR", "USA"]  # type: ignore[arg-type]
+    # a string is one value in Python: say so, instead of reading its letters as actors ("unknown actor 'U'")
+    with pytest.raises(TypeError, match=r"members takes a list of actor codes or names.*not the string"):
+        coalesce.score(world, ISSUE, "USA,CHN,GBR")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="one actor per list item"):
+        coalesce.score(world, ISSUE, ["USA,CHN"])
 
 
-@pytest.mark.parametrize("bad", [5, [1, 2], {"USA": 1}, b"USA"])
+@pytest.mark.parametrize("bad", [5, [1, 2], {"USA": 1}, b"USA", "USA"])
 def test_wrong_member_types_raise_type_error_naming_the_parameter(world: Dataset, bad: object) -> None:
     with pytest.raises(TypeError, match="members"):
         coalesce.score(world, ISSUE, bad)  # type: ignore[arg-type]
 
 
-def test_include_as_a_string_is_not_split_into_letters(world: Dataset) -> None:
-    result = coalesce.propose(world, ISSUE, include="USA,GBR", top=1)
+def test_include_and_exclude_are_lists_too(world: Dataset) -> None:
+    result = coalesce.propose(world, ISSUE, include=["USA", "GBR"], top=1)
     assert {"USA", "GBR"} <= set(result.recommendations[0].members)
+    with pytest.raises(TypeError, match="include takes a list"):
+        coalesce.propose(world, ISSUE, include="USA,GBR", top=1)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="exclude"):
         coalesce.propose(world, ISSUE, exclude=42)  # type: ignore[arg-type]
+
+
+def test_errors_name_the_parameter_not_the_flag(world: Dataset) -> None:
+    with pytest.raises(UsageError, match=r"^max_size 99: above the limit") as caught:
+        coalesce.propose(world, ISSUE, max_size=99)
+    assert "--" not in str(caught.value)
+    with pytest.raises(UsageError, match=r"^weights: unknown criterion 'vto'; did you mean veto\?"):
+        coalesce.propose(world, ISSUE, weights={"vto": 2})
+    with pytest.raises(UsageError, match=r"^include: unknown actor"):
+        coalesce.propose(world, ISSUE, include=["Atlantis"])
+
+
+def test_applied_scenarios_live_on_the_world(world: Dataset) -> None:
+    what_if = coalesce.apply_scenarios(world, ["china-walks-out"])
+    assert what_if.trail.exclude == ("CHN",)
+    assert what_if.trail.names == ("china-walks-out",)
+    assert world.trail.exclude == ()  # the original world is untouched
+    import coalesce as api
+
+    assert not hasattr(api, "_APPLIED")  # no module-level table keyed by id() any more
 
 
 def test_keywords_are_explicit(world: Dataset) -> None:

@@ -7,7 +7,7 @@ JSON is the CLI's JSON::
     world = coalesce.load_world()                 # the shipped data, or load_world("path/to/data")
     result = coalesce.propose(world, "ai-governance", max_size=6, weights={"veto": 2})
     print(result.recommendations[0].members)
-    assessment = coalesce.score(world, "ai-governance", ["USA", "CHN", "GBR"])
+    assessment = coalesce.score(world, "ai-governance", ["USA", "CHN", "GBR"])   # a list, not "USA,CHN"
     what_if = coalesce.apply_scenarios(world, ["china-walks-out"])   # a shipped name, or a path
     same = coalesce.propose(what_if, "ai-governance")  # == propose(world, ..., scenarios=[...]) == the CLI
     diff = coalesce.compare(world, "ai-governance", ["china-walks-out"])
@@ -19,10 +19,11 @@ JSON is the CLI's JSON::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+import re
+from collections.abc import Callable, Iterable, Mapping
+from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 __version__ = "0.1.0"
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
         SweepResult,
     )
     from coalesce.models.results import ProposeResult, ScoreResult
-    from coalesce.scenarios import Applied
+    from coalesce.options import Options
 
 __all__ = [
     "__version__",
@@ -55,10 +56,50 @@ __all__ = [
 ]
 
 
-Actors: TypeAlias = str | Iterable[str]
-"""Actors as a comma-separated string ("USA,CHN") or an iterable of codes or names (["USA", "CHN"])."""
+Actors: TypeAlias = Iterable[str]
+"""Actors as a list (or any iterable) of codes or names: ["USA", "CHN"]. A string is refused: in Python
+"USA,CHN" is one string, not two actors."""
 ScenarioList: TypeAlias = Iterable[str | Path]
 """Scenario files or shipped scenario names (see `scenario_names()`), applied in order."""
+Sets: TypeAlias = Iterable[str] | Mapping[str, Any]
+"""PATH=VALUE strings, or a mapping of PATH to value."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_FLAGS = {
+    "--include": "include",
+    "--exclude": "exclude",
+    "--max-size": "max_size",
+    "--min-size": "min_size",
+    "--top": "top",
+    "--weight": "weights",
+    "--set": "sets",
+    "--time-limit": "time_limit",
+    "--budget": "work_limit",
+    "--vary": "vary",
+    "--steps": "steps",
+    "--draws": "draws",
+    "--workers": "workers",
+    "--concentration": "concentration",
+    "--scenario": "scenarios",
+    "--case": "case",
+}
+_FLAG = re.compile("|".join(re.escape(flag) for flag in sorted(_FLAGS, key=len, reverse=True)) + r"\b")
+
+
+def _python_terms(function: F) -> F:
+    """Errors in the API's terms: a usage error names the parameter (max_size), not the CLI flag."""
+
+    @wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        from coalesce.errors import UsageError
+
+        try:
+            return function(*args, **kwargs)
+        except UsageError as exc:
+            raise UsageError(_FLAG.sub(lambda m: _FLAGS[m.group(0)], str(exc))) from None
+
+    return call  # type: ignore[return-value]
 
 
 def load_world(data: str | Path | None = None) -> Dataset:
@@ -75,41 +116,25 @@ def scenario_names() -> list[str]:
     return list(shipped_scenarios())
 
 
-@dataclass(frozen=True)
-class _Scenarios:
-    """What scenarios contributed besides changed data: include, exclude, weights, names, sets."""
-
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    weights: dict[str, float] = field(default_factory=dict)
-    names: tuple[str, ...] = ()
-    sets: dict[str, Any] = field(default_factory=dict)
-
-
-_APPLIED: dict[int, tuple[Dataset, _Scenarios]] = {}
-"""Worlds returned by `apply_scenarios`, by id, with what their scenarios ask of every search.
-
-A world is a frozen dataclass shared with the engine, so the scenario's include/exclude/weights are
-kept beside it here (the world itself is held, so its id is not reused while the entry lives)."""
-
-
 def _actors(value: Actors | None, parameter: str) -> list[str]:
-    """Accept "A,B" or an iterable of strings; anything else is a TypeError naming the parameter."""
+    """A list of codes or names; a string or a non-iterable is a TypeError naming the parameter."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
-    if isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
         raise TypeError(
-            f"{parameter} must be a comma-separated string or a list of actor codes or names, "
-            f"not {type(value).__name__}"
+            f'{parameter} takes a list of actor codes or names, e.g. {parameter}=["USA", "CHN"], '
+            f"not the string {value!r}"
         )
+    if isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
+        raise TypeError(f"{parameter} takes a list of actor codes or names, not {type(value).__name__}")
     items = list(value)
     for item in items:
         if not isinstance(item, str):
             raise TypeError(
                 f"{parameter} must hold strings (actor codes or names), not {type(item).__name__}"
             )
+        if "," in item:
+            raise TypeError(f"{parameter}: {item!r} holds a comma; give one actor per list item")
     return items
 
 
@@ -128,7 +153,7 @@ def _scenario_paths(scenarios: ScenarioList | None) -> list[Path]:
     return out
 
 
-def _sets(sets: Iterable[str] | Mapping[str, Any] | None) -> list[str]:
+def _sets(sets: Sets | None) -> list[str]:
     if sets is None:
         return []
     if isinstance(sets, str):
@@ -140,63 +165,56 @@ def _sets(sets: Iterable[str] | Mapping[str, Any] | None) -> list[str]:
     return list(sets)
 
 
-def _prepare(
-    world: Dataset, scenarios: ScenarioList | None, sets: Iterable[str] | Mapping[str, Any] | None
-) -> Applied:
-    """The world with its earlier scenarios (from `apply_scenarios`) and these, as the CLI applies them."""
-    from coalesce.scenarios import Applied, apply_all
+def _world(world: Dataset) -> Dataset:
+    from coalesce.loading.files import Dataset
 
-    if not hasattr(world, "world") or not hasattr(world, "issues"):
+    if not isinstance(world, Dataset):
         raise TypeError(f"world must be a world from coalesce.load_world(), not {type(world).__name__}")
-    entry = _APPLIED.get(id(world))
-    earlier = entry[1] if entry is not None and entry[0] is world else _Scenarios()
-    paths, flags = _scenario_paths(scenarios), _sets(sets)
-    fresh = apply_all(world, paths, flags) if paths or flags else Applied(world)
-    return Applied(
-        fresh.dataset,
-        include=(*earlier.include, *fresh.include),
-        exclude=(*earlier.exclude, *fresh.exclude),
-        weights={**earlier.weights, **fresh.weights},
-        names=(*earlier.names, *fresh.names),
-        sets={**earlier.sets, **fresh.sets},
-    )
+    return world
 
 
-def _request(
-    applied: Applied, include: Actors | None, exclude: Actors | None, weights: Mapping[str, float] | None
-) -> dict[str, Any]:
-    """Scenario include/exclude/weights first, then the call's own (as the CLI merges its flags)."""
+def _options(
+    world: Dataset,
+    scenarios: ScenarioList | None = None,
+    sets: Sets | None = None,
+    *,
+    include: Actors | None = None,
+    exclude: Actors | None = None,
+    weights: Mapping[str, float] | None = None,
+    **flags: Any,
+) -> Options:
+    """The options of one call, built as the CLI builds them: the world's earlier scenarios (its trail),
+    these scenarios, then `sets`, then the call's own include, exclude and weights."""
+    from coalesce.options import build_options
+    from coalesce.scenarios import apply_all
+
     if weights is not None and not isinstance(weights, Mapping):
         raise TypeError(f"weights must be a mapping of criterion to number, not {type(weights).__name__}")
-    return {
-        "include": [*applied.include, *_actors(include, "include")],
-        "exclude": [*applied.exclude, *_actors(exclude, "exclude")],
-        "weights": {**applied.weights, **dict(weights or {})},
-    }
+    applied = apply_all(_world(world), _scenario_paths(scenarios), _sets(sets))
+    return build_options(
+        applied,
+        include=_actors(include, "include"),
+        exclude=_actors(exclude, "exclude"),
+        weights=dict(weights or {}),
+        cli=False,
+        **flags,
+    )
 
 
-def apply_scenarios(
-    world: Dataset, scenarios: ScenarioList, sets: Iterable[str] | Mapping[str, Any] | None = None
-) -> Dataset:
+@_python_terms
+def apply_scenarios(world: Dataset, scenarios: ScenarioList, sets: Sets | None = None) -> Dataset:
     """A new world with scenario files or shipped names (and PATH=VALUE overrides) applied in order.
 
-    The returned world remembers the scenarios' include, exclude and weights: every function here given
-    it applies them, so `propose(apply_scenarios(world, ["china-walks-out"]), issue)` gives the same
-    result as `propose(world, issue, scenarios=["china-walks-out"])` and as the command line.
+    The returned world keeps the scenarios' include, exclude and weights (`world.trail`): every function
+    here given it applies them, so `propose(apply_scenarios(world, ["china-walks-out"]), issue)` gives
+    the same result as `propose(world, issue, scenarios=["china-walks-out"])` and as the command line.
     """
-    applied = _prepare(world, scenarios, sets)
-    result = applied.dataset
-    if result is world:  # nothing changed the data: a copy, so the remembered scenarios stay its own
-        result = type(world)(**{f.name: getattr(world, f.name) for f in fields(world)})
-    _APPLIED[id(result)] = (
-        result,
-        _Scenarios(
-            applied.include, applied.exclude, dict(applied.weights), applied.names, dict(applied.sets)
-        ),
-    )
-    return result
+    from coalesce.scenarios import apply_all
+
+    return apply_all(_world(world), _scenario_paths(scenarios), _sets(sets)).remembered()
 
 
+@_python_terms
 def propose(
     world: Dataset,
     issue: str,
@@ -208,76 +226,81 @@ def propose(
     exclude: Actors | None = None,
     weights: Mapping[str, float] | None = None,
     scenarios: ScenarioList | None = None,
-    sets: Iterable[str] | Mapping[str, Any] | None = None,
+    sets: Sets | None = None,
     time_limit: float | None = None,
+    work_limit: int | None = None,
     timing: bool = False,
 ) -> ProposeResult:
     """Ranked architectures for an issue: the exact top `top`, with reasons (as `coalesce propose`).
 
     `scenarios` are applied (not only named in the result), then `sets` (PATH=VALUE strings or a
-    mapping), then `include`, `exclude` and `weights` on top of the scenarios' own.
+    mapping), then `include`, `exclude` and `weights` on top of the scenarios' own. `work_limit` is the
+    search's deterministic budget (default `coalesce.request.DEFAULT_WORK_BUDGET`).
     """
-    from coalesce import engine
-
-    applied = _prepare(world, scenarios, sets)
-    return engine.propose(
-        applied.dataset,
-        issue,
+    opts = _options(
+        world,
+        scenarios,
+        sets,
+        include=include,
+        exclude=exclude,
+        weights=weights,
         top=top,
         min_size=min_size,
         max_size=max_size,
-        **_request(applied, include, exclude, weights),
-        time_limit=time_limit if time_limit is not None else engine.DEFAULT_TIME_LIMIT,
-        timing=timing,
-        scenarios=applied.names,
-        sets=applied.sets,
+        time_limit=time_limit,
+        work_limit=work_limit,
     )
+    return opts.propose(issue, timing=timing)
 
 
+@_python_terms
 def score(
     world: Dataset,
     issue: str,
     members: Actors,
     *,
+    exclude: Actors | None = None,
     weights: Mapping[str, float] | None = None,
     scenarios: ScenarioList | None = None,
-    sets: Iterable[str] | Mapping[str, Any] | None = None,
+    sets: Sets | None = None,
+    work_limit: int | None = None,
 ) -> ScoreResult:
-    """Assess a grouping ("USA,CHN,GBR" or ["USA", "CHN", "GBR"]) with the same rules, plus advice."""
-    from coalesce import engine
-
-    applied = _prepare(world, scenarios, sets)
-    request = _request(applied, None, None, weights)
-    return engine.score(
-        applied.dataset,
-        issue,
-        [",".join(_actors(members, "members"))],
-        weights=request["weights"],
-        exclude=applied.exclude,
-        scenarios=applied.names,
-        sets=applied.sets,
-    )
+    """Assess a grouping (["USA", "CHN", "GBR"]) with the same rules, plus advice (as `coalesce score`)."""
+    codes = _actors(members, "members")
+    opts = _options(world, scenarios, sets, exclude=exclude, weights=weights, work_limit=work_limit)
+    return opts.score(issue, ",".join(codes))
 
 
+@_python_terms
 def compare(
     world: Dataset,
     issue: str,
     scenarios: ScenarioList,
     *,
     top: int = 5,
-    weights: Mapping[str, float] | None = None,
     max_size: int | None = None,
-    sets: Iterable[str] | Mapping[str, Any] | None = None,
+    include: Actors | None = None,
+    exclude: Actors | None = None,
+    weights: Mapping[str, float] | None = None,
+    sets: Sets | None = None,
+    work_limit: int | None = None,
 ) -> CompareResult:
     """The baseline (the world, with `sets`) against each scenario file or shipped name in turn."""
-    from coalesce.analysis.compare import compare as run
-
-    base = _prepare(world, None, sets)
-    return run(
-        base, issue, _scenario_paths(scenarios), top=top, weights=dict(weights or {}), max_size=max_size
+    opts = _options(
+        world,
+        None,
+        sets,
+        include=include,
+        exclude=exclude,
+        weights=weights,
+        top=top,
+        max_size=max_size,
+        work_limit=work_limit,
     )
+    return opts.compare(issue, _scenario_paths(scenarios))
 
 
+@_python_terms
 def robustness(
     world: Dataset,
     issue: str,
@@ -292,28 +315,33 @@ def robustness(
     exclude: Actors | None = None,
     weights: Mapping[str, float] | None = None,
     scenarios: ScenarioList | None = None,
-    sets: Iterable[str] | Mapping[str, Any] | None = None,
+    sets: Sets | None = None,
+    work_limit: int | None = None,
 ) -> RobustnessResult:
     """Perturbed draws of weights and figures: who wins how often, who is in the core, who convenes."""
     from coalesce.analysis.robustness import DEFAULT_CONCENTRATION
-    from coalesce.analysis.robustness import robustness as run
 
-    applied = _prepare(world, scenarios, sets)
-    return run(
-        applied.dataset,
+    opts = _options(
+        world,
+        scenarios,
+        sets,
+        include=include,
+        exclude=exclude,
+        weights=weights,
+        min_size=min_size,
+        max_size=max_size,
+        work_limit=work_limit,
+    )
+    return opts.robustness(
         issue,
         draws=draws,
         seed=seed,
         concentration=DEFAULT_CONCENTRATION if concentration is None else concentration,
         workers=workers,
-        min_size=min_size,
-        max_size=max_size,
-        **_request(applied, include, exclude, weights),
-        scenarios=applied.names,
-        sets=applied.sets,
     )
 
 
+@_python_terms
 def sweep(
     world: Dataset,
     issue: str,
@@ -325,22 +353,24 @@ def sweep(
     exclude: Actors | None = None,
     weights: Mapping[str, float] | None = None,
     scenarios: ScenarioList | None = None,
-    sets: Iterable[str] | Mapping[str, Any] | None = None,
+    sets: Sets | None = None,
+    work_limit: int | None = None,
 ) -> SweepResult:
     """Winners along PATH=FROM..TO (e.g. "weights.veto=0..3") and the tipping points."""
-    from coalesce.analysis.sweep import sweep as run
-
-    applied = _prepare(world, scenarios, sets)
-    return run(
-        applied.dataset,
-        issue,
-        vary,
-        steps=steps,
-        **_request(applied, include, exclude, weights),
+    opts = _options(
+        world,
+        scenarios,
+        sets,
+        include=include,
+        exclude=exclude,
+        weights=weights,
         max_size=max_size,
+        work_limit=work_limit,
     )
+    return opts.sweep(issue, vary, steps=steps)
 
 
+@_python_terms
 def frontier(
     world: Dataset,
     issue: str,
@@ -350,41 +380,58 @@ def frontier(
     exclude: Actors | None = None,
     weights: Mapping[str, float] | None = None,
     scenarios: ScenarioList | None = None,
-    sets: Iterable[str] | Mapping[str, Any] | None = None,
+    sets: Sets | None = None,
     time_limit: float | None = None,
+    work_limit: int | None = None,
 ) -> FrontierResult:
     """Naím's curve: the best architecture of each size, and where adding members stops paying."""
-    from coalesce.analysis.frontier import frontier as run
-
-    applied = _prepare(world, scenarios, sets)
-    return run(
-        applied.dataset,
-        issue,
+    opts = _options(
+        world,
+        scenarios,
+        sets,
+        include=include,
+        exclude=exclude,
+        weights=weights,
         max_size=max_size,
-        **_request(applied, include, exclude, weights),
         time_limit=time_limit,
-        scenarios=applied.names,
-        sets=applied.sets,
+        work_limit=work_limit,
     )
+    return opts.frontier(issue)
 
 
+@_python_terms
 def power(
     world: Dataset,
     issue: str,
     members: Actors,
     *,
     scenarios: ScenarioList | None = None,
-    sets: Iterable[str] | Mapping[str, Any] | None = None,
+    sets: Sets | None = None,
 ) -> PowerResult:
     """Voting power of each member under the issue's decision rule."""
     from coalesce.analysis.voting import power as run
 
-    applied = _prepare(world, scenarios, sets)
-    return run(applied.dataset, issue, [",".join(_actors(members, "members"))])
+    codes = _actors(members, "members")
+    opts = _options(world, scenarios, sets)
+    return run(opts.dataset, issue, [",".join(codes)])
 
 
-def backtest(world: Dataset, case: str | None = None) -> BacktestResult:
-    """The historical cases against the recommendations."""
+@_python_terms
+def backtest(
+    world: Dataset,
+    *,
+    case: str | None = None,
+    scenarios: ScenarioList | None = None,
+    sets: Sets | None = None,
+) -> BacktestResult:
+    """The historical cases against the recommendations (a scenario may change data only: `set:`)."""
     from coalesce.analysis.backtest import backtest as run
 
-    return run(world, None, case)
+    opts = _options(world, scenarios, sets)
+    if opts.include or opts.exclude or opts.weights:
+        from coalesce.errors import UsageError
+
+        raise UsageError(
+            "backtest: a scenario's include, exclude and weights do not apply (each case fixes its own)"
+        )
+    return run(opts.dataset, None, case)

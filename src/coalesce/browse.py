@@ -24,14 +24,15 @@ def list_issues(dataset: Dataset) -> Listing:
             "rule": issue.decision_rule.kind,
             "target": issue.target,
             "deadline_months": issue.deadline_months,
-            "sizes": f"{issue.min_size}-{issue.max_size}",
+            "min_size": issue.min_size,
+            "max_size": issue.max_size,
         }
         for issue in dataset.issues.values()
     ]
     return Listing(
         command="issues",
         title="Issues",
-        columns=["id", "title", "rule", "target", "deadline_months", "sizes"],
+        columns=["id", "title", "rule", "target", "deadline_months", "min_size", "max_size"],
         rows=rows,
     )
 
@@ -48,7 +49,7 @@ def list_actors(dataset: Dataset, domain: str | None = None) -> Listing:
                 "population_m": a.population_m,
                 "gdp_usd_bn": a.gdp_usd_bn,
                 "ideal_point": a.alignment.ideal_point if a.alignment else None,
-                "memberships": ", ".join(a.memberships),
+                "memberships": list(a.memberships),
             }
             for a in sorted(world.actors, key=lambda a: a.code)
         ]
@@ -76,9 +77,7 @@ def list_actors(dataset: Dataset, domain: str | None = None) -> Listing:
             "share": fig.share,
             "uncertainty": fig.uncertainty,
             "source": fig.source,
-            "flags": ", ".join(
-                f for f, on in (("estimate", fig.estimate), ("secondary", fig.secondary)) if on
-            ),
+            "flags": [f for f, on in (("estimate", fig.estimate), ("secondary", fig.secondary)) if on],
         }
         for a, fig in holders
     ]
@@ -260,7 +259,7 @@ def list_scenarios() -> Listing:
         rows.append(
             {
                 "name": name,
-                "changes": ", ".join(changes),
+                "changes": list(changes),
                 "description": " ".join((scenario.description or "").split()),
                 "file": str(path),
             }

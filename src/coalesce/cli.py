@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
 from coalesce.render import Format
 
 if TYPE_CHECKING:
+    from coalesce.options import Options
     from coalesce.scenarios import Applied
 
 app = typer.Typer(
@@ -27,6 +30,12 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+IssueArg = Annotated[
+    str, typer.Argument(metavar="ISSUE", show_default=False, help="Issue id (see `coalesce issues`).")
+]
+MembersArg = Annotated[
+    str, typer.Argument(metavar="A,B", show_default=False, help="The grouping, comma-separated.")
+]
 DataOpt = Annotated[
     Optional[Path],
     typer.Option(
@@ -37,7 +46,7 @@ DataOpt = Annotated[
         "shipped data).",
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, json or markdown.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 ScenarioOpt = Annotated[
     Optional[list[str]],
     typer.Option(
@@ -45,7 +54,7 @@ ScenarioOpt = Annotated[
         "-s",
         metavar="FILE|NAME",
         help="Scenario file, or a shipped scenario's name (see `coalesce scenarios`); repeatable, "
-        "applied in order.",
+        "applied in order before the other flags.",
     ),
 ]
 SetOpt = Annotated[
@@ -53,19 +62,39 @@ SetOpt = Annotated[
     typer.Option(
         "--set",
         metavar="PATH=VALUE",
-        help="PATH=VALUE override, e.g. issues.ai-governance.deadline_months=12; repeatable.",
+        help="Change one figure after the scenarios, e.g. model.track_credit=0.5; repeatable.",
     ),
 ]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
 IncludeOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--include", "-i", metavar="A,B", help="Actors that must be in the core (A,B)."),
+    typer.Option("--include", "-i", metavar="A,B", help="Actors that must be in the core; repeatable."),
 ]
 ExcludeOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--exclude", "-x", metavar="A,B", help="Actors kept out of core, convener and tracks."),
+    typer.Option(
+        "--exclude", "-x", metavar="A,B", help="Actors kept out of core, convener and tracks; repeatable."
+    ),
 ]
 MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-size", metavar="N", help="Largest core size.")]
+MinSizeOpt = Annotated[Optional[int], typer.Option("--min-size", metavar="N", help="Smallest core size.")]
+BudgetOpt = Annotated[
+    Optional[int],
+    typer.Option(
+        "--budget",
+        metavar="WORK",
+        help="Work budget of each search (default 40,000: nodes, plus an eighth per single addition "
+        "checked); deterministic, unlike a time limit.",
+    ),
+]
+TimeLimitOpt = Annotated[
+    Optional[float],
+    typer.Option(
+        "--time-limit",
+        metavar="SECONDS",
+        help="Safety net: seconds before returning the best found with its gap (default: none; the "
+        "search stops on its work budget, so output is the same on every machine).",
+    ),
+]
 DateOpt = Annotated[
     Optional[str],
     typer.Option(
@@ -88,6 +117,7 @@ class _Global:
     fmt: Format | None = None
     data: Path | None = None
     output: Path | None = None
+    quiet: bool = False
 
 
 def _version(value: bool) -> None:
@@ -102,7 +132,7 @@ def _version(value: bool) -> None:
 def _global_options(
     fmt: Annotated[
         Optional[Format],
-        typer.Option("--format", "-f", help="Output format for the command: table, json or markdown."),
+        typer.Option("--format", "-f", help="Output format for the command."),
     ] = None,
     data: Annotated[
         Optional[Path],
@@ -114,7 +144,13 @@ def _global_options(
         Optional[Path],
         typer.Option("--output", "-o", metavar="FILE", help="Write the output to FILE instead of stdout."),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Show the traceback of an internal error (before or after the command)."
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on standard error.")] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
@@ -130,30 +166,18 @@ def _global_options(
       coalesce propose ai-governance --scenario china-walks-out --format markdown
     """
     _Global.fmt, _Global.data, _Global.output = fmt, data, output
+    _Global.quiet = quiet
 
 
-def _color() -> bool:
-    if os.environ.get("NO_COLOR") is not None or os.environ.get("TERM") == "dumb":
-        return False
-    return sys.stdout.isatty()
+def _terminal() -> Any:
+    """How standard output looks to rich: colour, width and encoding, detected by rich's Console."""
+    from coalesce.render import console
+
+    return console.Terminal.detect(sys.stdout)
 
 
-def _width() -> int:
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns > 0:
-        return max(40, columns)
-    if sys.stdout.isatty():
-        try:
-            return max(40, os.get_terminal_size().columns)
-        except OSError:
-            pass
-    return 100
-
-
-def _emit(text: str) -> None:
+def _emit(text: str, json: bool = False) -> None:
+    """Write the output to --output or stdout, in an encoding the target takes (JSON escapes)."""
     if _Global.output is not None:
         from coalesce.errors import UsageError
 
@@ -162,43 +186,14 @@ def _emit(text: str) -> None:
         except OSError as exc:
             raise UsageError(f"--output {_Global.output}: {exc.strerror or exc}") from None
         return
+    from coalesce.render import console
+
     try:
-        sys.stdout.write(text)
+        sys.stdout.write(console.encodable(text, getattr(sys.stdout, "encoding", None), json))
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (`| head`, `| true`): stop quietly
         _silence_stdout()
         raise typer.Exit(0) from None
-
-
-def _parse_weights(items: list[str] | None) -> dict[str, float]:
-    from coalesce.errors import UsageError
-
-    out: dict[str, float] = {}
-    for item in items or []:
-        name, sep, raw = item.partition("=")
-        if not sep:
-            raise UsageError(f"--weight {item!r}: expected NAME=NUMBER, e.g. veto=2")
-        try:
-            value = float(raw)
-        except ValueError:
-            raise UsageError(f"--weight {item!r}: {raw!r} is not a number") from None
-        if value != value or value in (float("inf"), float("-inf")):
-            raise UsageError(f"--weight {item!r}: must be a finite number")
-        out[name.strip()] = value
-    return out
-
-
-def _scenario_paths(scenarios: list[str] | None) -> list[Path]:
-    from coalesce.shipped import resolve_scenario
-
-    return [resolve_scenario(s) for s in scenarios or []]
-
-
-def _load(data: Path | None, scenarios: list[str] | None, sets: list[str] | None) -> Applied:
-    from coalesce.loading.files import load_dataset
-    from coalesce.scenarios import apply_all
-
-    return apply_all(load_dataset(_data(data)), _scenario_paths(scenarios), list(sets or []))
 
 
 def _data(data: Path | None) -> Path | None:
@@ -207,263 +202,307 @@ def _data(data: Path | None) -> Path | None:
     return _Global.data if _Global.data is not None and (data is None or from_env) else data
 
 
-def _merged(
-    applied: Applied, include: list[str] | None, exclude: list[str] | None, weight: list[str] | None
-) -> dict[str, Any]:
-    """Scenario include/exclude/weights first, then the flags."""
-    return {
-        "include": [*applied.include, *(include or [])],
-        "exclude": [*applied.exclude, *(exclude or [])],
-        "weights": {**applied.weights, **_parse_weights(weight)},
-    }
+def _applied(data: Path | None, scenarios: list[str] | None, sets: list[str] | None) -> Applied:
+    """The data after the scenarios (files or shipped names) and then each --set."""
+    from coalesce.loading.files import load_dataset
+    from coalesce.scenarios import apply_all
+    from coalesce.shipped import resolve_scenario
+
+    paths = [resolve_scenario(s) for s in scenarios or []]
+    return apply_all(load_dataset(_data(data)), paths, list(sets or []))
+
+
+def _options(data: Path | None, scenarios: list[str] | None, sets: list[str] | None, **flags: Any) -> Options:
+    """THE options of a run: scenarios first, then --set, then the flags; validated once."""
+    from coalesce.options import build_options
+
+    return build_options(_applied(data, scenarios, sets), **flags)
+
+
+def _format(fmt: Format) -> Format:
+    """The command's own --format, else the global one, else table."""
+    return _Global.fmt if _Global.fmt is not None and fmt is Format.table else fmt
 
 
 def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any = None) -> None:
     """The result in `fmt`; a memo (markdown, table) ends with its provenance when one is given."""
-    if _Global.fmt is not None and fmt is Format.table:  # the command's own --format, when not the default
-        fmt = _Global.fmt
+    fmt = _format(fmt)
     if fmt is Format.json:
         from coalesce.render import jsonfmt
 
-        _emit(jsonfmt.render(result))
+        _emit(jsonfmt.render(result), json=True)
         return
     from coalesce.render import provenance as pv
 
     if fmt is Format.markdown:
         _emit(markdown(result) + (pv.markdown(provenance) if provenance is not None else ""))
-    else:
+        return
+    term = _terminal()
+    with term.active():
         _emit(
-            table(result, _color(), _width())
-            + (pv.text(provenance, _width()) if provenance is not None else "")
+            table(result, term.color, term.width)
+            + (pv.text(provenance, term.width) if provenance is not None else "")
         )
 
 
-def _provenance(applied: Applied, result: Any, date: str | None, weights: dict[str, float]) -> Any:
+def _memo(result: Any, opts: Options) -> Any:
+    """The provenance a memo ends with: scenarios, weight overrides, date, versions, sources."""
     from coalesce.render import provenance as pv
 
-    return pv.build(applied.dataset, result, date=date, weight_overrides=weights)
+    return pv.build(opts.dataset, result, date=opts.date, weight_overrides=dict(opts.weights))
 
 
-def _check_date(date: str | None) -> None:
-    import datetime
+def _progress(fmt: Format) -> AbstractContextManager[None]:
+    """Progress on stderr (rich.progress) while the core runs, only when stderr is a terminal.
 
-    from coalesce.errors import UsageError
+    Nothing is drawn with --quiet, when stderr is not a terminal, or for --format json when stdout is
+    a pipe (a script is reading). The core reports its steps through `coalesce.progress`.
+    """
+    from rich.console import Console
 
-    if date is not None:
-        try:
-            datetime.date.fromisoformat(date)
-        except ValueError:
-            raise UsageError(f"--date {date!r}: expected YYYY-MM-DD, e.g. 2026-12-01") from None
+    from coalesce import progress
+
+    quiet = _Global.quiet or (_format(fmt) is Format.json and not sys.stdout.isatty())
+    return progress.on_stderr() if not quiet and Console(file=sys.stderr).is_terminal else progress.silent()
 
 
-@app.command()
+# --- commands: each builds its options, calls the core once, renders --------------------------------
+_F = TypeVar("_F", bound=Callable[..., None])
+
+
+def _command(name: str | None = None) -> Callable[[_F], _F]:
+    """`app.command`, with the docstring's first paragraph as the summary in `coalesce --help` (so it
+    wraps instead of being cut with "...")."""
+
+    def register(function: _F) -> _F:
+        summary = " ".join((function.__doc__ or "").strip().split("\n\n")[0].split())
+        return app.command(name=name, short_help=summary)(function)
+
+    return register
+
+
+@_command()
 def propose(
-    issue: Annotated[
-        str, typer.Argument(metavar="ISSUE", help="Issue id, e.g. ai-governance (see `coalesce issues`).")
-    ],
+    issue: IssueArg,
     top: Annotated[
         int, typer.Option("--top", "-n", metavar="K", help="How many ranked recommendations.")
     ] = 5,
-    min_size: Annotated[Optional[int], typer.Option("--min-size", help="Smallest core size.")] = None,
+    min_size: MinSizeOpt = None,
     max_size: MaxSizeOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
+    scenario: ScenarioOpt = None,
     set_: SetOpt = None,
-    time_limit: Annotated[
-        Optional[float],
-        typer.Option(
-            "--time-limit",
-            help="Safety net: seconds before returning the best found with its gap (default: none; "
-            "the search stops on a fixed work budget, so output is the same on every machine).",
-        ),
-    ] = None,
+    budget: BudgetOpt = None,
+    time_limit: TimeLimitOpt = None,
     timing: Annotated[
         bool,
         typer.Option(
             "--timing", help="Report the search's wall time in JSON (breaks byte-identical output)."
         ),
     ] = False,
+    date: DateOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
-    scenario: ScenarioOpt = None,
-    date: DateOpt = None,
-    debug: DebugOpt = False,
 ) -> None:
     """Rank minilateral architectures for an issue: the exact top K, with reasons.
 
-    Example: coalesce propose ai-governance --max-size 6 --weight veto=2 --format json
+    \b
+    Examples:
+      coalesce propose ai-governance
+      coalesce propose ai-governance --max-size 6 --weight veto=2 --format json
+      coalesce propose semiconductor-export-controls --exclude CHN --include NLD,JPN
+      coalesce propose ai-governance --scenario china-walks-out --format markdown -o memo.md
     """
-    from coalesce import engine
-    from coalesce.errors import UsageError
     from coalesce.render import markdown as md
     from coalesce.render import table as tb
 
-    if time_limit is not None and not (time_limit > 0):
-        raise UsageError(f"--time-limit {time_limit}: must be a positive number of seconds")
-    _check_date(date)
-    applied = _load(data, scenario, set_)
-    result = engine.propose(
-        applied.dataset,
-        issue,
+    opts = _options(
+        data,
+        scenario,
+        set_,
+        include=include,
+        exclude=exclude,
+        weights=weight,
         top=top,
         min_size=min_size,
         max_size=max_size,
-        **_merged(applied, include, exclude, weight),
-        time_limit=time_limit if time_limit is not None else engine.DEFAULT_TIME_LIMIT,
-        timing=timing,
-        scenarios=applied.names,
-        sets=applied.sets,
+        time_limit=time_limit,
+        work_limit=budget,
+        date=date,
     )
-    overrides = {**applied.weights, **_parse_weights(weight)}
-    _render(result, fmt, tb.render_propose, md.render_propose, _provenance(applied, result, date, overrides))
+    result = opts.propose(issue, timing=timing)
+    _render(result, fmt, tb.render_propose, md.render_propose, _memo(result, opts))
 
 
-@app.command()
+@_command()
 def score(
-    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
+    issue: IssueArg,
     members: Annotated[
-        Optional[str], typer.Argument(metavar="A,B", help="The grouping, comma-separated: USA,CHN,GBR.")
+        Optional[str],
+        typer.Argument(metavar="A,B", show_default=False, help="The grouping, comma-separated: USA,CHN,GBR."),
     ] = None,
     batch: Annotated[
         Optional[Path],
         typer.Option(
             "--batch",
             metavar="FILE",
-            help="File with one grouping per line (- for standard input); prints a list. Every bad line "
-            "is reported (file:line:col, exit 65).",
+            help="File with one grouping per line (- for standard input). Good lines are scored; each "
+            "bad line is reported on stderr as file:line:col, and the exit code is then 65.",
         ),
     ] = None,
+    exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
+    scenario: ScenarioOpt = None,
     set_: SetOpt = None,
+    budget: BudgetOpt = None,
+    date: DateOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
-    scenario: ScenarioOpt = None,
-    date: DateOpt = None,
-    debug: DebugOpt = False,
 ) -> None:
     """Assess a given grouping with the same rules and reasons, plus advice.
 
-    Example: coalesce score ai-governance USA,CHN,GBR --format json
+    \b
+    Examples:
+      coalesce score ai-governance USA,CHN,GBR
+      coalesce score ai-governance USA,CHN,GBR --weight veto=2 --format json
+      coalesce score ai-governance --batch groupings.txt --format json
+      printf 'USA,CHN\\nUSA,GBR\\n' | coalesce score ai-governance --batch -
     """
-    from coalesce import engine
     from coalesce.errors import UsageError
+
+    opts = _options(data, scenario, set_, exclude=exclude, weights=weight, work_limit=budget, date=date)
+    if batch is not None:
+        _score_batch(opts, issue, batch, fmt)
+        return
+    if not members:
+        raise UsageError("name the grouping (e.g. USA,CHN,GBR) or give --batch FILE")
     from coalesce.render import markdown as md
     from coalesce.render import table as tb
 
-    _check_date(date)
-    applied = _load(data, scenario, set_)
-    weights = {**applied.weights, **_parse_weights(weight)}
-    if batch is None:
-        if not members:
-            raise UsageError("name the grouping (e.g. USA,CHN,GBR) or give --batch FILE")
-        result = engine.score(
-            applied.dataset,
-            issue,
-            [members],
-            weights=weights,
-            exclude=applied.exclude,
-            scenarios=applied.names,
-            sets=applied.sets,
-        )
-        _render(result, fmt, tb.render_score, md.render_score, _provenance(applied, result, date, weights))
-        return
-    from coalesce.batch import score_batch
+    result = opts.score(issue, members)
+    _render(result, fmt, tb.render_score, md.render_score, _memo(result, opts))
+
+
+def _score_batch(opts: Options, issue: str, batch: Path, fmt: Format) -> None:
+    """Score the good lines, print them, then report every bad line on stderr (exit 65)."""
+    from coalesce.batch import read_lines, score_batch
+    from coalesce.errors import DataError, UsageError
+    from coalesce.render import listing as lr
 
     if str(batch) != "-" and not batch.exists():
         raise UsageError(f"--batch {batch}: no such file (give a file, or - for standard input)")
-    from coalesce.render import listing as lr
+    label, lines = read_lines(batch)
+    with _progress(fmt):
+        listing, problems = score_batch(opts, issue, label, lines)
+    if listing.rows:
+        _render(listing, fmt, lr.listing_table, lr.listing_markdown)
+    if problems:
+        raise DataError(problems)
 
-    listing = score_batch(applied.dataset, issue, batch, weights, applied.exclude)
-    _render(listing, fmt, lr.listing_table, lr.listing_markdown)
 
-
-@app.command(name="issues")
+@_command("issues")
 def issues_cmd(
-    data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
-    scenario: ScenarioOpt = None,
-    set_: SetOpt = None,
-    debug: DebugOpt = False,
+    scenario: ScenarioOpt = None, set_: SetOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
-    """List the issues with their decision rule, target and deadline.
+    """List the issues with their decision rule, target, deadline and sizes.
 
-    Example: coalesce issues --format json | jq '.rows[].id'
+    \b
+    Examples:
+      coalesce issues
+      coalesce issues --format json | jq '.rows[].id'
+      coalesce issues --set issues.ai-governance.deadline_months=12
     """
     from coalesce.browse import list_issues
     from coalesce.render import listing as lr
 
-    _render(list_issues(_load(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
+    _render(list_issues(_applied(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
 
 
-@app.command()
+@_command()
 def actors(
     domain: Annotated[
         Optional[str],
-        typer.Option("--domain", help="List holders of one capability domain with shares and sources."),
+        typer.Option(
+            "--domain", metavar="DOMAIN", help="List the holders of one capability domain by share."
+        ),
     ] = None,
-    data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
-    debug: DebugOpt = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """List the actors, or with --domain the holders of a domain by share, with sources.
 
-    Example: coalesce actors --domain chip-equipment
+    \b
+    Examples:
+      coalesce actors
+      coalesce actors --domain chip-equipment
+      coalesce actors --format json | jq '.rows[] | select(.kind == "bloc") | .code'
     """
     from coalesce.browse import list_actors
     from coalesce.render import listing as lr
 
-    _render(
-        list_actors(_load(data, scenario, set_).dataset, domain), fmt, lr.listing_table, lr.listing_markdown
-    )
+    found = list_actors(_applied(data, scenario, set_).dataset, domain)
+    _render(found, fmt, lr.listing_table, lr.listing_markdown)
 
 
-@app.command()
+@_command()
 def show(
-    key: Annotated[str, typer.Argument(help="An issue id or an actor (ISO3, ISO2 or name).")],
-    data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
+    key: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEY", show_default=False, help="An issue id or an actor (ISO3, ISO2 or name)."
+        ),
+    ],
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
-    debug: DebugOpt = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Show one issue or actor in full, with the sources behind its figures.
 
-    Example: coalesce show Norway
+    \b
+    Examples:
+      coalesce show Norway
+      coalesce show NOR --format json
+      coalesce show ai-governance --format markdown
     """
     from coalesce.browse import show as show_detail
     from coalesce.render import listing as lr
 
-    detail = show_detail(_load(data, scenario, set_).dataset, key)
+    detail = show_detail(_applied(data, scenario, set_).dataset, key)
     _render(detail, fmt, lambda d, c, w: lr.detail_text(d, False), lambda d: lr.detail_text(d, True))
 
 
-@app.command()
+@_command()
 def sources(
-    data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
-    scenario: ScenarioOpt = None,
-    set_: SetOpt = None,
-    debug: DebugOpt = False,
+    scenario: ScenarioOpt = None, set_: SetOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
     """List every source with publisher, year, address and how many figures cite it.
 
-    Example: coalesce sources --format markdown
+    \b
+    Examples:
+      coalesce sources
+      coalesce sources --format markdown -o sources.md
+      coalesce sources --format json | jq '.rows[0]'
     """
     from coalesce.browse import list_sources
     from coalesce.render import listing as lr
 
-    _render(list_sources(_load(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
+    _render(list_sources(_applied(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
 
 
-@app.command(name="scenarios")
-def scenarios_cmd(fmt: FormatOpt = Format.table, debug: DebugOpt = False) -> None:
+@_command("scenarios")
+def scenarios_cmd(fmt: FormatOpt = Format.table) -> None:
     """List the example scenarios shipped with coalesce: pass one by name as --scenario NAME.
 
-    Example: coalesce scenarios
-    Example: coalesce propose ai-governance --scenario china-walks-out
+    \b
+    Examples:
+      coalesce scenarios
+      coalesce scenarios --format json
+      coalesce propose ai-governance --scenario china-walks-out
     """
     from coalesce.browse import list_scenarios
     from coalesce.render import listing as lr
@@ -471,262 +510,339 @@ def scenarios_cmd(fmt: FormatOpt = Format.table, debug: DebugOpt = False) -> Non
     _render(list_scenarios(), fmt, lr.listing_table, lr.listing_markdown)
 
 
-@app.command()
+@_command()
 def validate(
-    data: DataOpt = None, scenario: ScenarioOpt = None, fmt: FormatOpt = Format.table, debug: DebugOpt = False
+    scenario: ScenarioOpt = None, set_: SetOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
-    """Check data and scenario files; report every problem as file:line:col: message (exit 65).
+    """Check data, scenarios and --set values; report every problem in one pass (exit 65).
 
-    Example: coalesce validate --data ./mydata --scenario china-walks-out.yaml
+    Each problem is a line file:line:col: message on stderr; with --format json, stdout also gets
+    {"ok": false, "problems": [...]} listing all of them.
+
+    \b
+    Examples:
+      coalesce validate
+      coalesce validate --data ./mydata --scenario my-scenario.yaml
+      coalesce validate --scenario china-walks-out --set model.track_credit=0.5 --format json
     """
     from coalesce.errors import DataError
     from coalesce.render import listing as lr
+    from coalesce.shipped import resolve_scenario
     from coalesce.validation import run_validation
 
-    report, problems = run_validation(_data(data), _scenario_paths(scenario))
-    if problems and (_Global.fmt if _Global.fmt is not None and fmt is Format.table else fmt) is Format.json:
-        import json
+    paths = [resolve_scenario(s) for s in scenario or []]
+    report, problems = run_validation(_data(data), paths, list(set_ or []))
+    if problems and _format(fmt) is Format.json:  # all of them as data on stdout too
+        from coalesce.render import jsonfmt
 
-        # every problem found, on stdout as data; each also as a line on stderr; exit 65
-        payload = {
-            "ok": False,
-            "problems": [
-                {"file": p.file, "line": p.line, "column": p.column, "message": p.message, "text": str(p)}
-                for p in problems
-            ],
-        }
-        _emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-        raise DataError(problems)
+        _emit(jsonfmt.render(report), json=True)
+    elif not problems:
+        _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r))
     if problems:
         raise DataError(problems)
-    _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r))
 
 
-@app.command()
+@_command()
 def schema(
-    document: Annotated[str, typer.Argument(help="output, score, states, issues or scenario.")],
+    document: Annotated[
+        str,
+        typer.Argument(
+            metavar="DOCUMENT",
+            show_default=False,
+            help="A command's output (propose, score, "
+            "frontier, ...), or an input: states, issues, scenario; `list` names them all.",
+        ),
+    ],
     fmt: FormatOpt = Format.json,
-    debug: DebugOpt = False,
 ) -> None:
-    """Print the JSON Schema of a document.
+    """Print the JSON Schema of a command's output or of an input file.
 
-    Example: coalesce schema output | jq '.properties | keys'
+    \b
+    Examples:
+      coalesce schema list
+      coalesce schema propose | jq '.properties | keys'
+      coalesce schema scenario > scenario.schema.json
     """
     from coalesce.schemas import schema_text
 
     text = schema_text(document)  # JSON Schema is JSON in every format; markdown wraps it in a fence
-    _emit(f"```json\n{text}```\n" if fmt is Format.markdown else text)
+    _emit(f"```json\n{text}```\n" if _format(fmt) is Format.markdown else text, json=True)
 
 
-@app.command()
+@_command()
 def frontier(
-    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
+    issue: IssueArg,
     max_size: MaxSizeOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
+    scenario: ScenarioOpt = None,
     set_: SetOpt = None,
+    budget: BudgetOpt = None,
     time_limit: Annotated[
         Optional[float],
-        typer.Option(
-            "--time-limit", help="Safety net: seconds for the whole curve (default: none; a work budget)."
-        ),
+        typer.Option("--time-limit", metavar="SECONDS", help="Safety net: seconds for the whole curve."),
     ] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
-    scenario: ScenarioOpt = None,
-    debug: DebugOpt = False,
 ) -> None:
-    """Naím's curve: the best architecture of each size, and the size after which adding members stops paying.
+    """Naím's curve: the best architecture of each size, and where adding members stops paying.
 
-    Example: coalesce frontier semiconductor-export-controls --max-size 8
+    \b
+    Examples:
+      coalesce frontier semiconductor-export-controls
+      coalesce frontier semiconductor-export-controls --max-size 8 --format json
+      coalesce frontier ai-governance --exclude CHN --scenario china-walks-out
     """
-    from coalesce.analysis.frontier import frontier as run_frontier
-    from coalesce.errors import UsageError
     from coalesce.render import analysis as ra
 
-    if time_limit is not None and not (time_limit > 0):
-        raise UsageError(f"--time-limit {time_limit}: must be a positive number of seconds")
-
-    applied = _load(data, scenario, set_)
-    result = run_frontier(
-        applied.dataset,
-        issue,
+    opts = _options(
+        data,
+        scenario,
+        set_,
+        include=include,
+        exclude=exclude,
+        weights=weight,
         max_size=max_size,
-        **_merged(applied, include, exclude, weight),
         time_limit=time_limit,
-        scenarios=applied.names,
-        sets=applied.sets,
+        work_limit=budget,
     )
+    with _progress(fmt):
+        result = opts.frontier(issue)
     _render(result, fmt, ra.frontier_table, ra.frontier_markdown)
 
 
-@app.command()
+@_command()
 def power(
-    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (its decision rule is used).")],
-    members: Annotated[
-        str, typer.Argument(metavar="A,B", help="The grouping, comma-separated: USA,CHN,GBR.")
+    issue: Annotated[
+        str, typer.Argument(metavar="ISSUE", show_default=False, help="Issue id (its decision rule is used).")
     ],
+    members: MembersArg,
+    scenario: ScenarioOpt = None,
     set_: SetOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
-    scenario: ScenarioOpt = None,
-    debug: DebugOpt = False,
 ) -> None:
     """Voting power of each member under the issue's decision rule: Shapley-Shubik, Banzhaf, Coleman.
 
-    Example: coalesce power imf-quota-reform USA,CHN,JPN,DEU,GBR,FRA --format json
+    \b
+    Examples:
+      coalesce power imf-quota-reform USA,CHN,JPN,DEU,GBR,FRA
+      coalesce power imf-quota-reform USA,CHN,JPN --format json
+      coalesce power imf-quota-reform USA,CHN,JPN --format markdown
     """
     from coalesce.analysis.voting import power as run_power
     from coalesce.render import analysis as ra
 
-    applied = _load(data, scenario, set_)
-    _render(run_power(applied.dataset, issue, [members]), fmt, ra.power_table, ra.power_markdown)
+    dataset = _applied(data, scenario, set_).dataset
+    _render(run_power(dataset, issue, [members]), fmt, ra.power_table, ra.power_markdown)
 
 
-@app.command()
+@_command()
 def compare(
-    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
+    issue: IssueArg,
     scenario: Annotated[
         list[str],
         typer.Option(
             "--scenario",
+            "-s",
             metavar="FILE|NAME",
-            help="Scenario file or shipped name; each is compared with the baseline.",
+            help="Scenario file or shipped name; each is compared with the baseline; repeatable.",
         ),
     ],
-    top: Annotated[int, typer.Option("--top", help="How many cores to compare.")] = 5,
+    top: Annotated[int, typer.Option("--top", "-n", metavar="K", help="How many cores to compare.")] = 5,
     max_size: MaxSizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
     set_: SetOpt = None,
+    budget: BudgetOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
-    debug: DebugOpt = False,
 ) -> None:
-    """Baseline against scenarios: rank changes, criterion deltas, who enters and leaves, convener changes.
+    """Baseline against scenarios: rank changes, criterion deltas, who enters and leaves, conveners.
 
-    Example: coalesce compare ai-governance --scenario china-walks-out
+    \b
+    Examples:
+      coalesce compare ai-governance --scenario china-walks-out
+      coalesce compare ai-governance -s china-walks-out -s my-scenario.yaml --top 3
+      coalesce compare ai-governance --scenario china-walks-out --weight veto=2 --format json
     """
-    from coalesce.analysis.compare import compare as run_compare
     from coalesce.render import analysis as ra
+    from coalesce.shipped import resolve_scenario
 
-    base = _load(data, [], set_)
-    result = run_compare(
-        base, issue, _scenario_paths(scenario), top=top, weights=_parse_weights(weight), max_size=max_size
+    base = _options(
+        data,
+        [],
+        set_,
+        include=include,
+        exclude=exclude,
+        weights=weight,
+        top=top,
+        max_size=max_size,
+        work_limit=budget,
     )
+    result = base.compare(issue, [resolve_scenario(s) for s in scenario])
     _render(result, fmt, ra.compare_table, ra.compare_markdown)
 
 
-@app.command()
+@_command()
 def robustness(
-    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
-    draws: Annotated[int, typer.Option("--draws", help="Number of perturbed draws.")] = 1000,
+    issue: IssueArg,
+    draws: Annotated[int, typer.Option("--draws", metavar="N", help="Number of perturbed draws.")] = 1000,
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed; the same seed gives the same output.")
+        int, typer.Option("--seed", metavar="N", help="Random seed; the same seed gives the same output.")
     ] = 0,
     concentration: Annotated[
-        float, typer.Option("--concentration", help="Dirichlet concentration of the weight draws.")
+        float,
+        typer.Option(
+            "--concentration", metavar="NUMBER", help="Dirichlet concentration of the weight draws."
+        ),
     ] = 50.0,
     workers: Annotated[
-        Optional[int], typer.Option("--workers", help="Processes (default: all cores).")
+        Optional[int], typer.Option("--workers", metavar="N", help="Processes (default: all cores).")
     ] = None,
     max_size: MaxSizeOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
+    scenario: ScenarioOpt = None,
     set_: SetOpt = None,
+    budget: Annotated[
+        Optional[int],
+        typer.Option(
+            "--budget",
+            metavar="WORK",
+            help="Work budget of the unperturbed search that seeds the draws (default 40,000); each "
+            "draw has its own fixed budget of 2,000.",
+        ),
+    ] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
-    scenario: ScenarioOpt = None,
-    debug: DebugOpt = False,
 ) -> None:
-    """Perturb weights and figures within their uncertainty: who wins how often, who is in the core, who convenes.
+    """Perturb weights and figures within their uncertainty: who wins, who is in the core, who convenes.
 
-    Example: coalesce robustness semiconductor-export-controls --draws 1000 --seed 7
+    \b
+    Examples:
+      coalesce robustness semiconductor-export-controls
+      coalesce robustness semiconductor-export-controls --draws 200 --seed 7 --format json
+      coalesce robustness ai-governance --exclude CHN --workers 2
     """
-    from coalesce.analysis.robustness import robustness as run_robustness
     from coalesce.render import analysis as ra
 
-    applied = _load(data, scenario, set_)
-    result = run_robustness(
-        applied.dataset,
-        issue,
-        draws=draws,
-        seed=seed,
-        concentration=concentration,
-        workers=workers,
+    opts = _options(
+        data,
+        scenario,
+        set_,
+        include=include,
+        exclude=exclude,
+        weights=weight,
         max_size=max_size,
-        **_merged(applied, include, exclude, weight),
-        scenarios=applied.names,
-        sets=applied.sets,
+        work_limit=budget,
     )
+    with _progress(fmt):
+        result = opts.robustness(issue, draws=draws, seed=seed, concentration=concentration, workers=workers)
     _render(result, fmt, ra.robustness_table, ra.robustness_markdown)
 
 
-@app.command()
+@_command()
 def sweep(
-    issue: Annotated[str, typer.Argument(metavar="ISSUE", help="Issue id (see `coalesce issues`).")],
+    issue: IssueArg,
     vary: Annotated[
         str,
-        typer.Option("--vary", help="PATH=FROM..TO, e.g. weights.veto=0..3 or actors.CHN.alignment=-1.5..1"),
+        typer.Option(
+            "--vary", metavar="PATH=FROM..TO", help="The parameter and its range, e.g. weights.veto=0..3."
+        ),
     ],
-    steps: Annotated[int, typer.Option("--steps", help="Evenly spaced steps across the range.")] = 20,
+    steps: Annotated[
+        int, typer.Option("--steps", metavar="N", help="Evenly spaced steps across the range.")
+    ] = 20,
     max_size: MaxSizeOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
     weight: WeightOpt = None,
+    scenario: ScenarioOpt = None,
     set_: SetOpt = None,
+    budget: BudgetOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
-    scenario: ScenarioOpt = None,
-    debug: DebugOpt = False,
 ) -> None:
     """Vary one parameter and find the tipping points where the recommended core changes.
 
-    Example: coalesce sweep ai-governance --vary weights.veto=0..3 --steps 12
+    \b
+    Examples:
+      coalesce sweep ai-governance --vary weights.veto=0..3
+      coalesce sweep ai-governance --vary weights.veto=0..3 --steps 12 --format json
+      coalesce sweep ai-governance --vary actors.CHN.alignment.ideal_point=-1.5..1
     """
-    from coalesce.analysis.sweep import sweep as run_sweep
     from coalesce.render import analysis as ra
 
-    applied = _load(data, scenario, set_)
-    result = run_sweep(
-        applied.dataset,
-        issue,
-        vary,
-        steps=steps,
-        **_merged(applied, include, exclude, weight),
+    opts = _options(
+        data,
+        scenario,
+        set_,
+        include=include,
+        exclude=exclude,
+        weights=weight,
         max_size=max_size,
+        work_limit=budget,
     )
-    _render(result, fmt, ra.sweep_table, ra.sweep_markdown)
+    _render(opts.sweep(issue, vary, steps=steps), fmt, ra.sweep_table, ra.sweep_markdown)
 
 
-@app.command()
+@_command()
 def backtest(
-    case: Annotated[Optional[str], typer.Option("--case", help="Run one case by id (default: all).")] = None,
-    cases: Annotated[
-        Optional[Path], typer.Option("--cases", help="Cases file (default: cases.yaml in the data).")
+    case: Annotated[
+        Optional[str], typer.Option("--case", metavar="CASE", help="Run one case by id (default: all).")
     ] = None,
+    cases: Annotated[
+        Optional[Path],
+        typer.Option("--cases", metavar="FILE", help="Cases file (default: cases.yaml in the data)."),
+    ] = None,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
-    debug: DebugOpt = False,
 ) -> None:
     """Run the historical cases: how close does coalesce come to what actually formed?
 
-    The protocol is in docs/backtest.md; `python scripts/backtest_doc.py` regenerates that file.
-    Example: coalesce backtest --case chip-tools-2023 --format json
+    The protocol is in docs/backtest.md. A scenario or --set changes the data every case reads; the
+    cases fix their own members, exclusions and weights, so a scenario that sets include, exclude or
+    weights is refused.
+
+    \b
+    Examples:
+      coalesce backtest
+      coalesce backtest --case chip-tools-2023 --format json
+      coalesce backtest --set model.track_credit=0.5
     """
     from coalesce.analysis.backtest import backtest as run_backtest
-    from coalesce.loading.files import load_dataset
+    from coalesce.errors import UsageError
     from coalesce.render import backtest as rb
 
-    result = run_backtest(load_dataset(_data(data)), cases, case)
+    opts = _options(data, scenario, set_)
+    if opts.include or opts.exclude or opts.weights:
+        raise UsageError(
+            "backtest: a scenario's include, exclude and weights do not apply (each case fixes its own); "
+            "use a scenario with set: only, or --set"
+        )
+    with _progress(fmt):
+        result = run_backtest(opts.dataset, cases, case)
     _render(result, fmt, rb.backtest_table, rb.backtest_markdown)
+
+
+def _without_debug(args: list[str]) -> list[str]:
+    """The global --debug is read by `main`; it may come before or after the command (not after --)."""
+    if "--" in args:
+        cut = args.index("--")
+        return [a for a in args[:cut] if a != "--debug"] + args[cut:]
+    return [a for a in args if a != "--debug"]
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turn every error into one line on stderr and SPEC's exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
+    debug = "--debug" in _before_dashes(args)
     code = _run(args, debug)
     try:
         if sys.stdout is not None:
@@ -791,7 +907,7 @@ def _run(args: list[str], debug: bool) -> int:
 
 def _dispatch(args: list[str], debug: bool) -> int:
     try:
-        returned = app(args=args, prog_name="coalesce", standalone_mode=False)
+        returned = app(args=_without_debug(args), prog_name="coalesce", standalone_mode=False)
         # typer returns the code of a `typer.Exit(n)` (and 130 for a KeyboardInterrupt) instead of raising
         return returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
     except BrokenPipeError:
@@ -830,3 +946,7 @@ def _dispatch(args: list[str], debug: bool) -> int:
                 f"coalesce: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)\n"
             )
         return 1
+
+
+def _before_dashes(args: list[str]) -> list[str]:
+    return args[: args.index("--")] if "--" in args else args

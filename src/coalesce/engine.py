@@ -117,6 +117,7 @@ def score(
     sets: Mapping[str, object] | None = None,
     node_limit: int | None = None,
     ranked: bool = True,
+    work_limit: int = DEFAULT_WORK_BUDGET,
 ) -> ScoreResult:
     """Assess a given grouping with the same rules and rationale, plus advice."""
     codes = resolve_actors(dataset, members, "members")
@@ -167,7 +168,9 @@ def score(
             actor=ctx.codes[actor], name=ctx.names[actor], score_after=r6(total), delta=r6(total - current)
         )
     rank, rank_note = (
-        _rank(ctx, indices, request.top, time_limit, node_limit) if ranked else (None, "not ranked")
+        _rank(ctx, indices, request.top, time_limit, node_limit, work_limit)
+        if ranked
+        else (None, "not ranked")
     )
     return ScoreResult(
         **rec.model_dump(),
@@ -183,11 +186,12 @@ def _rank(
     depth: int,
     time_limit: float | None,
     node_limit: int | None = None,
+    work_limit: int = DEFAULT_WORK_BUDGET,
 ) -> tuple[int | None, str]:
     size_ok = ctx.constraints.min_size <= len(members) <= ctx.constraints.max_size
     if not size_ok:
         return None, "outside the size limits, so not ranked"
-    outcome = top_k(ctx, depth, time_limit, node_limit=node_limit, work_limit=DEFAULT_WORK_BUDGET)
+    outcome = top_k(ctx, depth, time_limit, node_limit=node_limit, work_limit=work_limit)
     for rank, found in enumerate(outcome.results, 1):
         if found.members == members:
             return (

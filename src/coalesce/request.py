@@ -9,17 +9,22 @@ from coalesce.compiled import Constraints
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
 from coalesce.loading.resolve import UnknownActor
-from coalesce.models.issue import CRITERIA, MAX_WEIGHT, Issue
+from coalesce.models.issue import CRITERIA, Issue
 
 MAX_TOP = 1000
 """More recommendations than this are a listing, not advice; each is explained in full."""
 HARD_MAX_SIZE = 60
 """No search asks for a core above this size: minilateralism is about small groups."""
 DEFAULT_WORK_BUDGET = 40_000
-"""Where a search stops by default: nodes, single additions checked (an eighth of a node each) and sets
-evaluated, counted as `search.work_limit` counts them. Work, not seconds, so the same input gives the
+"""THE default budget: the work every search a command or API call runs may do unless `--budget`
+(`work_limit`) says otherwise. Nodes, single additions checked (an eighth of a node each) and sets
+evaluated, counted as `search.budget.Budget` counts them. Work, not seconds, so the same input gives the
 same bytes on every machine (SPEC); every shipped issue but imf-quota-reform certifies within it
-(pandemic-preparedness, the hardest, in about 33,000). `--time-limit` is a safety net on top."""
+(pandemic-preparedness, the hardest, in about 33,000). `--time-limit` is a safety net on top.
+
+`search.budget.DEFAULT_WORK_LIMIT` (250,000) is not a second default: it is the search's own backstop
+for a caller that passes no limit at all, so no search anywhere is unbounded; every command passes this
+budget, so none reaches the backstop."""
 
 
 @dataclass(frozen=True)
@@ -57,18 +62,15 @@ def find_issue(dataset: Dataset, issue_id: str) -> Issue:
 
 
 def merge_weights(issue: Issue, overrides: Mapping[str, float] | None) -> tuple[tuple[str, float], ...]:
-    """Issue weights with overrides applied; unknown names, negatives and all-zero are usage errors."""
-    weights = issue.weights.as_dict()
-    for name, value in (overrides or {}).items():
-        if name not in CRITERIA:
-            import difflib
+    """Issue weights with overrides applied, in registry order; all-zero is a usage error.
 
-            close = difflib.get_close_matches(name, CRITERIA, n=1)
-            hint = f"; did you mean {close[0]}?" if close else f"; criteria are {', '.join(CRITERIA)}"
-            raise UsageError(f"--weight: unknown criterion {name!r}{hint}")
-        if not (0.0 <= value <= MAX_WEIGHT):
-            raise UsageError(f"--weight {name}={value}: a weight must be a number from 0 to {MAX_WEIGHT:g}")
-        weights[name] = float(value)
+    Overrides built by `options.weight_overrides` (the CLI and the API) are valid already; any other
+    mapping (an analysis varying one weight) is checked here by that same function.
+    """
+    from coalesce.options import weight_overrides
+
+    weights = issue.weights.as_dict()
+    weights.update(weight_overrides(overrides or {}))
     if sum(weights.values()) <= 0:
         zeroed = ", ".join(f"{name}=0" for name in sorted(overrides or {}))
         raise UsageError(

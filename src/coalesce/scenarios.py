@@ -22,7 +22,7 @@ from coalesce.loading.resolve import UnknownActor
 from coalesce.loading.validate import validate_model
 from coalesce.loading.yamlsafe import PosDict, position_of
 from coalesce.models.issue import CRITERIA, Issue, ModelParameters
-from coalesce.models.scenario import Scenario
+from coalesce.models.scenario import Scenario, Trail
 from coalesce.models.world import Actor
 
 
@@ -37,32 +37,109 @@ class Applied:
     names: tuple[str, ...] = ()
     sets: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, dataset: Dataset) -> Applied:
+        """A dataset with what earlier scenarios applied to it asked (its `trail`)."""
+        trail = dataset.trail
+        return cls(
+            dataset,
+            include=tuple(trail.include),
+            exclude=tuple(trail.exclude),
+            weights=dict(trail.weights),
+            names=tuple(trail.names),
+            sets=dict(trail.sets),
+        )
+
+    def remembered(self) -> Dataset:
+        """The dataset carrying this include, exclude, weights, names and sets as its trail."""
+        trail = Trail(self.include, self.exclude, dict(self.weights), self.names, dict(self.sets))
+        return replace(self.dataset, trail=trail)
+
 
 class PathError(ValueError):
     """A dotted path that does not exist; the message names the nearest valid path."""
 
 
-def load_scenario(path: Path) -> tuple[Scenario, PosDict, str]:
-    """Read a scenario file strictly."""
+def read_scenario(path: Path) -> tuple[Scenario | None, PosDict | None, str, list[Problem]]:
+    """Read a scenario file strictly, finding every problem of the file in one pass.
+
+    Where a field is invalid, the others are still read (the bad fields left out), so a scenario with an
+    unknown criterion, a bad share and a misspelt field reports all three. Returns the scenario when
+    there is no problem, else None, with the tree (None when unreadable), the label and the problems.
+    """
     label = label_for(path)
-    tree = require_mapping(read_tree(path, label), label, "a scenario mapping (name, exclude, set, ...)")
+    try:
+        tree = require_mapping(read_tree(path, label), label, "a scenario mapping (name, exclude, set, ...)")
+    except DataError as exc:
+        return None, None, label, list(exc.problems)
     scenario, problems = validate_model(Scenario, tree, label)
-    if scenario is not None:
-        for name in scenario.weights:
+    partial = scenario if scenario is not None else _partial(tree)
+    if partial is not None:
+        for name in partial.weights:
             if name not in CRITERIA:
                 line, col = position_of(tree, ("weights", name))
                 close = difflib.get_close_matches(name, CRITERIA, n=1)
                 hint = f"; did you mean {close[0]}?" if close else f"; criteria are {', '.join(CRITERIA)}"
                 problems.append(Problem(label, line, col, f"weights: unknown criterion {name!r}{hint}"))
+    return (partial if not problems else None), tree, label, problems
+
+
+def _partial(tree: PosDict) -> Scenario | None:
+    """The scenario without its invalid top-level fields, to check the rest; None if even that fails."""
+    try:
+        Scenario.model_validate(tree)
+    except ValidationError as exc:
+        bad = {error["loc"][0] for error in exc.errors() if error["loc"]}
+    else:
+        return None
+    kept: dict[str, Any] = {k: v for k, v in tree.items() if k not in bad and k in Scenario.model_fields}
+    kept.setdefault("name", "(unnamed)")
+    try:
+        return Scenario.model_validate(kept)
+    except ValidationError:
+        return None
+
+
+def load_scenario(path: Path) -> tuple[Scenario, PosDict, str]:
+    """Read a scenario file strictly; every problem in it is one DataError."""
+    scenario, tree, label, problems = read_scenario(path)
     if problems:
         raise DataError(problems)
-    assert scenario is not None
+    assert scenario is not None and tree is not None
     return scenario, tree, label
 
 
+def scenario_problems(applied: Applied, path: Path) -> tuple[Applied, list[Problem]]:
+    """Every problem of one scenario file against the data so far: the file's own (types, unknown
+    fields and criteria) and those of applying what is valid (unknown actors, bad paths, sums)."""
+    scenario, tree, label, problems = read_scenario(path)
+    if tree is None:
+        return applied, problems
+    partial = scenario if scenario is not None else _partial(tree)
+    if partial is None:
+        return applied, problems
+    try:
+        applied = apply_scenario(applied, partial, tree, label)
+    except DataError as exc:
+        problems += [p for p in exc.problems if p not in problems]
+    return applied, problems
+
+
+def set_problems(applied: Applied, sets: list[str]) -> tuple[Applied, list[Problem]]:
+    """Every problem of the --set flags, each on its own line (`--set:0:0: ...`)."""
+    problems: list[Problem] = []
+    for raw in sets:
+        try:
+            applied = apply_all(applied.remembered(), [], [raw])
+        except (UsageError, DataError) as exc:
+            problems.append(Problem("--set", 0, 0, str(exc).removeprefix("--set ")))
+    return applied, problems
+
+
 def apply_all(dataset: Dataset, scenario_paths: list[Path], sets: list[str]) -> Applied:
-    """Apply each scenario file in order, then each --set PATH=VALUE flag."""
-    applied = Applied(dataset)
+    """Apply each scenario file in order, then each --set PATH=VALUE flag, after the dataset's own trail
+    (the scenarios applied to it before, by `coalesce.apply_scenarios`)."""
+    applied = Applied.of(dataset)
     for path in scenario_paths:
         scenario, tree, label = load_scenario(path)
         applied = apply_scenario(applied, scenario, tree, label)

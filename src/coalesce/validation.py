@@ -7,7 +7,7 @@ from typing import Any
 
 from coalesce.errors import DataError, Problem
 from coalesce.loading.files import Dataset, default_data_dir, load_dataset
-from coalesce.models.browse import ValidationReport
+from coalesce.models.browse import ProblemItem, ValidationReport
 
 SIGNATURES = "signatures.yaml"
 VINTAGE = "case_vintage.yaml"
@@ -88,8 +88,11 @@ def check_vintage(dataset: Dataset, path: Path) -> tuple[int, list[Problem]]:
     return len(years), problems
 
 
-def run_validation(data: Path | None, scenarios: list[Path]) -> tuple[ValidationReport, list[Problem]]:
-    """Validate the data directory, its cases file if present, and each scenario against it."""
+def run_validation(
+    data: Path | None, scenarios: list[Path], sets: list[str] | None = None
+) -> tuple[ValidationReport, list[Problem]]:
+    """Validate the data directory, its cases file if present, each scenario (in order) and each
+    PATH=VALUE against it: every problem found, in one pass."""
     directory = data or default_data_dir()
     problems: list[Problem] = []
     checked = [str(directory / "states.yaml"), str(directory / "issues.yaml")]
@@ -132,16 +135,24 @@ def run_validation(data: Path | None, scenarios: list[Path]) -> tuple[Validation
 
         checked += [str(directory / f) for f in (MANIFEST, BLOCS) if (directory / f).is_file()]
         problems += list(check_alignment(directory, dataset.world, set(dataset.issues), set(dataset.sources)))
-        from coalesce.scenarios import Applied, apply_scenario, load_scenario
+        from coalesce.scenarios import Applied, scenario_problems, set_problems
 
+        applied = Applied(dataset)
         for path in scenarios:
             checked.append(str(path))
-            try:
-                scenario, tree, label = load_scenario(path)
-                apply_scenario(Applied(dataset), scenario, tree, label)
-            except DataError as exc:
-                problems += exc.problems
+            applied, found = scenario_problems(applied, path)
+            problems += found
+        if sets:
+            checked.append("--set")
+            applied, found = set_problems(applied, sets)
+            problems += found
     report = ValidationReport(
-        ok=not problems, checked=checked, problems=[str(p) for p in problems], counts=counts
+        ok=not problems,
+        checked=checked,
+        problems=[
+            ProblemItem(file=p.file, line=p.line, column=p.column, message=p.message, text=str(p))
+            for p in DataError(problems).problems
+        ],
+        counts=counts,
     )
     return report, problems

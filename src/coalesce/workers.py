@@ -21,11 +21,21 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def map_in_processes(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
-    """`[function(x) for x in items]` in `jobs` forked processes, stopped at once on an interrupt."""
+def map_in_processes(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    each: Callable[[R], None] | None = None,
+) -> list[R]:
+    """`[function(x) for x in items]` in `jobs` forked processes, stopped at once on an interrupt;
+    `each` is called on every result as it arrives (in order), for progress."""
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_ignore_sigint)
     try:
-        out = list(pool.map(function, items))
+        out = []
+        for result in pool.map(function, items):
+            out.append(result)
+            if each is not None:
+                each(result)
     except BaseException:
         stop(pool)
         raise

@@ -208,7 +208,7 @@ def test_dash_is_stdin_for_a_batch() -> None:
         ["score", "chips", "--data", str(TINY), "--batch", "-", "--format", "json"], b"USA,NOR\nCHN\n"
     )
     assert code == 0, err
-    assert [row["members"] for row in json.loads(out)["rows"]] == ["NOR,USA", "CHN"]
+    assert [row["members"] for row in json.loads(out)["rows"]] == [["NOR", "USA"], ["CHN"]]  # arrays
 
 
 def test_a_bad_scenario_on_stdin_names_stdin() -> None:

@@ -17,7 +17,7 @@ from coalesce import engine
 from coalesce.models.analysis import CompareResult, RankChange, ScenarioComparison
 from coalesce.models.results import ProposeResult
 from coalesce.report import r6
-from coalesce.request import build_request
+from coalesce.request import DEFAULT_WORK_BUDGET, build_request
 from coalesce.scenarios import Applied, apply_scenario, load_scenario
 from coalesce.scoring import evaluate
 
@@ -36,12 +36,18 @@ def _options(
 
 
 def _run(
-    applied: Applied, issue: str, top: int, weights: Mapping[str, float], max_size: int | None
+    applied: Applied,
+    issue: str,
+    top: int,
+    weights: Mapping[str, float],
+    max_size: int | None,
+    work_limit: int = DEFAULT_WORK_BUDGET,
 ) -> ProposeResult:
     return engine.propose(
         applied.dataset,
         issue,
         **_options(applied, top, weights, max_size),
+        work_limit=work_limit,
         scenarios=applied.names,
         sets=applied.sets,
     )
@@ -55,15 +61,16 @@ def compare(
     top: int = 5,
     weights: Mapping[str, float] | None = None,
     max_size: int | None = None,
+    work_limit: int = DEFAULT_WORK_BUDGET,
 ) -> CompareResult:
     """Baseline (`base`, with any --set already applied) against each scenario file."""
     weights = dict(weights or {})
-    baseline = _run(base, issue, top, weights, max_size)
+    baseline = _run(base, issue, top, weights, max_size, work_limit)
     comparisons = []
     for path in scenario_paths:
         scenario, tree, label = load_scenario(path)
         applied = apply_scenario(replace(base, names=()), scenario, tree, label)
-        result = _run(applied, issue, top, weights, max_size)
+        result = _run(applied, issue, top, weights, max_size, work_limit)
         request = build_request(applied.dataset, issue, **_options(applied, top, weights, max_size))
         ctx = engine.context_for(applied.dataset, request)
         scenario_tops = [rec.members for rec in result.recommendations]

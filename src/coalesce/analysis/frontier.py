@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 
+from coalesce import progress
 from coalesce.compiled import Constraints
 from coalesce.loading.files import Dataset
 from coalesce.models.analysis import FrontierPoint, FrontierResult
@@ -33,6 +34,7 @@ def frontier(
     time_limit: float | None = None,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
+    work_limit: int = DEFAULT_WORK_BUDGET,
 ) -> FrontierResult:
     """The best architecture of each size from 1 (or the number of forced members) to the maximum."""
     request = build_request(
@@ -52,7 +54,7 @@ def frontier(
     nodes, all_exact = 0, True
     smallest = max(1, len(base.include))
     sizes = list(range(smallest, base.max_size + 1))
-    for position, size in enumerate(sizes):
+    for position, size in enumerate(progress.each("frontier sizes", sizes)):
         budget = None
         if time_limit is not None:
             left = time_limit - (time.perf_counter() - began)
@@ -61,7 +63,7 @@ def frontier(
             min_size=size, max_size=size, include=base.include, exclude=base.exclude, weights=base.weights
         )
         ctx = problem.with_constraints(constraints).context
-        outcome = top_k(ctx, 1, budget, work_limit=DEFAULT_WORK_BUDGET)
+        outcome = top_k(ctx, 1, budget, work_limit=work_limit)
         nodes += outcome.nodes
         all_exact = all_exact and outcome.exact
         if not outcome.results:

@@ -23,21 +23,25 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from coalesce import progress
 from coalesce.compiled import Context, perturbed, unit_uncertainty
 from coalesce.loading.files import Dataset
 from coalesce.models.analysis import ArchitectureShare, RobustnessResult, Share
 from coalesce.problem import compile as compile_problem
 from coalesce.report import issue_summary, parameters, r6
-from coalesce.request import build_request
+from coalesce.request import DEFAULT_WORK_BUDGET, build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
-from coalesce.search.budget import ROBUSTNESS_BASELINE_WORK, ROBUSTNESS_DRAW_WORK
+from coalesce.search.budget import ROBUSTNESS_DRAW_WORK
 from coalesce.workers import map_in_processes
 
+DRAWS_PER_CHUNK = 25
+"""Draws per unit of work handed to a process: small enough for the progress bar to move."""
 DEFAULT_CONCENTRATION = 50.0
-BASELINE_WORK_LIMIT = ROBUSTNESS_BASELINE_WORK
+BASELINE_WORK_LIMIT = DEFAULT_WORK_BUDGET
+"""The unperturbed top five, which seeds every draw, gets the default budget of every search."""
 DRAW_WORK_LIMIT = ROBUSTNESS_DRAW_WORK
-"""The budgets, defined with every other search budget in search/budget.py."""
+"""Each draw's fixed budget (search/budget.py)."""
 
 MAX_DRAWS = 100_000
 """Each draw is an exact search (about 0.1-0.2 s of work): more would run for hours."""
@@ -110,6 +114,7 @@ def robustness(
     weights: Mapping[str, float] | None = None,
     scenarios: Iterable[str] = (),
     sets: Mapping[str, object] | None = None,
+    work_limit: int = BASELINE_WORK_LIMIT,
 ) -> RobustnessResult:
     """Share of draws each architecture wins, each actor's chance of being in the winning core, conveners."""
     from coalesce.errors import UsageError
@@ -134,14 +139,24 @@ def robustness(
         weights=weights,
     )
     ctx = compile_problem(dataset, request).context
-    baseline = top_k(ctx, 5, None, work_limit=BASELINE_WORK_LIMIT)
+    baseline = top_k(ctx, 5, None, work_limit=work_limit)  # each draw keeps its own fixed budget
     seeds = tuple(found.members for found in baseline.results)
     _STATE.update(
         ctx=ctx, seeds=seeds, uncertainty=unit_uncertainty(ctx), seed=seed, concentration=concentration
     )
     jobs = max(1, min(workers or os.cpu_count() or 1, draws))
-    chunks = [list(range(start, draws, jobs)) for start in range(jobs)]
-    parts = [_run_draws(chunks[0])] if jobs == 1 else map_in_processes(_run_draws, chunks, jobs)
+    # Draw i depends only on (seed, i), so how the draws are cut into chunks changes no result; chunks
+    # of a few draws let the progress bar move.
+    step = max(1, min(DRAWS_PER_CHUNK, draws // jobs))
+    chunks = [list(range(start, min(start + step, draws))) for start in range(0, draws, step)]
+    with progress.task("robustness draws", draws) as bar:
+        if jobs == 1:
+            parts = []
+            for chunk in chunks:
+                parts.append(_run_draws(chunk))
+                bar.advance(len(chunk))
+        else:
+            parts = map_in_processes(_run_draws, chunks, jobs, lambda part: bar.advance(len(part)))
     results: list[Outcome] = [None] * draws  # type: ignore[list-item]
     for chunk, part in zip(chunks, parts, strict=True):
         for index, outcome in zip(chunk, part, strict=True):

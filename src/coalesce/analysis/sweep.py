@@ -20,6 +20,7 @@ from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset
 from coalesce.models.analysis import SweepPoint, SweepResult, TippingPoint
 from coalesce.models.issue import CRITERIA, MAX_WEIGHT
+from coalesce.request import DEFAULT_WORK_BUDGET
 from coalesce.scenarios import PathError, set_value
 
 BISECTIONS = 12
@@ -53,6 +54,7 @@ def sweep(
     exclude: Iterable[str] = (),
     weights: Mapping[str, float] | None = None,
     max_size: int | None = None,
+    work_limit: int = DEFAULT_WORK_BUDGET,
 ) -> SweepResult:
     """Winners along the range and the tipping points between them."""
     path, start, stop = parse_vary(vary)
@@ -80,7 +82,14 @@ def sweep(
             except PathError as exc:
                 raise UsageError(f"--vary {path}: {exc}") from None
         result = engine.propose(
-            data, issue_id, top=1, max_size=max_size, include=include, exclude=exclude, weights=w
+            data,
+            issue_id,
+            top=1,
+            max_size=max_size,
+            include=include,
+            exclude=exclude,
+            weights=w,
+            work_limit=work_limit,
         )
         rec = result.recommendations[0] if result.recommendations else None
         cache[value] = (tuple(rec.members), rec.score, rec.convener) if rec else ((), None, None)

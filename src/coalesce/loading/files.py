@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from coalesce.loading.resolve import Identity, Resolver, UnknownActor, fold
 from coalesce.loading.validate import validate_model
 from coalesce.loading.yamlsafe import PosDict, PosList, position_of
 from coalesce.models.issue import Issue, IssueFile, ModelParameters, VetoQuota, WeightedVote
+from coalesce.models.scenario import Trail
 from coalesce.models.world import Source, World
 
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ class Dataset:
     sources: dict[str, Source]
     directory: Path
     resolver: Resolver
+    trail: Trail = dataclasses.field(default_factory=Trail)
+    """What scenarios applied to this world ask of every search (empty for data as loaded)."""
 
     def issue(self, issue_id: str) -> Issue:
         """The issue with this id (KeyError if absent)."""

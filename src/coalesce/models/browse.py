@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from coalesce.models.base import Frozen
 from coalesce.models.results import SCHEMA_VERSION, Result
 
 
@@ -30,12 +31,22 @@ class Detail(Result):
     sources: list[dict[str, Any]]
 
 
+class ProblemItem(Frozen):
+    """One problem `validate` found, where it is and what is wrong."""
+
+    file: str
+    line: int = Field(description="1-based line; 0 when unknown.")
+    column: int = Field(description="1-based column; 0 when unknown.")
+    message: str
+    text: str = Field(description="The problem as the line printed on stderr: file:line:col: message.")
+
+
 class ValidationReport(Result):
-    """What `validate` found."""
+    """What `validate` found: every problem, in one pass."""
 
     schema_version: int = SCHEMA_VERSION
     command: str = "validate"
     ok: bool
     checked: list[str]
-    problems: list[str]
+    problems: list[ProblemItem] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=dict)

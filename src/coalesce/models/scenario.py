@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -21,3 +23,18 @@ class Scenario(Frozen):
     )
     set: dict[str, Any] = Field(default_factory=dict)
     """Dotted paths to new values: actors.NLD.capabilities.chip-equipment.share: 0.3"""
+
+
+@dataclass(frozen=True)
+class Trail:
+    """What the scenarios applied to a world ask of every search on it, besides the changed data.
+
+    Kept on the `Dataset` itself (`Dataset.trail`), so a world from `coalesce.apply_scenarios` carries
+    its scenarios' include, exclude and weights into every later call, as the CLI applies them.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    weights: Mapping[str, float] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
+    sets: Mapping[str, Any] = field(default_factory=dict)

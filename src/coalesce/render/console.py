@@ -1,16 +1,87 @@
-"""A rich console that renders into a string, honouring colour and width settings."""
+"""A rich console that renders into a string, with what rich detects about the real terminal.
+
+Colour, width and whether boxes can be drawn in Unicode are rich's own detection (`rich.console.Console`
+on the real stream: NO_COLOR, FORCE_COLOR, TERM=dumb, COLUMNS, isatty); nothing here re-implements it.
+The string is then written in an encoding the stream accepts (`encodable`).
+"""
 
 from __future__ import annotations
 
+import codecs
 import io
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import IO
 
 from rich.console import Console
+
+DEFAULT_WIDTH = 100
+"""Width of output that goes to a pipe or a file with no COLUMNS set: wide enough for the tables, and
+the same on every machine."""
+MIN_WIDTH = 40
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """What the output stream can show, as rich detects it."""
+
+    color: bool
+    width: int
+    ascii_only: bool
+    """True when the stream's encoding cannot draw Unicode boxes, or it is a dumb terminal (TERM=dumb on
+    a terminal; output piped from a shell with TERM=dumb keeps Unicode, as rich decides)."""
+
+    @classmethod
+    def detect(cls, stream: IO[str]) -> Terminal:
+        """Ask rich about `stream` (environment variables included)."""
+        probe = Console(file=stream)
+        width = probe.width if probe.is_terminal or os.environ.get("COLUMNS") else DEFAULT_WIDTH
+        if probe.is_dumb_terminal:  # rich assumes 80 columns there, whatever COLUMNS or the tty says
+            columns = os.environ.get("COLUMNS", "")
+            if columns.isdigit() and int(columns) > 0:
+                width = int(columns)
+            else:
+                with suppress(OSError, ValueError, AttributeError):
+                    width = os.get_terminal_size(stream.fileno()).columns
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower()
+        return cls(
+            color=probe.color_system is not None and not probe.no_color,
+            width=max(MIN_WIDTH, width),
+            ascii_only=not encoding.startswith("utf") or probe.is_dumb_terminal,
+        )
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """While inside, `capture` draws for this terminal (ASCII boxes where Unicode cannot be shown)."""
+        before = _State.ascii_only
+        _State.ascii_only = self.ascii_only
+        try:
+            yield
+        finally:
+            _State.ascii_only = before
+
+
+class _State:
+    ascii_only = False
+
+
+class _Buffer(io.StringIO):
+    """A string buffer that tells rich which encoding the text is headed for (rich picks boxes by it)."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._target = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # StringIO's is None
+        return self._target
 
 
 def capture(draw: Callable[[Console], None], color: bool, width: int) -> str:
     """Run `draw` against an off-screen console and return what it printed."""
-    buffer = io.StringIO()
+    buffer = _Buffer("ascii" if _State.ascii_only else "utf-8")
     console = Console(
         file=buffer,
         width=width,
@@ -24,3 +95,35 @@ def capture(draw: Callable[[Console], None], color: bool, width: int) -> str:
     )
     draw(console)
     return buffer.getvalue()
+
+
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    """Replace characters the stream cannot take by JSON escapes (surrogate pairs above U+FFFF)."""
+    assert isinstance(error, UnicodeEncodeError)
+    out = []
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), error.end
+
+
+codecs.register_error("coalesce-json", _json_escape)
+
+
+def encodable(text: str, encoding: str | None, json: bool = False) -> str:
+    """`text` as the stream's encoding can write it: unchanged when it can, else with each character it
+    cannot write as a JSON escape (`json`: the JSON stays valid and equal) or a question mark."""
+    if not encoding:
+        return text
+    try:
+        text.encode(encoding)
+        return text
+    except UnicodeEncodeError:
+        handler = "coalesce-json" if json else "replace"
+        return text.encode(encoding, errors=handler).decode(encoding)
+    except LookupError:
+        return text

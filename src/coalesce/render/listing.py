@@ -16,6 +16,8 @@ def _text(value: object) -> str:
         return "-"
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, list):  # arrays stay arrays in JSON; a table shows them comma-separated
+        return ", ".join(_text(v) for v in value) if value else "-"
     return str(value)
 
 
@@ -71,6 +73,6 @@ def detail_text(detail: Detail, markdown: bool) -> str:
 def validation_text(report: ValidationReport) -> str:
     """One line per problem, or a summary of what was checked."""
     if report.problems:
-        return "\n".join(report.problems) + "\n"
+        return "\n".join(p.text for p in report.problems) + "\n"
     counts = ", ".join(f"{v} {k}" for k, v in report.counts.items())
     return f"ok: {', '.join(report.checked)} ({counts})\n"

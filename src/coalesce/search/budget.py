@@ -11,9 +11,6 @@ CHECKS_PER_NODE = 8
 DEFAULT_WORK_LIMIT = 250_000
 """The work budget of a search given no time, node or work limit: no search anywhere is unbounded.
 About a minute on one core; every search the shipped data runs today needs well under a tenth of it."""
-ROBUSTNESS_BASELINE_WORK = 40_000
-"""Robustness's unperturbed top five, which seeds every draw (pandemic-preparedness certified in about
-33,000 nodes on the first build's data)."""
 ROBUSTNESS_DRAW_WORK = 2000
 """Per robustness draw: nodes, single additions checked at an eighth each, evaluations at one (about
 0.1-0.2 s); deterministic, so the output is the same on every machine."""

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+from coalesce import progress
 from coalesce.analysis.backtest import metrics, run, vintage
 from coalesce.analysis.backtest.metrics import jaccard
 from coalesce.analysis.calibration import Invitee, acceptance_errors, fit, leave_one_out, predict_months
@@ -188,7 +189,8 @@ def backtest(dataset: Dataset, cases_path: Path | None = None, case_id: str | No
     known = [c.id for c in cases.cases] + [f.id for f in cases.failures]
     if case_id is not None and case_id not in known:
         raise UsageError(f"--case {case_id!r}: no such case; known: {', '.join(known)}")
-    rows = [run.run_case(dataset, cases, c) for c in cases.cases if case_id in (None, c.id)]
+    chosen = [c for c in cases.cases if case_id in (None, c.id)]
+    rows = [run.run_case(dataset, cases, c) for c in progress.each("backtest cases", chosen)]
     failures = [run.run_failure(dataset, cases, f) for f in cases.failures if case_id in (None, f.id)]
     return BacktestResult(
         protocol=PROTOCOL,
