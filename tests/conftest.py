@@ -77,6 +77,13 @@ KEEP_TOGETHER = frozenset(
 one worker, so the fixture is built once. Every other test is scheduled on its own."""
 
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist starts its workers with COLUMNS=80 and LINES=24; drop them, so that a test sees the
+    # environment it would see without -n (tests of terminal-width detection read COLUMNS).
+    for _name in ("COLUMNS", "LINES"):
+        os.environ.pop(_name, None)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """With `-n N` and the default `--dist load`: KEEP_TOGETHER modules as one unit each (the largest
