@@ -225,24 +225,19 @@ def _format(fmt: Format) -> Format:
 
 
 def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any = None) -> None:
-    """The result in `fmt`; a memo (markdown, table) ends with its provenance when one is given."""
+    """The result in `fmt`; a memo (markdown, table, html) ends with its provenance when one is given.
+
+    `table` and `markdown` are no longer used: render.output picks the result's one layout by type.
+    """
     fmt = _format(fmt)
-    if fmt is Format.json:
-        from coalesce.render import jsonfmt
+    from coalesce.render.output import render
 
-        _emit(jsonfmt.render(result), json=True)
+    if fmt is Format.table:
+        term = _terminal()
+        with term.active():
+            _emit(render(result, fmt, provenance, color=term.color, width=term.width))
         return
-    from coalesce.render import provenance as pv
-
-    if fmt is Format.markdown:
-        _emit(markdown(result) + (pv.markdown(provenance) if provenance is not None else ""))
-        return
-    term = _terminal()
-    with term.active():
-        _emit(
-            table(result, term.color, term.width)
-            + (pv.text(provenance, term.width) if provenance is not None else "")
-        )
+    _emit(render(result, fmt, provenance), json=fmt is Format.json)
 
 
 def _memo(result: Any, opts: Options) -> Any:
@@ -609,7 +604,7 @@ def frontier(
     )
     with _progress(fmt):
         result = opts.frontier(issue)
-    _render(result, fmt, ra.frontier_table, ra.frontier_markdown)
+    _render(result, fmt, ra.frontier_table, ra.frontier_markdown, _memo(result, opts))
 
 
 @_command()
@@ -683,7 +678,7 @@ def compare(
         work_limit=budget,
     )
     result = base.compare(issue, [resolve_scenario(s) for s in scenario])
-    _render(result, fmt, ra.compare_table, ra.compare_markdown)
+    _render(result, fmt, ra.compare_table, ra.compare_markdown, _memo(result, base))
 
 
 @_command()
@@ -742,7 +737,7 @@ def robustness(
     )
     with _progress(fmt):
         result = opts.robustness(issue, draws=draws, seed=seed, concentration=concentration, workers=workers)
-    _render(result, fmt, ra.robustness_table, ra.robustness_markdown)
+    _render(result, fmt, ra.robustness_table, ra.robustness_markdown, _memo(result, opts))
 
 
 @_command()

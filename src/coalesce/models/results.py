@@ -18,6 +18,19 @@ class Result(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
     # Not "forbid": the output's JSON Schema must let later versions add fields (SPEC: only ever added).
 
+    # Notebooks (SPEC): drawn by the html backend, imported here, not at the top (render imports models).
+    def _repr_html_(self) -> str | None:
+        """The result as a notebook shows it: its layout drawn as html (None for a part of a result)."""
+        from coalesce.render.notebook import html_fragment
+
+        return html_fragment(self)
+
+    def to_frame(self) -> Any:
+        """The result's main table as a pandas DataFrame (needs pandas: the `notebook` extra)."""
+        from coalesce.render.notebook import frame
+
+        return frame(self)
+
 
 class CriterionResult(Result):
     """One criterion's verdict on an architecture."""

@@ -1,4 +1,8 @@
-"""Renderers: pure functions from result models to text, one module per format."""
+"""Renderers: each result has one layout (render/layouts/) that builds a neutral document
+(render/document.py); the backends (table, markdown, html, csv) only draw it. JSON is the model's own.
+
+`render.output.render(result, fmt, provenance)` is the one entry point.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ from enum import StrEnum
 
 
 class Format(StrEnum):
-    """Output formats of every command."""
+    """Output formats of every command (csv: listings and batch scores only)."""
 
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
+    csv = "csv"

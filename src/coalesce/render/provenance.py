@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coalesce.render.document import Block, Bullets, Fields, Heading
+
 if TYPE_CHECKING:
     from coalesce.loading.files import Dataset
 
@@ -35,6 +37,8 @@ class Provenance:
     weight_overrides: dict[str, float] = field(default_factory=dict)
     sets: dict[str, Any] = field(default_factory=dict)
     sources: tuple[SourceLine, ...] = ()
+    names: dict[str, str] = field(default_factory=dict)
+    """Full names of the actors the result names (members, conveners, invitees), by code."""
 
 
 def data_version(dataset: Dataset) -> str:
@@ -54,6 +58,14 @@ def _cited(result: Any) -> list[str]:
             for source in criterion.sources:
                 seen.setdefault(source, None)
     return list(seen)
+
+
+def _scenarios(result: Any) -> list[str]:
+    """The scenarios applied (propose, score, ...) or compared with the baseline (compare)."""
+    params = getattr(result, "parameters", None)
+    if params is not None:
+        return list(params.scenarios)
+    return [c.scenario for c in getattr(result, "comparisons", [])]
 
 
 def build(
@@ -79,10 +91,11 @@ def build(
         tool_version=__version__,
         data_version=data_version(dataset),
         date=date if date else (f"data as of {newest}" if newest else "undated"),
-        scenarios=tuple(scenarios if scenarios is not None else getattr(params, "scenarios", ())),
+        scenarios=tuple(scenarios if scenarios is not None else _scenarios(result)),
         weight_overrides=dict(weight_overrides),
         sets=dict(sets if sets is not None else getattr(params, "sets", {})),
         sources=tuple(sources),
+        names={a.code: a.name for a in dataset.world.actors},
     )
 
 
@@ -93,56 +106,21 @@ def _overrides(p: Provenance) -> tuple[str, str, str]:
     return scen, weights, sets
 
 
-def markdown(p: Provenance) -> str:
-    """A "Provenance" and a "Sources" section for the end of a markdown memo."""
+def blocks(p: Provenance) -> list[Block]:
+    """A "Provenance" and a "Sources" section for the end of a memo, in every format."""
     scen, weights, sets = _overrides(p)
-    lines = [
-        "",
-        "## Provenance",
-        "",
-        f"- **Scenarios:** {scen}",
-        f"- **Weight overrides:** {weights}",
-        f"- **--set overrides:** {sets}",
-        f"- **Date:** {p.date}",
-        f"- **Tool:** coalesce {p.tool_version}; **data version:** {p.data_version}",
-        "",
-        "### Sources",
-        "",
+    sources = tuple(f"{s.id} ({s.quality}): {s.publisher} ({s.year}), {s.title}. {s.url}" for s in p.sources)
+    return [
+        Heading("Provenance", 2),
+        Fields(
+            (
+                ("Scenarios", scen),
+                ("Weight overrides", weights),
+                ("--set overrides", sets),
+                ("Date", p.date),
+                ("Tool", f"coalesce {p.tool_version}; data version: {p.data_version}"),
+            )
+        ),
+        Heading("Sources", 3),
+        Bullets(sources or ("none cited",)),
     ]
-    if not p.sources:
-        lines.append("- none cited")
-    for s in p.sources:
-        lines.append(f"- `{s.id}` ({s.quality}): {s.publisher} ({s.year}), {s.title}. {s.url}")
-    return "\n".join(lines) + "\n"
-
-
-def text(p: Provenance, width: int = 100) -> str:
-    """The same, as plain lines under a table, wrapped to `width` (ids and addresses never broken)."""
-    import textwrap
-
-    def wrap(line: str, indent: str = "") -> list[str]:
-        return textwrap.wrap(
-            line,
-            width=max(20, width),
-            initial_indent=indent,
-            subsequent_indent=indent + "    ",
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-
-    scen, weights, sets = _overrides(p)
-    lines = [""]
-    for line in (
-        f"Scenarios: {scen}",
-        f"Weight overrides: {weights}",
-        f"--set overrides: {sets}",
-        f"Date: {p.date}",
-        f"Tool: coalesce {p.tool_version}; data version: {p.data_version}",
-    ):
-        lines += wrap(line)
-    lines.append("Sources:")
-    if not p.sources:
-        lines.append("  none cited")
-    for s in p.sources:
-        lines += wrap(f"{s.id} ({s.quality}): {s.publisher} ({s.year}), {s.title}. {s.url}", "  ")
-    return "\n".join(lines) + "\n"

@@ -1,124 +1,160 @@
-"""Terminal tables (rich) for people reading at a terminal."""
+"""The `table` format: a document drawn with rich for people reading at a terminal.
+
+This backend only draws: what is said comes from the layouts. Ids are never wrapped or cut (they are
+pasted back into other commands); a narrow terminal (under NARROW columns) gets each row of a wide table
+as a stacked record instead of columns squeezed to a few characters.
+"""
 
 from __future__ import annotations
 
+import textwrap
+from typing import TYPE_CHECKING
+
 from rich.console import Console
-from rich.table import Table
+from rich.table import Table as RichTable
 from rich.text import Text
 
-from coalesce.models.results import ProposeResult, Recommendation, ScoreResult
+from coalesce.render import numbers
+from coalesce.render.bars import figure_lines
 from coalesce.render.console import capture
+from coalesce.render.document import (
+    Block,
+    Bullets,
+    Document,
+    Fields,
+    Figure,
+    Heading,
+    Note,
+    Paragraph,
+    Table,
+)
+
+if TYPE_CHECKING:
+    from coalesce.models.results import ProposeResult, ScoreResult
+
+NARROW = 72
+"""Below this many columns, tables of more than two columns are drawn as stacked records; so is any
+table whose columns cannot fit without cutting a number or an id."""
 
 
-def _members(rec: Recommendation) -> str:
-    return ", ".join(rec.members)
+def draw(document: Document, color: bool, width: int) -> str:
+    """The document as terminal text, `width` columns wide."""
+
+    def paint(console: Console) -> None:
+        for block in document.blocks:
+            _block(console, block, width)
+        if document.footer:
+            console.print()
+            for block in document.footer:
+                _block(console, block, width)
+
+    return capture(paint, color, width)
 
 
-def _tracks(rec: Recommendation) -> str:
-    if not rec.tracks:
-        return "-"
-    return "; ".join(f"{'-'.join(t.members)} ({t.convener or 'no convener'})" for t in rec.tracks)
+def _lines(
+    console: Console, text: str, width: int, indent: str = "", hang: str = "    ", style: str = ""
+) -> None:
+    """Wrapped at spaces only: an id or an address is never broken."""
+    wrapped = textwrap.wrap(
+        text,
+        width=max(20, width),
+        initial_indent=indent,
+        subsequent_indent=indent + hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    for line in wrapped or [indent]:
+        console.print(Text(line, style=style), soft_wrap=True)
 
 
-def _criteria_table(rec: Recommendation) -> Table:
-    table = Table(title="Criteria", title_justify="left", expand=False, show_lines=False)
-    table.add_column("criterion", no_wrap=True)
-    table.add_column("score", justify="right")
-    table.add_column("weight", justify="right")
-    table.add_column("reason", overflow="fold")
-    for name, c in rec.criteria.items():
-        table.add_row(name, f"{c.score:.2f}", f"{c.weight:g}", c.rationale)
+def _block(console: Console, block: Block, width: int) -> None:
+    if isinstance(block, Heading):
+        style = {1: "bold", 2: "bold underline"}.get(block.level, "bold")
+        _lines(console, block.text, width, hang="", style=style)
+    elif isinstance(block, Paragraph):
+        _lines(console, block.text, width, hang="")
+    elif isinstance(block, Note):
+        _lines(console, block.text, width, hang="", style="bold")
+    elif isinstance(block, Fields):
+        for key, value in block.items:
+            _lines(console, f"{key}: {numbers.cell(value)}", width)
+    elif isinstance(block, Bullets):
+        for item in block.items:
+            _lines(console, item, width, indent="  ")
+    elif isinstance(block, Table):
+        narrow = width < NARROW and len(block.columns) > 2
+        if narrow or _least_width(block) > width:
+            _stacked(console, block, width)
+        else:
+            console.print(_table(block))
+    elif isinstance(block, Figure):
+        for line in figure_lines(block, width):
+            _lines(console, line, width, hang="  ")
+
+
+def _widest(table: Table, position: int) -> int:
+    header = table.columns[position].header
+    return max([len(header), *(len(numbers.cell(row[position])) for row in table.rows)])
+
+
+TEXT_MIN = 20
+"""A text column is kept at least as wide as its longest word up to this many characters, so words are
+not cut mid-way; a table that cannot be drawn so is stacked instead."""
+
+
+def _least_width(block: Table) -> int:
+    """The narrowest the table can be drawn without cutting an id or a number: whole ids and numbers,
+    text columns folded to TEXT_MIN, and the borders (three characters a column, plus one)."""
+    widths = [_widest(block, i) if c.kind != "text" else _word(block, i) for i, c in enumerate(block.columns)]
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def _word(table: Table, position: int) -> int:
+    """A text column's least width: its longest word (so no word is cut), at most TEXT_MIN."""
+    texts = [table.columns[position].header, *(numbers.cell(row[position]) for row in table.rows)]
+    return min(TEXT_MIN, max((len(word) for text in texts for word in text.split()), default=1))
+
+
+def _table(block: Table) -> RichTable:
+    table = RichTable(title=Text(block.title) if block.title else None, title_justify="left")
+    for position, column in enumerate(block.columns):
+        header = Text(column.header)
+        if column.kind in ("id", "number"):
+            table.add_column(
+                header,
+                justify="right" if column.kind == "number" else "left",
+                no_wrap=True,
+                min_width=_widest(block, position),
+            )
+        else:
+            table.add_column(header, overflow="fold", min_width=_word(block, position))
+    for row in block.rows:
+        table.add_row(*(Text(numbers.cell(value)) for value in row))
     return table
 
 
-def _ladder(rec: Recommendation) -> Table:
-    table = Table(title="Expansion ladder (who to invite next)", title_justify="left")
-    table.add_column("step", justify="right")
-    table.add_column("invite", no_wrap=True)
-    table.add_column("score after", justify="right")
-    table.add_column("what it changes", overflow="fold")
-    for step in rec.expansion:
-        table.add_row(
-            str(step.step), f"{step.invite}", f"{step.score_after:.3f} ({step.delta:+.3f})", step.reason
-        )
-    return table
-
-
-def _architecture(console: Console, rec: Recommendation) -> None:
-    console.print(Text(f"Core: {_members(rec)}", style="bold"))
-    console.print(f"Convener: {rec.convener or 'none eligible'}")
-    for track in rec.tracks:
-        console.print(
-            f"Track ({track.kind}): {'-'.join(track.members)}, convened by {track.convener or 'nobody'}"
-        )
-    if rec.passengers:
-        console.print(f"Passengers: {', '.join(rec.passengers)}")
-    console.print(_criteria_table(rec))
-    if rec.expansion:
-        console.print(_ladder(rec))
+def _stacked(console: Console, block: Table, width: int) -> None:
+    """One record per row: the first cell on its own line (`#1`, `code: AFG`), then `header: value`."""
+    if block.title:
+        _lines(console, block.title, width, hang="", style="bold")
+    first, *rest = block.columns
+    for row in block.rows:
+        head, *cells = row
+        label = f"#{numbers.cell(head)}" if first.header == "#" else f"{first.header}: {numbers.cell(head)}"
+        _lines(console, label, width, hang="  ", style="bold")
+        for column, value in zip(rest, cells, strict=True):
+            _lines(console, f"{column.header}: {numbers.cell(value)}", width, indent="  ")
 
 
 def render_propose(result: ProposeResult, color: bool, width: int) -> str:
-    """Ranked list, then the top architecture in detail."""
+    """`propose` as a terminal table (kept for callers that name the format)."""
+    from coalesce.render.layouts.recommendation import propose
 
-    def draw(console: Console) -> None:
-        issue = result.issue
-        console.print(Text(f"{issue.title} ({issue.id})", style="bold"))
-        console.print(
-            f"Rule: {issue.decision_rule}. Target {issue.target:.0%} of weighted capability. "
-            f"Deadline {issue.deadline_months:g} months."
-        )
-        table = Table(title="Recommendations", title_justify="left")
-        table.add_column("#", justify="right")
-        table.add_column("score", justify="right")
-        table.add_column("members", overflow="fold")
-        table.add_column("convener", no_wrap=True)
-        table.add_column("rival tracks", overflow="fold")
-        table.add_column("coverage", justify="right")
-        table.add_column("months", justify="right")
-        for rec in result.recommendations:
-            table.add_row(
-                str(rec.rank),
-                f"{rec.score:.3f}",
-                _members(rec),
-                rec.convener or "-",
-                _tracks(rec),
-                f"{rec.coverage:.0%}",
-                f"{rec.expected_months:.0f}",
-            )
-        console.print(table)
-        if result.note:
-            console.print(f"Note: {result.note}")
-        if result.recommendations:
-            console.print(Text("Top architecture", style="bold underline"))
-            _architecture(console, result.recommendations[0])
-        search = result.search
-        status = "exact (certified top-K)" if search.exact else f"best found, optimality gap {search.gap:.4f}"
-        timing = f" in {search.seconds:.2f}s" if search.seconds is not None else ""
-        console.print(f"Search: {status}; {search.nodes} nodes over {search.candidates} candidates{timing}.")
-        if search.stopped_by == "time limit":
-            console.print(
-                f"The --time-limit of {search.time_limit:g}s cut the search: output may differ between runs."
-            )
-
-    return capture(draw, color, width)
+    return draw(propose(result), color, width)
 
 
 def render_score(result: ScoreResult, color: bool, width: int) -> str:
-    """One grouping in detail, with advice."""
+    """`score` as a terminal table (kept for callers that name the format)."""
+    from coalesce.render.layouts.recommendation import score
 
-    def draw(console: Console) -> None:
-        console.print(
-            Text(f"{result.issue.title} ({result.issue.id}): score {result.score:.3f}", style="bold")
-        )
-        _architecture(console, result)
-        advice = result.advice
-        if advice.best_addition:
-            a = advice.best_addition
-            console.print(f"Best addition: {a.actor} ({a.name}) -> {a.score_after:.3f} ({a.delta:+.3f})")
-        if advice.best_removal:
-            r = advice.best_removal
-            console.print(f"Best removal: {r.actor} ({r.name}) -> {r.score_after:.3f} ({r.delta:+.3f})")
-        console.print(f"Rank: {advice.rank_note}.")
-
-    return capture(draw, color, width)
+    return draw(score(result), color, width)
