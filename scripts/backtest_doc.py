@@ -1,7 +1,7 @@
 """Regenerate docs/backtest.md: the protocol (kept as written, above the marker) and the results.
 
 Usage: python scripts/backtest_doc.py [--check]
-The results are `coalesce backtest --format markdown` on the shipped data; tests/test_backtest.py checks
+The results are `coalesce backtest --format markdown` on the shipped data; tests/analysis/test_backtest.py checks
 that the committed file is what this script writes. With --check, exit 1 if the file is stale.
 """
 

@@ -2,7 +2,9 @@
 
 - `dataset`: the shipped data, loaded once per session.
 - `tiny_world` / `tiny_copy`: the hand-written world in tests/examples/worlds/tiny (and a writable copy).
-- `cli`: runs `python -m coalesce` in a subprocess and returns (exit code, stdout, stderr).
+- `cli` / `run_cli`: runs `coalesce ARGS` in this process through `coalesce.cli.main` and returns
+  (exit code, stdout, stderr) as the real process would; tests/test_real_process.py keeps the few checks
+  that need a real process (pipes, signals, closed streams, start-up, the console script).
 - `random_worlds()`: a hypothesis strategy for small valid worlds written to a temporary directory.
 
 Hypothesis profiles: `coalesce` (the default, sized for a ~90 s suite on two cores) and `thorough`
@@ -12,13 +14,16 @@ Hypothesis profiles: `coalesce` (the default, sized for a ~90 s suite on two cor
 from __future__ import annotations
 
 import atexit
+import contextlib
+import io
 import os
 import re
 import shutil
-import subprocess
+import signal
 import sys
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +67,47 @@ def examples(n: int) -> settings:
 
 
 # ---------------------------------------------------------------------------------------------------
+# pytest-xdist: how the tests are shared between worker processes
+# ---------------------------------------------------------------------------------------------------
+KEEP_TOGETHER = frozenset(
+    {
+        "test_backtest.py",  # one full back-test run (`result`), read by most of its tests
+        "test_engine.py",  # propose on every shipped issue (`proposals`)
+        "test_data_alignment.py",  # the raw UN votes, parsed once (`raw_votes`)
+        "test_data_raw.py",  # the raw World Bank and curation files
+        "test_cli.py",  # read-only runs shared by several tests (`runs`)
+        "test_invalid_inputs.py",  # each case's outcome, read by two tests (`outcomes`)
+    }
+)
+"""Test modules whose tests share a costly module-scoped fixture: under pytest-xdist each runs whole on
+one worker, so the fixture is built once. Every other test is scheduled on its own."""
+
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist starts its workers with COLUMNS=80 and LINES=24; drop them, so that a test sees the
+    # environment it would see without -n (tests of terminal-width detection read COLUMNS).
+    for _name in ("COLUMNS", "LINES"):
+        os.environ.pop(_name, None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `-n N` and the default `--dist load`: KEEP_TOGETHER modules as one unit each (the largest
+    first), every other test as a unit of its own. (`--dist loadgroup` would do this with marks, but
+    xdist 3.8 cannot rename node ids under pytest 9, so its groups are silently ignored.)"""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class KeepTogether(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module.rsplit("/", 1)[-1] in KEEP_TOGETHER else nodeid
+
+    return KeepTogether(config, log)
+
+
+# ---------------------------------------------------------------------------------------------------
 # data fixtures
 # ---------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
@@ -88,10 +134,11 @@ def tiny_copy(tmp_path: Path) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------------
-# the command line in a subprocess
+# the command line, in-process
 # ---------------------------------------------------------------------------------------------------
 def cli_env(**extra: str) -> dict[str, str]:
-    """The environment every CLI test runs in: the source tree, 100 columns, no colour."""
+    """The environment of a real `python -m coalesce` process (tests/test_real_process.py): the source
+    tree on the path, 100 columns, no colour."""
     env = dict(os.environ)
     env.pop("FORCE_COLOR", None)
     env["PYTHONPATH"] = str(SRC) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -101,24 +148,142 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, stdin: str | None = None, timeout: float = 120) -> tuple[int, str, str]:
-    """`python -m coalesce ARGS` -> (exit code, stdout, stderr)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "coalesce", *args],
-        cwd=ROOT,
-        env=cli_env(),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
-    return proc.returncode, proc.stdout, proc.stderr
+_CLI_LOCK = threading.Lock()
+_COLOUR_VARIABLES = ("NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "LINES", "PY_COLORS", "CLICOLOR_FORCE")
+
+
+def run_cli(
+    *args: str,
+    stdin: str | bytes | None = None,
+    env: Mapping[str, str | None] | None = None,
+    width: int | None = 100,
+    color: bool = False,
+) -> tuple[int, str, str]:
+    """`coalesce ARGS` in this process -> (exit code, stdout, stderr), as `python -m coalesce` gives them.
+
+    It calls the real entry point, `coalesce.cli.main(args)`, and reads its code from the SystemExit
+    it raises. The command sees what a child process started by a test would see: the checkout as its
+    working directory; standard input a pipe carrying `stdin` (text is sent as UTF-8; None is an empty,
+    closed pipe); standard output and error non-terminal UTF-8 streams (stderr with backslashreplace,
+    as Python sets it up); the environment of the test run with COLUMNS=`width` (None: unset), NO_COLOR=1
+    unless `color`, FORCE_COLOR unset, and `env` on top (a value of None removes the variable).
+
+    Between calls it restores what a command may change in the process: the environment, the working
+    directory, sys.stdin/stdout/stderr, the SIGINT handler, the CLI's global options, the once-only
+    stdin guard, and the caches keyed by a data directory (so a test that edits a copied data directory
+    and runs again sees its edit, as a new process would). Calls from several threads run one at a time.
+    """
+    from coalesce.cli import main
+
+    variables: dict[str, str | None] = {name: None for name in _COLOUR_VARIABLES}
+    if width is not None:
+        variables["COLUMNS"] = str(width)
+    if not color:
+        variables["NO_COLOR"] = "1"
+    variables.update(env or {})
+    with _CLI_LOCK, _isolated(variables), _standard_input(stdin) as reader:
+        out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
+        err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True)
+        saved = sys.stdin, sys.stdout, sys.stderr
+        sys.stdin, sys.stdout, sys.stderr = reader, out, err
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+        else:  # main() always exits; returning is a bug worth seeing
+            raise AssertionError(f"coalesce.cli.main{args!r} returned instead of exiting")
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved
+        return _exit_status(code), _text(out), _text(err)
+
+
+def _exit_status(code: object) -> int:
+    """What a process exiting with SystemExit(code) reports: None is 0, an int itself, anything else 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    return 1
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    raw = stream.buffer
+    assert isinstance(raw, io.BytesIO)
+    return raw.getvalue().decode("utf-8", errors="replace")
+
+
+@contextlib.contextmanager
+def _isolated(variables: Mapping[str, str | None]) -> Iterator[None]:
+    """Environment, working directory, SIGINT handler and the CLI's process-wide state, restored after."""
+    from coalesce import cli
+    from coalesce.loading import files
+
+    saved_env = dict(os.environ)
+    saved_cwd = os.getcwd()
+    main_thread = threading.current_thread() is threading.main_thread()
+    saved_sigint = signal.getsignal(signal.SIGINT) if main_thread else None
+    for name, value in variables.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    os.chdir(ROOT)
+    cli._Global.fmt = cli._Global.data = cli._Global.output = None
+    files._StdinState.used = False
+    _clear_data_caches()
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        if saved_sigint is not None:  # None: a handler not set from Python, nothing to restore
+            signal.signal(signal.SIGINT, saved_sigint)
+        cli._Global.fmt = cli._Global.data = cli._Global.output = None
+        files._StdinState.used = False
+
+
+def _clear_data_caches() -> None:
+    """Empty every functools cache in coalesce: some are keyed by a data directory's path, and a test
+    may change the files under one path between two runs."""
+    for name, module in list(sys.modules.items()):
+        if name == "coalesce" or name.startswith("coalesce."):
+            for value in list(vars(module).values()):
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear) and getattr(value, "__module__", None) == name:
+                    clear()
+
+
+@contextlib.contextmanager
+def _standard_input(data: str | bytes | None) -> Iterator[io.TextIOWrapper]:
+    """A pipe carrying `data` (then end of file), as a text stream over its read end."""
+    payload = data.encode("utf-8") if isinstance(data, str) else (data or b"")
+    read_end, write_end = os.pipe()
+
+    def feed() -> None:
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(write_end, view) :]
+        except OSError:  # the command stopped reading: like a child's closed stdin
+            pass
+        finally:
+            os.close(write_end)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    reader = open(read_end, encoding="utf-8", closefd=True)  # noqa: SIM115  # closed below
+    try:
+        yield reader
+    finally:
+        reader.close()
+        writer.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
 def cli() -> Callable[..., tuple[int, str, str]]:
-    """Run the CLI in a subprocess: cli("propose", "ai-governance") -> (code, stdout, stderr)."""
+    """The CLI in-process: cli("propose", "ai-governance") -> (code, stdout, stderr); see run_cli."""
     return run_cli
 
 

@@ -1,7 +1,8 @@
 """Golden files: the exact table, markdown and JSON output of `propose` and `score` on the tiny world.
 
-The CLI runs in a fresh process with a pinned terminal (COLUMNS=100, NO_COLOR=1, TERM=dumb) from the
-repository root, with the data directory given as a relative path. Any change to the output shows up as
+The CLI runs through its entry point in-process (conftest.run_cli) with a pinned terminal (COLUMNS=100,
+NO_COLOR=1, TERM=dumb, non-terminal UTF-8 streams) from the repository root, with the data directory
+given as a relative path. Any change to the output shows up as
 a diff against tests/golden/. When the change is intended, regenerate and review the diff:
 
     UPDATE_GOLDEN=1 PYTHONPATH=src python -m pytest tests/test_golden.py
@@ -11,12 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -30,29 +30,10 @@ COMMANDS = {
 
 
 def _run(args: list[str]) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "LINES")}
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT / "src"),
-            "COLUMNS": "100",
-            "NO_COLOR": "1",
-            "TERM": "dumb",
-            "PYTHONIOENCODING": "utf-8",
-        }
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "coalesce", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == ""
-    return proc.stdout
+    code, out, err = run_cli(*args, width=100, env={"TERM": "dumb"})
+    assert code == 0, err
+    assert err == ""
+    return out
 
 
 @pytest.mark.parametrize("fmt", sorted(EXTENSIONS))

@@ -1,16 +1,11 @@
-"""The wheel: its distribution name, and the example scenarios inside it, usable by name from anywhere."""
+"""The distribution name, and the example scenarios, usable by name (the built wheel, run outside the
+checkout, is in test_real_process.py)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tomllib
-import zipfile
-from pathlib import Path
 
-import pytest
 from conftest import ROOT, run_cli
 
 from coalesce.shipped import shipped_scenarios
@@ -57,53 +52,3 @@ def test_a_name_that_is_neither_is_a_usage_error_with_did_you_mean() -> None:
     assert code == 2 and out == ""
     assert "did you mean china-walks-out?" in err
     assert err.count("\n") == 1
-
-
-@pytest.mark.skipif(os.environ.get("COALESCE_SKIP_WHEEL") == "1", reason="COALESCE_SKIP_WHEEL=1")
-def test_the_wheel_ships_the_scenarios_and_they_work_outside_the_checkout(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    (wheel,) = (tmp_path / "dist").glob("*.whl")
-    assert wheel.name.startswith("coalesce_minilateral-")
-    with zipfile.ZipFile(wheel) as archive:
-        names = archive.namelist()
-        archive.extractall(tmp_path / "site")
-    assert sorted(Path(n).stem for n in names if n.startswith("coalesce/examples/scenarios/")) == SHIPPED
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(PYTHONPATH=str(tmp_path / "site"), COLUMNS="100", NO_COLOR="1")
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "coalesce",
-            "propose",
-            "ai-governance",
-            "--scenario",
-            "china-walks-out",
-            "--format",
-            "json",
-        ],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout)["parameters"]["exclude"] == ["CHN"]
-    listed = subprocess.run(
-        [sys.executable, "-c", "import coalesce.shipped as s; print(s.scenario_dir())"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert Path(listed.stdout.strip()).is_relative_to(tmp_path / "site"), listed.stdout + listed.stderr

@@ -10,14 +10,12 @@
 
 The worlds are written with a small emitter that leaves YAML 1.1 look-alikes unquoted (codes YES, OFF,
 NO, ON, domain ids no/yes/on, tag y), so the strict loader is exercised on every example. Everything runs
-in-process through `coalesce.cli._run`, which is what `coalesce` itself calls.
+in-process through `coalesce.cli.main` (conftest.run_cli), which is what `coalesce` itself calls.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import io
 import json
 import os
 import re
@@ -30,7 +28,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import states_document
+from conftest import run_cli, states_document
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -75,16 +73,8 @@ class Run:
 
 
 def cli(*args: str) -> Run:
-    """`coalesce ARGS` in-process (no colour, 100 columns), capturing stdout and stderr."""
-    from coalesce.cli import _run
-
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NO_COLOR", "1")
-        mp.setenv("COLUMNS", "100")
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = _run(list(args), False)
-    return Run(code, out.getvalue(), err.getvalue())
+    """`coalesce ARGS` in-process (no colour, 100 columns) through conftest.run_cli."""
+    return Run(*run_cli(*args))
 
 
 @cache
@@ -263,7 +253,7 @@ def worlds(draw: st.DrawFn) -> World:
         rule["quota"] = _r(draw(st.floats(0.3, 1.0)), 2)
     if kind == "weighted":
         # Only share fields: weighting by population_m or gdp_usd_bn blows up the exact DP (a known bug,
-        # see test_resource_limits.py::test_weighted_vote_by_gdp_stays_bounded).
+        # see test_real_process.py::test_weighted_vote_by_gdp_stays_bounded).
         rule["field"] = draw(st.sampled_from([f"capabilities.{d}.share" for d in domains]))
     if kind == "veto-quota":
         rule["veto_membership"] = "P5"

@@ -1,11 +1,12 @@
 """Issue 11, part 2, in process: the classes of hostile input that got through the parser.
 
-The subprocess battery (tests/examples/invalid/, cases 129-167) pins each class's exit code and message;
-here are the properties behind them:
+The hostile-input battery (tests/examples/invalid/, cases 129-167) pins each class's exit code and
+message; here are the properties behind them:
 
 1. Names: every shipped actor is found by its code, alpha-2 code, name and aliases under any casing and
-   with accents stripped; regions and cities are not; resolution is a pure function (no pycountry, no
-   file) that does not depend on the order of the actors; collisions are reported whatever the order.
+   with accents stripped; regions and cities are not; resolution does not depend on the order of the
+   actors; collisions are reported whatever the order. (That it is a pure function, no pycountry and no
+   file, needs a fresh interpreter: test_real_process.py.)
 2. `--set` values pass the strict types: YAML 1.1 booleans and quoted numbers are refused.
 3. `-` is stdin for scenarios and batch files; a FIFO with a writer is read; an idle pipe ends.
 5. A world smaller than the issue's size limit is not blamed on a --max-size nobody gave.
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import threading
 import unicodedata
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, TINY, cli_env
+from conftest import TINY, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -139,31 +139,6 @@ def test_collisions_name_both_actors() -> None:
     assert resolver.resolve("Switzerland") == "CHE"
 
 
-def test_resolution_is_pure() -> None:
-    """Loading and resolving (even an unknown name) imports no pycountry and reads no file."""
-    script = (
-        "import builtins, sys\n"
-        "from coalesce.loading.files import load_dataset\n"
-        "ds = load_dataset()\n"
-        "opened = []\n"
-        "real = builtins.open\n"
-        "builtins.open = lambda *a, **k: opened.append(a) or real(*a, **k)\n"
-        "assert ds.resolver.resolve('South Korea') == 'KOR'\n"
-        "try:\n"
-        "    ds.resolver.resolve('Texas')\n"
-        "except LookupError:\n"
-        "    pass\n"
-        "else:\n"
-        "    raise SystemExit('Texas resolved')\n"
-        "assert 'pycountry' not in sys.modules, 'pycountry was imported'\n"
-        "assert not opened, opened\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", script], env=cli_env(), cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert proc.returncode == 0, proc.stderr
-
-
 # ---------------------------------------------------------------------------------------------------
 # 2. --set passes the strict types
 # ---------------------------------------------------------------------------------------------------
@@ -213,50 +188,43 @@ def test_set_still_takes_well_typed_values(capsys: pytest.CaptureFixture[str]) -
 # ---------------------------------------------------------------------------------------------------
 # 3. special files: stdin, FIFOs, idle pipes
 # ---------------------------------------------------------------------------------------------------
-def _subprocess(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "coalesce", *args],
-        input=stdin,
-        cwd=ROOT,
-        env=cli_env(PYTHONIOENCODING="utf-8"),
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
+def _piped(args: list[str], stdin: bytes) -> tuple[int, str, str]:
+    """The CLI with `stdin` on a pipe as its standard input (conftest.run_cli)."""
+    return run_cli(*args, stdin=stdin)
 
 
 def test_dash_is_stdin_for_a_scenario() -> None:
-    proc = _subprocess(
+    code, out, err = _piped(
         ["propose", "chips", "--data", str(TINY), "--scenario", "-", "--format", "json"],
         b"name: from-stdin\nexclude: [Norway]\n",
     )
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout)
+    assert code == 0, err
+    result = json.loads(out)
     assert result["parameters"]["exclude"] == ["NOR"] and result["parameters"]["scenarios"] == ["from-stdin"]
 
 
 def test_dash_is_stdin_for_a_batch() -> None:
-    proc = _subprocess(
+    code, out, err = _piped(
         ["score", "chips", "--data", str(TINY), "--batch", "-", "--format", "json"], b"USA,NOR\nCHN\n"
     )
-    assert proc.returncode == 0, proc.stderr
-    assert [row["members"] for row in json.loads(proc.stdout)["rows"]] == [["NOR", "USA"], ["CHN"]]  # arrays
+    assert code == 0, err
+    assert [row["members"] for row in json.loads(out)["rows"]] == [["NOR", "USA"], ["CHN"]]  # arrays
 
 
 def test_a_bad_scenario_on_stdin_names_stdin() -> None:
-    proc = _subprocess(
+    code, _, err = _piped(
         ["propose", "chips", "--data", str(TINY), "--scenario", "-"], b"name: x\nexclude: [Texas]\n"
     )
-    assert proc.returncode == 65
-    assert proc.stderr.decode().startswith("<stdin>:2:")
+    assert code == 65
+    assert err.startswith("<stdin>:2:")
 
 
 def test_stdin_is_read_once() -> None:
-    proc = _subprocess(
+    code, _, err = _piped(
         ["propose", "chips", "--data", str(TINY), "--scenario", "-", "--scenario", "-"], b"name: once\n"
     )
-    assert proc.returncode == 65
-    assert "can be read only once" in proc.stderr.decode()
+    assert code == 65
+    assert "can be read only once" in err
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

@@ -1,7 +1,9 @@
-"""coalesce.cli end to end: `python -m coalesce` in a subprocess, with real exit codes and streams.
+"""coalesce.cli end to end through its entry point (`coalesce.cli.main`, in-process: conftest.run_cli),
+with its exit codes and streams. A real process (pipes, signals, closed streams) is in test_real_process.py.
 
-Read-only invocations on the shipped data run concurrently once per module (`runs`); the tests then
-check one outcome each. Invocations that need their own data directory run in their test.
+Read-only invocations on the shipped data run once per process, when a test first asks for them
+(`runs`); the tests then check one outcome each. Invocations that need their own data directory run in
+their test.
 """
 
 from __future__ import annotations
@@ -9,16 +11,13 @@ from __future__ import annotations
 import json
 import random
 import re
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT, TINY, cli_env, run_cli
+from conftest import ROOT, TINY, run_cli
 
 from coalesce.criteria.registry import NAMES as CRITERIA
 from coalesce.models.results import Recommendation
@@ -74,12 +73,18 @@ RUNS: dict[str, list[str]] = {
 }
 
 
+class _Runs(dict[str, Outcome]):
+    """The outcomes of RUNS, each run the first time a test reads it."""
+
+    def __missing__(self, name: str) -> Outcome:
+        outcome = self[name] = run_cli(*RUNS[name])
+        return outcome
+
+
 @pytest.fixture(scope="module")
 def runs() -> dict[str, Outcome]:
-    """Every read-only invocation above, run concurrently (two at a time per core)."""
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {name: pool.submit(run_cli, *args) for name, args in RUNS.items()}
-        return {name: future.result() for name, future in futures.items()}
+    """The read-only invocations above, each run once (on first use) for the module."""
+    return _Runs()
 
 
 def strict_json(text: str) -> Any:
@@ -263,9 +268,8 @@ def test_help_lists_commands_with_examples(runs: dict[str, Outcome]) -> None:
     commands = commands_from_help(out)
     documented = {"propose", "score", "issues", "actors", "show", "sources", "validate", "schema"}
     assert documented <= set(commands), commands
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        outcomes = dict(zip(commands, pool.map(lambda c: run_cli(c, "--help"), commands), strict=True))
-    for command, (code, text, err) in outcomes.items():
+    for command in commands:
+        code, text, err = run_cli(command, "--help")
         assert code == 0, (command, err)
         assert "Example" in text, command
         assert "Traceback" not in err
@@ -316,31 +320,6 @@ def test_browse_commands_in_three_formats(runs: dict[str, Outcome], name: str) -
 
 
 # ---------------------------------------------------------------------------------------------------
-# pipes
-# ---------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "args",
-    [
-        "propose ai-governance --format json",
-        "propose ai-governance --top 30 --max-size 4 --format json",  # more than a pipe buffer
-        "sources",
-    ],
-)
-def test_output_into_a_closed_pipe_ends_quietly(args: str) -> None:
-    script = (
-        f'"$PYTHON" -m coalesce {args} | head -c 10 >/dev/null; echo "coalesce-exit=${{PIPESTATUS[0]}}" >&2'
-    )
-    env = cli_env(PYTHON=sys.executable)
-    proc = subprocess.run(
-        ["bash", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert proc.returncode == 0
-    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
-    assert "Exception ignored" not in proc.stderr, proc.stderr
-    assert "coalesce-exit=0" in proc.stderr, proc.stderr
-
-
-# ---------------------------------------------------------------------------------------------------
 # bad data directories
 # ---------------------------------------------------------------------------------------------------
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -350,11 +329,8 @@ def replace_once(path: Path, old: str, new: str) -> None:
 
 
 def run_both(data: Path) -> tuple[Outcome, Outcome]:
-    """propose and validate on a data directory, concurrently."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        propose = pool.submit(run_cli, "propose", "chips", "--data", str(data))
-        validate = pool.submit(run_cli, "validate", "--data", str(data))
-        return propose.result(), validate.result()
+    """propose and validate on a data directory."""
+    return run_cli("propose", "chips", "--data", str(data)), run_cli("validate", "--data", str(data))
 
 
 def assert_data_error(
@@ -482,11 +458,7 @@ def test_propose_json_does_not_depend_on_the_order_of_actors(tiny_world: Path, t
     (shuffled / "issues.yaml").write_text(
         (tiny_world / "issues.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        a, b = pool.map(
-            lambda d: run_cli("propose", "chips", "--data", str(d), "--format", "json"),
-            (tiny_world, shuffled),
-        )
+    a, b = (run_cli("propose", "chips", "--data", str(d), "--format", "json") for d in (tiny_world, shuffled))
     assert a[0] == b[0] == 0
     assert a[1] == b[1]
 
@@ -511,52 +483,30 @@ def test_infeasible_request_exits_0_with_a_reason(tiny_world: Path) -> None:
 
 
 def test_no_colour_when_stdout_is_not_a_terminal() -> None:
-    env = cli_env()
-    env.pop("NO_COLOR", None)
-    env["TERM"] = "xterm-256color"
-    proc = subprocess.run(
-        [sys.executable, "-m", "coalesce", "propose", "chips", "--data", str(TINY)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    """Colour is not switched off by NO_COLOR here: a colour TERM, but stdout is not a terminal."""
+    code, out, err = run_cli(
+        "propose", "chips", "--data", str(TINY), color=True, env={"TERM": "xterm-256color"}
     )
-    assert proc.returncode == 0, proc.stderr
-    assert "Recommendations" in proc.stdout
-    assert not ANSI.search(proc.stdout) and not ANSI.search(proc.stderr)
-
-
-BOOM = """
-import sys
-import coalesce.engine as engine
-
-def boom(*args, **kwargs):
-    raise RuntimeError("kaboom")
-
-engine.propose = boom
-from coalesce.cli import main
-main(sys.argv[1:])
-"""
+    assert code == 0, err
+    assert "Recommendations" in out
+    assert not ANSI.search(out) and not ANSI.search(err)
 
 
 @pytest.mark.parametrize("debug", [False, True])
-def test_internal_error_is_one_line_unless_debug(debug: bool) -> None:
-    args = ["propose", "chips", "--data", str(TINY), *(["--debug"] if debug else [])]
-    proc = subprocess.run(
-        [sys.executable, "-c", BOOM, *args],
-        cwd=ROOT,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 1
-    assert proc.stdout == ""
-    assert "kaboom" in proc.stderr
+def test_internal_error_is_one_line_unless_debug(debug: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import coalesce.engine
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(coalesce.engine, "propose", boom)
+    code, out, err = run_cli("propose", "chips", "--data", str(TINY), *(["--debug"] if debug else []))
+    assert code == 1
+    assert out == ""
+    assert "kaboom" in err
     if debug:
-        assert "Traceback" in proc.stderr
+        assert "Traceback" in err
     else:
-        assert "Traceback" not in proc.stderr
-        assert len(proc.stderr.strip().splitlines()) == 1
-        assert "--debug" in proc.stderr
+        assert "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1
+        assert "--debug" in err

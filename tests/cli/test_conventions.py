@@ -1,29 +1,17 @@
-"""The conventions of a good CLI: --version, -h, completion, global options, -o, COALESCE_DATA, help."""
+"""The conventions of a good CLI: --version, -h, completion, global options, -o, COALESCE_DATA, help.
+
+In-process (conftest.run_cli); that `--help` imports neither pydantic nor the engine is measured on a real
+start-up in test_real_process.py."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TINY, cli_env, run_cli
+from conftest import ROOT, TINY, run_cli
 
 import coalesce
-
-
-def _run(*args: str, **env: str) -> tuple[int, str, str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "coalesce", *args],
-        cwd=ROOT,
-        env=cli_env(**env),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    return proc.returncode, proc.stdout, proc.stderr
 
 
 def test_version() -> None:
@@ -60,12 +48,12 @@ def test_output_to_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_coalesce_data_is_the_default_data_directory() -> None:
-    code, out, err = _run("issues", "--format", "json", COALESCE_DATA=str(TINY))
+    code, out, err = run_cli("issues", "--format", "json", env={"COALESCE_DATA": str(TINY)})
     assert code == 0, err
     assert [r["id"] for r in json.loads(out)["rows"]] == ["chips"]
     # --data before or after the command beats the environment
     for args in (["--data", str(ROOT / "data"), "issues"], ["issues", "--data", str(ROOT / "data")]):
-        code, out, err = _run(*args, "--format", "json", COALESCE_DATA="/nonexistent")
+        code, out, err = run_cli(*args, "--format", "json", env={"COALESCE_DATA": "/nonexistent"})
         assert code == 0, err
         assert len(json.loads(out)["rows"]) > 1
 
@@ -84,23 +72,6 @@ def test_help_names_its_placeholders(command: str, placeholders: list[str]) -> N
     for placeholder in placeholders:
         assert placeholder in out, placeholder
     assert "<list" not in out and "Example" in out
-
-
-def test_help_does_not_import_pydantic_or_the_engine() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "coalesce", "--help"],
-        cwd=ROOT,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0
-    imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
-    assert "coalesce.cli" in imported  # the parse found the modules
-    assert "pydantic" not in imported
-    assert "coalesce.engine" not in imported
-    assert "coalesce.scenarios" not in imported
 
 
 def test_batch_from_stdin() -> None:

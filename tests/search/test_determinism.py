@@ -59,7 +59,6 @@ def test_default_search_stops_on_work_not_on_the_clock(
         ticks[0] += 1
         return real() + 1000.0 * ticks[0]
 
-
     monkeypatch.setattr(time, "perf_counter", fast_clock)
     slow = _propose_json(args, capsys)
     assert ticks[0] > 0, "the search never read the clock, so this test shows nothing"
@@ -75,7 +74,6 @@ def test_a_time_limit_that_cuts_says_so(
     def fast_clock() -> float:
         ticks[0] += 1
         return real() + 10.0 * ticks[0]
-
 
     monkeypatch.setattr(time, "perf_counter", fast_clock)
     base = ["propose", "flat", "--data", str(flat), "--time-limit", "5"]

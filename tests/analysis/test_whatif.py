@@ -5,22 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from coalesce import engine
 from coalesce.analysis.compare import compare
 from coalesce.analysis.robustness import robustness
 from coalesce.analysis.sweep import parse_vary, sweep
 from coalesce.errors import DataError, UsageError
-from coalesce.loading.files import load_dataset
 from coalesce.scenarios import Applied, apply_all, load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "examples" / "scenarios"
-
-
-@pytest.fixture(scope="module")
-def dataset():  # type: ignore[no-untyped-def]
-    return load_dataset()
 
 
 def test_at_least_five_example_scenarios_validate(dataset) -> None:  # type: ignore[no-untyped-def]

@@ -6,13 +6,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import ROOT, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,8 +25,6 @@ from coalesce.loading.files import Dataset, load_dataset
 from coalesce.models.backtest import BacktestResult
 from coalesce.render.backtest import backtest_markdown, backtest_table
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def _script(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
@@ -34,23 +32,6 @@ def _script(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1", "COLUMNS": "160"}
-    return subprocess.run(
-        [sys.executable, "-m", "coalesce", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return load_dataset()
 
 
 @pytest.fixture(scope="module")
@@ -155,16 +136,33 @@ def test_table_renders_every_case(result: BacktestResult) -> None:
     assert "Acceptance model" in text
 
 
-def test_cli_single_case_in_table_and_json() -> None:
-    done = run_cli("backtest", "--case", "chip-tools-2023")
-    assert done.returncode == 0, done.stderr
-    assert "chip-tools-2023" in done.stdout and "Jaccard" in done.stdout
-    done = run_cli("backtest", "--case", "quad-2008", "--format", "json")
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+def test_cli_single_case_in_table_and_json(
+    result: BacktestResult, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`coalesce backtest --case` picks the case and renders it; a case or failure run alone is the same
+    row as in the full run. The acceptance calibration (about 5 s, a function of the shipped data and
+    signatures only, checked on the full run above) is taken from the module's full run."""
+    import coalesce.analysis.backtest as module
+
+    calibrate = module.acceptance_calibration
+
+    def from_the_full_run(data: Dataset, path: Path | None = None) -> object:
+        if path is None and data.directory == dataset.directory:
+            return result.acceptance
+        return calibrate(data, path)
+
+    monkeypatch.setattr(module, "acceptance_calibration", from_the_full_run)
+    code, out, err = run_cli("backtest", "--case", "chip-tools-2023", width=160)
+    assert code == 0, err
+    assert "chip-tools-2023" in out and "Jaccard" in out
+    code, out, err = run_cli("backtest", "--case", "quad-2008", "--format", "json", width=160)
+    assert code == 0, err
+    report = json.loads(out)
     assert report["cases"] == [] and [f["id"] for f in report["failures"]] == ["quad-2008"]
-    bad = run_cli("backtest", "--case", "no-such-case")
-    assert bad.returncode == 2 and "no such case" in bad.stderr and "Traceback" not in bad.stderr
+    (full,) = [f for f in result.failures if f.id == "quad-2008"]
+    assert report["failures"] == [json.loads(full.model_dump_json())]
+    code, _, err = run_cli("backtest", "--case", "no-such-case", width=160)
+    assert code == 2 and "no such case" in err and "Traceback" not in err
 
 
 def test_time_estimates_are_leave_one_out(dataset: Dataset, result: BacktestResult) -> None:
