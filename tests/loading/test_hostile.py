@@ -208,7 +208,11 @@ def test_dash_is_stdin_for_a_batch() -> None:
         ["score", "chips", "--data", str(TINY), "--batch", "-", "--format", "json"], b"USA,NOR\nCHN\n"
     )
     assert code == 0, err
-    assert [row["members"] for row in json.loads(out)["rows"]] == [["NOR", "USA"], ["CHN"]]  # arrays
+    rows = json.loads(out)["rows"]
+    assert sorted(row["members"] for row in rows) == [["CHN"], ["NOR", "USA"]]  # arrays, one row per line
+    assert [row["score"] for row in rows] == sorted(
+        (row["score"] for row in rows), reverse=True
+    )  # best first
 
 
 def test_a_bad_scenario_on_stdin_names_stdin() -> None:

@@ -117,7 +117,9 @@ def architecture(rec: Recommendation, names: Mapping[str, str]) -> list[Block]:
                         s.step,
                         s.invite,
                         s.name,
-                        numbers.MISSING if s.join_probability is None else numbers.percent(s.join_probability),
+                        numbers.MISSING
+                        if s.join_probability is None
+                        else numbers.percent(s.join_probability),
                         f"{s.score_after:.3f} ({s.delta:+.3f})",
                         s.reason,
                     )
