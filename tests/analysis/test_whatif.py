@@ -82,7 +82,8 @@ def test_robustness_winners_are_the_exact_winners_of_each_draw(dataset) -> None:
     from collections import Counter
 
     from coalesce.analysis import robustness as module
-    from coalesce.compiled import compile_context, unit_uncertainty
+    from coalesce.compiled import unit_uncertainty
+    from coalesce.problem import compile as compile_problem
     from coalesce.request import build_request
     from coalesce.search import top_k
 
@@ -90,7 +91,9 @@ def test_robustness_winners_are_the_exact_winners_of_each_draw(dataset) -> None:
     result = robustness(dataset, "ai-governance", draws=draws, seed=5, workers=1)
     assert result.exact_draws == draws and result.largest_gap == 0.0
     request = build_request(dataset, "ai-governance", top=5)
-    ctx = compile_context(dataset.world, request.issue, dataset.params, request.constraints)
+    ctx = compile_problem(
+        dataset, request
+    ).context  # the one door, as robustness compiles (alignment data too)
     uncertainty = unit_uncertainty(ctx)
     winners: Counter[tuple[str, ...]] = Counter()
     for index in range(draws):
@@ -112,13 +115,13 @@ def test_robustness_draws_that_spend_their_budget_report_a_gap(dataset, monkeypa
 
 
 def test_sweep_tipping_point_is_confirmed_by_propose(dataset) -> None:  # type: ignore[no-untyped-def]
-    # Under capability's threshold the chip-controls winner (the only cores reaching the target) no
-    # longer changes with the veto weight; on AI governance it does (CHN, TWN, USA below 0.59).
-    result = sweep(dataset, "ai-governance", "weights.veto=0.5..4", steps=7)
-    assert result.tipping_points, "expected the winner to change along veto weight 0.5..4"
+    # With the fitted acceptance model the ai-governance winner no longer changes with the veto weight;
+    # on chip controls it does, between weight 0 (the EU's seat) and any positive weight (the Netherlands).
+    result = sweep(dataset, "semiconductor-export-controls", "weights.veto=0..4", steps=6)
+    assert result.tipping_points, "expected the winner to change along veto weight 0..4"
     for tip in result.tipping_points:
-        below = engine.propose(dataset, "ai-governance", top=1, weights={"veto": tip.below})
-        above = engine.propose(dataset, "ai-governance", top=1, weights={"veto": tip.above})
+        below = engine.propose(dataset, "semiconductor-export-controls", top=1, weights={"veto": tip.below})
+        above = engine.propose(dataset, "semiconductor-export-controls", top=1, weights={"veto": tip.above})
         assert below.recommendations[0].members == tip.before
         assert above.recommendations[0].members == tip.after
         assert tip.before != tip.after
