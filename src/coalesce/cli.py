@@ -848,6 +848,25 @@ def _without_debug(args: list[str]) -> list[str]:
     return [a for a in args if a != "--debug"]
 
 
+def _output_first(args: list[str]) -> list[str]:
+    """The global -o/--output FILE may also come after the command (`propose X --format html -o x.html`):
+    no command has an option of that name, so it is moved before the command (never past --)."""
+    cut = args.index("--") if "--" in args else len(args)
+    head, moved, i = [], [], 0
+    while i < cut:
+        a = args[i]
+        if a in ("-o", "--output") and i + 1 < cut:
+            moved += args[i : i + 2]
+            i += 2
+            continue
+        if a.startswith("--output="):
+            moved.append(a)
+        else:
+            head.append(a)
+        i += 1
+    return moved + head + args[cut:]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turn every error into one line on stderr and SPEC's exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -916,7 +935,7 @@ def _run(args: list[str], debug: bool) -> int:
 
 def _dispatch(args: list[str], debug: bool) -> int:
     try:
-        returned = app(args=_without_debug(args), prog_name="coalesce", standalone_mode=False)
+        returned = app(args=_output_first(_without_debug(args)), prog_name="coalesce", standalone_mode=False)
         # typer returns the code of a `typer.Exit(n)` (and 130 for a KeyboardInterrupt) instead of raising
         return returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
     except BrokenPipeError:

@@ -41,6 +41,17 @@ def test_output_file(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8").startswith("# Frontier AI governance")
 
 
+def test_output_file_after_the_command(tmp_path: Path) -> None:
+    # as the README's tour writes it: -o after the command, in both spellings; after -- it is an argument
+    for spelling in (["-o", str(tmp_path / "a.md")], [f"--output={tmp_path / 'b.md'}"]):
+        code, out, err = run_cli("issues", "--format", "markdown", *spelling)
+        assert code == 0 and out == "", err
+    assert (tmp_path / "a.md").read_text(encoding="utf-8").startswith("## ")
+    assert (tmp_path / "b.md").read_text(encoding="utf-8") == (tmp_path / "a.md").read_text(encoding="utf-8")
+    code, _, err = run_cli("issues", "--", "-o", str(tmp_path / "c.md"))
+    assert code == 2 and not (tmp_path / "c.md").exists()
+
+
 def test_output_to_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
     code, out, err = run_cli("-o", str(tmp_path / "no" / "such" / "file"), "issues")
     assert code == 2 and out == ""
