@@ -16,8 +16,6 @@ ROBUSTNESS_DRAW_WORK = 8000
 deterministic, so the output is the same on every machine. 2,000 until the acceptance model: with it,
 1 of 12 ai-governance draws (seed 5) stopped at 2,000 and at 4,000 with a gap of 0.12 and certified at
 8,000 (12 draws in 1.5 s either way, measured)."""
-FRONTIER_TIME_LIMIT = 30.0
-"""Seconds for the whole of frontier's curve (shared among its sizes)."""
 
 
 class Budget:
