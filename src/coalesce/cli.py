@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from coalesce.render import Format
 
@@ -29,6 +30,34 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+class _NamedArgument(TyperArgument):
+    """An argument shown by its metavar alone, as click shows one: `ISSUE` when required, `[A,B]` when
+    optional. typer 0.29 adds the Python type after a metavar (`ISSUE <str>`) and braces in the usage line
+    (`{ISSUE}`); the metavar already says what to give."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None if self.metavar else super().display_type_rich(ctx)
+
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        if not self.metavar:
+            return super().get_usage_pieces(ctx)
+        return [self.metavar if self.required else f"[{self.metavar}]"]
+
+
+class _Command(TyperCommand):
+    """typer's command, whose arguments with a metavar are shown by that metavar alone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument and param.metavar:
+                param.__class__ = _NamedArgument
+
+
+FORMATS = ", ".join(f.value for f in Format)
+"""The choices of --format, named in its help (its placeholder is FORMAT)."""
 
 IssueArg = Annotated[
     str, typer.Argument(metavar="ISSUE", show_default=False, help="Issue id (see `coalesce issues`).")
@@ -46,7 +75,15 @@ DataOpt = Annotated[
         "shipped data).",
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help=f"Output format: {FORMATS} (csv: listings and score --batch).",
+    ),
+]
 ScenarioOpt = Annotated[
     Optional[list[str]],
     typer.Option(
@@ -132,7 +169,7 @@ def _version(value: bool) -> None:
 def _global_options(
     fmt: Annotated[
         Optional[Format],
-        typer.Option("--format", "-f", help="Output format for the command."),
+        typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format for the command: {FORMATS}."),
     ] = None,
     data: Annotated[
         Optional[Path],
@@ -283,7 +320,7 @@ def _command(name: str | None = None) -> Callable[[_F], _F]:
 
     def register(function: _F) -> _F:
         summary = " ".join((function.__doc__ or "").strip().split("\n\n")[0].split())
-        return app.command(name=name, short_help=summary)(function)
+        return app.command(name=name, short_help=summary, cls=_Command)(function)
 
     return register
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from typing import Any
 
 import pytest
 from clirun import run
@@ -57,13 +58,23 @@ def test_summaries_are_not_cut(columns: str) -> None:
     [
         (
             "propose",
-            ["{ISSUE}", "--include A,B", "--set PATH=VALUE", "--weight NAME=NUMBER", "--budget WORK"],
+            [
+                "[OPTIONS] ISSUE\n",
+                "--include A,B",
+                "--set PATH=VALUE",
+                "--weight NAME=NUMBER",
+                "--budget WORK",
+            ],
         ),
-        ("score", ["{ISSUE} [A,B]", "--batch FILE", "--scenario FILE|NAME"]),
-        ("sweep", ["--vary PATH=FROM..TO", "--steps N"]),
+        (
+            "score",
+            ["[OPTIONS] ISSUE [A,B]\n", "  ISSUE  ", "  A,B  ", "--batch FILE", "--scenario FILE|NAME"],
+        ),
+        ("power", ["[OPTIONS] ISSUE A,B\n", "  A,B  "]),
+        ("sweep", ["--vary PATH=FROM..TO", "--steps N", "--format FORMAT"]),
         ("robustness", ["--draws N", "--seed N", "--workers N"]),
-        ("schema", ["{DOCUMENT}"]),
-        ("show", ["{KEY}"]),
+        ("schema", ["[OPTIONS] DOCUMENT\n", "  DOCUMENT  "]),
+        ("show", ["[OPTIONS] KEY\n", "  KEY  "]),
     ],
 )
 def test_placeholders_are_named(command: str, placeholders: list[str]) -> None:
@@ -90,3 +101,39 @@ def test_examples_name_real_issues_scenarios_and_cases(command: str) -> None:
                     assert words[i + 1] in known, f"{example}: {flag} {words[i + 1]} does not exist"
         if words[0] == command and len(words) > 1 and re.fullmatch(r"[a-z]+(-[a-z]+)+", words[1]):
             assert words[1] in dataset.issues, f"{example}: no issue {words[1]}"
+
+
+PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9,|=.\-]*")
+"""A named placeholder: ISSUE, A,B, FILE|NAME, PATH=VALUE, PATH=FROM..TO, YYYY-MM-DD, N."""
+TYPE_LABELS = re.compile(r"<[^>]*>|\b(TEXT|INTEGER|FLOAT|BOOLEAN|PATH|DIRECTORY|CHOICE)\b(?![=.])")
+
+
+def _commands() -> list[tuple[str, object]]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return [("coalesce", group), *((f"coalesce {n}", c) for n, c in group.commands.items())]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", [name for name, _ in _commands()])
+def test_every_value_has_a_named_placeholder(name: str) -> None:
+    """Every argument and option that takes a value shows a named placeholder (never typer's `<str>`,
+    `<list[str]>`, `TEXT` or `<table|json|...>`), in the usage line and in the list."""
+    import typer
+    from typer.core import TyperArgument
+
+    command: Any = dict(_commands())[name]
+    ctx = typer.Context(command, info_name=name)
+    for param in command.get_params(ctx):
+        if getattr(param, "is_flag", False) or param.hidden:  # type: ignore[attr-defined]
+            continue
+        record = param.get_help_record(ctx)
+        assert record is not None, param.name
+        shown = record[0].split(", ")[-1]  # "-f, --format FORMAT" -> "--format FORMAT"; "ISSUE"
+        placeholder = shown.split(" ", 1)[1] if shown.startswith("-") else shown
+        assert PLACEHOLDER.fullmatch(placeholder), f"{name} {param.name}: {record[0]!r}"
+        if isinstance(param, TyperArgument):
+            usage = " ".join(param.get_usage_pieces(ctx))
+            assert usage in (placeholder, f"[{placeholder}]"), f"{name}: usage shows {usage!r}"
+    shown = run(*name.split()[1:], "--help", env={"COLUMNS": "200"}).out
+    assert not TYPE_LABELS.search(shown.split("Examples:")[0] + shown.split("Options:")[-1]), shown
