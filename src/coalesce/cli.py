@@ -296,6 +296,43 @@ def _memo(result: Any, opts: Options) -> Any:
     return pv.build(opts.dataset, result, date=opts.date, weight_overrides=dict(opts.weights))
 
 
+def _stamp(
+    dataset: Any,
+    result: Any,
+    scenarios: Any = (),
+    sets: Any = None,
+    weights: Any = None,
+    date: str | None = None,
+) -> Any:
+    """The provenance of a result that cites no sources by design (power, sweep, backtest, a listing):
+    the scenarios, --set and weights that produced it, the date, the tool and data versions."""
+    from coalesce.render import provenance as pv
+
+    return pv.build(
+        dataset,
+        result,
+        date=date,
+        weight_overrides=dict(weights or {}),
+        scenarios=scenarios,
+        sets=sets or {},
+        cites=False,
+    )
+
+
+def _opts_stamp(result: Any, opts: Options) -> Any:
+    """`_stamp` of a run built from options (power, sweep, backtest, score --batch)."""
+    return _stamp(opts.dataset, result, opts.scenarios, opts.sets, opts.weights, opts.date)
+
+
+def _html_stamp(fmt: Format, applied: Applied | None, result: Any) -> Any:
+    """A listing's provenance, for an html page only (so a page always says its version and date); a
+    listing at the terminal or in markdown stays a plain list. No data (scenarios): the shipped data's."""
+    if _format(fmt) is not Format.html:
+        return None
+    applied = applied if applied is not None else _applied(None, [], [])
+    return _stamp(applied.dataset, result, applied.names, applied.sets)
+
+
 def _progress(fmt: Format) -> AbstractContextManager[None]:
     """Progress on stderr (rich.progress) while the core runs, only when stderr is a terminal.
 
@@ -443,7 +480,8 @@ def _score_batch(opts: Options, issue: str, batch: Path, fmt: Format) -> None:
     with _progress(fmt):
         listing, problems = score_batch(opts, issue, label, lines)
     if listing.rows:
-        _render(listing, fmt, lr.listing_table, lr.listing_markdown)
+        stamp = _opts_stamp(listing, opts) if _format(fmt) is Format.html else None
+        _render(listing, fmt, lr.listing_table, lr.listing_markdown, stamp)
     if problems:
         raise DataError(problems)
 
@@ -463,7 +501,9 @@ def issues_cmd(
     from coalesce.browse import list_issues
     from coalesce.render import listing as lr
 
-    _render(list_issues(_applied(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
+    applied = _applied(data, scenario, set_)
+    found = list_issues(applied.dataset)
+    _render(found, fmt, lr.listing_table, lr.listing_markdown, _html_stamp(fmt, applied, found))
 
 
 @_command()
@@ -490,8 +530,9 @@ def actors(
     from coalesce.browse import list_actors
     from coalesce.render import listing as lr
 
-    found = list_actors(_applied(data, scenario, set_).dataset, domain)
-    _render(found, fmt, lr.listing_table, lr.listing_markdown)
+    applied = _applied(data, scenario, set_)
+    found = list_actors(applied.dataset, domain)
+    _render(found, fmt, lr.listing_table, lr.listing_markdown, _html_stamp(fmt, applied, found))
 
 
 @_command()
@@ -518,8 +559,15 @@ def show(
     from coalesce.browse import show as show_detail
     from coalesce.render import listing as lr
 
-    detail = show_detail(_applied(data, scenario, set_).dataset, key)
-    _render(detail, fmt, lambda d, c, w: lr.detail_text(d, False), lambda d: lr.detail_text(d, True))
+    applied = _applied(data, scenario, set_)
+    detail = show_detail(applied.dataset, key)
+    _render(
+        detail,
+        fmt,
+        lambda d, c, w: lr.detail_text(d, False),
+        lambda d: lr.detail_text(d, True),
+        _html_stamp(fmt, applied, detail),
+    )
 
 
 @_command()
@@ -537,7 +585,9 @@ def sources(
     from coalesce.browse import list_sources
     from coalesce.render import listing as lr
 
-    _render(list_sources(_applied(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
+    applied = _applied(data, scenario, set_)
+    found = list_sources(applied.dataset)
+    _render(found, fmt, lr.listing_table, lr.listing_markdown, _html_stamp(fmt, applied, found))
 
 
 @_command("scenarios")
@@ -553,7 +603,8 @@ def scenarios_cmd(fmt: FormatOpt = Format.table) -> None:
     from coalesce.browse import list_scenarios
     from coalesce.render import listing as lr
 
-    _render(list_scenarios(), fmt, lr.listing_table, lr.listing_markdown)
+    found = list_scenarios()
+    _render(found, fmt, lr.listing_table, lr.listing_markdown, _html_stamp(fmt, None, found))
 
 
 @_command()
@@ -583,7 +634,10 @@ def validate(
 
         _emit(jsonfmt.render(report), json=True)
     elif not problems:
-        _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r))
+        stamp = (
+            _html_stamp(fmt, _applied(data, scenario, set_), report) if _format(fmt) is Format.html else None
+        )
+        _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r), stamp)
     if problems:
         raise DataError(problems)
 
@@ -680,8 +734,10 @@ def power(
     from coalesce.analysis.voting import power as run_power
     from coalesce.render import analysis as ra
 
-    dataset = _applied(data, scenario, set_).dataset
-    _render(run_power(dataset, issue, [members]), fmt, ra.power_table, ra.power_markdown)
+    applied = _applied(data, scenario, set_)
+    result = run_power(applied.dataset, issue, [members])
+    stamp = _stamp(applied.dataset, result, applied.names, applied.sets)
+    _render(result, fmt, ra.power_table, ra.power_markdown, stamp)
 
 
 @_command()
@@ -833,7 +889,8 @@ def sweep(
         max_size=max_size,
         work_limit=budget,
     )
-    _render(opts.sweep(issue, vary, steps=steps), fmt, ra.sweep_table, ra.sweep_markdown)
+    result = opts.sweep(issue, vary, steps=steps)
+    _render(result, fmt, ra.sweep_table, ra.sweep_markdown, _opts_stamp(result, opts))
 
 
 @_command()
@@ -874,7 +931,7 @@ def backtest(
         )
     with _progress(fmt):
         result = run_backtest(opts.dataset, cases, case)
-    _render(result, fmt, rb.backtest_table, rb.backtest_markdown)
+    _render(result, fmt, rb.backtest_table, rb.backtest_markdown, _opts_stamp(result, opts))
 
 
 def _without_debug(args: list[str]) -> list[str]:

@@ -39,6 +39,9 @@ class Provenance:
     sources: tuple[SourceLine, ...] = ()
     names: dict[str, str] = field(default_factory=dict)
     """Full names of the actors the result names (members, conveners, invitees), by code."""
+    cites: bool = True
+    """Whether the result cites its figures' sources (propose, score, ...). A result that cites none by
+    design (power, sweep, backtest, a listing) gets no "Sources" section rather than "none cited"."""
 
 
 def data_version(dataset: Dataset) -> str:
@@ -76,8 +79,9 @@ def build(
     weight_overrides: Mapping[str, float],
     scenarios: Iterable[str] | None = None,
     sets: Mapping[str, Any] | None = None,
+    cites: bool = True,
 ) -> Provenance:
-    """The provenance of a result computed on `dataset`."""
+    """The provenance of a result computed on `dataset` (`cites`: see Provenance.cites)."""
     from coalesce import __version__
 
     params = getattr(result, "parameters", None)
@@ -96,6 +100,7 @@ def build(
         sets=dict(sets if sets is not None else getattr(params, "sets", {})),
         sources=tuple(sources),
         names={a.code: a.name for a in dataset.world.actors},
+        cites=cites,
     )
 
 
@@ -107,9 +112,11 @@ def _overrides(p: Provenance) -> tuple[str, str, str]:
 
 
 def blocks(p: Provenance) -> list[Block]:
-    """A "Provenance" and a "Sources" section for the end of a memo, in every format."""
+    """A "Provenance" and a "Sources" section for the end of a memo, in every format (no "Sources" for a
+    result that cites none by design)."""
     scen, weights, sets = _overrides(p)
     sources = tuple(f"{s.id} ({s.quality}): {s.publisher} ({s.year}), {s.title}. {s.url}" for s in p.sources)
+    cited: list[Block] = [Heading("Sources", 3), Bullets(sources or ("none cited",))] if p.cites else []
     return [
         Heading("Provenance", 2),
         Fields(
@@ -121,6 +128,5 @@ def blocks(p: Provenance) -> list[Block]:
                 ("Tool", f"coalesce {p.tool_version}; data version: {p.data_version}"),
             )
         ),
-        Heading("Sources", 3),
-        Bullets(sources or ("none cited",)),
+        *cited,
     ]
