@@ -653,20 +653,37 @@ def schema(
             "frontier, ...), or an input: states, issues, scenario; `list` names them all.",
         ),
     ],
-    fmt: FormatOpt = Format.json,
+    fmt: Annotated[
+        Optional[Format],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"Output format: {FORMATS} (default: json; csv is refused).",
+        ),
+    ] = None,
 ) -> None:
     """Print the JSON Schema of a command's output or of an input file.
+
+    JSON by default; markdown, table and html show its top-level properties, then the schema itself;
+    csv is refused (a schema is a nested document, not rows).
 
     \b
     Examples:
       coalesce schema list
       coalesce schema propose | jq '.properties | keys'
       coalesce schema scenario > scenario.schema.json
+      coalesce schema propose --format html -o propose-schema.html
     """
-    from coalesce.schemas import schema_text
+    from coalesce.schemas import schema_view
 
-    text = schema_text(document)  # JSON Schema is JSON in every format; markdown wraps it in a fence
-    _emit(f"```json\n{text}```\n" if _format(fmt) is Format.markdown else text, json=True)
+    view = schema_view(document)
+    chosen = fmt or _Global.fmt or Format.json  # its own --format, else the global one, else json
+    if chosen is Format.json:
+        _emit(view.text, json=True)
+        return
+    # markdown, table, html: its properties, then the schema itself; csv: a usage error (no rows)
+    _render(view, chosen, None, None, _html_stamp(chosen, None, view))
 
 
 @_command()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from coalesce.errors import UsageError
@@ -116,3 +117,21 @@ def schema_text(document: str) -> str:
         }
         return json.dumps(listing, indent=2) + "\n"
     return json.dumps(schema_for(document), indent=2, sort_keys=True) + "\n"
+
+
+@dataclass(frozen=True)
+class SchemaView:
+    """A schema (or the `list` of documents) for the human formats: markdown, table and html draw its
+    properties and then the schema itself, exactly as `--format json` prints it."""
+
+    document: str
+    text: str
+    schema: dict[str, object] = field(default_factory=dict)
+    command: str = "schema"
+    """Named in the usage error of a format a schema has no drawing in (csv)."""
+
+
+def schema_view(document: str) -> SchemaView:
+    """The schema of `document` (or the `list`) with its JSON text."""
+    text = schema_text(document)
+    return SchemaView(document, text, json.loads(text))

@@ -43,3 +43,11 @@ def test_power_sweep_and_backtest_memos_name_the_scenario_that_produced_them() -
             outcome = run(*args, "--format", fmt)
             assert outcome.code == 0, outcome.err
             assert "china-walks-out" in outcome.out.split("Provenance", 1)[1], (command, fmt)
+
+
+@pytest.mark.parametrize("document", ["propose", "list"])
+def test_the_schema_page_says_its_version_and_date(document: str) -> None:
+    outcome = run("schema", document, "--format", "html")
+    assert outcome.code == 0, outcome.err
+    footer = _footer(outcome.out)
+    assert f"Tool coalesce {coalesce.__version__}" in footer and "Date data as of 20" in footer, footer

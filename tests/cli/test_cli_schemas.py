@@ -68,3 +68,40 @@ def test_an_unknown_document_is_a_usage_error_with_a_suggestion() -> None:
     assert outcome.code == 2 and "did you mean frontier?" in outcome.err
     listed = json.loads(run("schema", "list").out)
     assert set(listed["outputs"]) | set(listed["inputs"]) == set(documents())
+
+
+def _fenced_json(markdown: str) -> object:
+    return json.loads(markdown.split("```json\n", 1)[1].split("\n```", 1)[0])
+
+
+@pytest.mark.parametrize("document", ["propose", "scenario", "list"])
+def test_human_formats_show_the_properties_and_the_schema_itself(document: str) -> None:
+    exact = json.loads(run("schema", document).out)
+    markdown = run("schema", document, "--format", "markdown")
+    assert markdown.code == 0, markdown.err
+    assert document == "list" or _fenced_json(markdown.out) == exact
+    html = run("schema", document, "--format", "html")
+    assert html.code == 0 and html.out.startswith("<!DOCTYPE html>"), html.err
+    table = run("schema", document, "--format", "table")
+    assert table.code == 0, table.err
+    if document == "list":
+        assert "| backtest | output | backtest |" in markdown.out and "scenario" in table.out
+        return
+    import html as html_module
+
+    pre = html.out.split("<pre><code>", 1)[1].split("</code></pre>", 1)[0]
+    assert json.loads(html_module.unescape(pre)) == exact  # the page carries the schema exactly
+    for prop in exact["properties"]:  # type: ignore[index]
+        assert f"| {prop} |" in markdown.out and f'<td class="id">{prop}</td>' in html.out
+    assert "| recommendations | array of Recommendation | yes |" in markdown.out or document != "propose"
+
+
+def test_global_format_applies_to_schema() -> None:
+    outcome = run("--format", "markdown", "schema", "score")
+    assert outcome.code == 0 and outcome.out.startswith("# JSON Schema: score"), outcome.out[:80]
+
+
+def test_csv_of_a_schema_is_a_usage_error() -> None:
+    outcome = run("schema", "propose", "--format", "csv")
+    assert outcome.code == 2 and outcome.out == ""
+    assert outcome.err.count("\n") == 1 and "--format csv" in outcome.err and "schema" in outcome.err

@@ -106,7 +106,15 @@ class Figure:
     mark_text: str = ""
 
 
-Block: TypeAlias = Heading | Paragraph | Note | Fields | Bullets | Table | Figure
+@dataclass(frozen=True)
+class Code:
+    """Text shown exactly as it is, line for line (a JSON Schema); `language` names it for markdown."""
+
+    text: str
+    language: str = ""
+
+
+Block: TypeAlias = Heading | Paragraph | Note | Fields | Bullets | Table | Figure | Code
 
 
 @dataclass(frozen=True)

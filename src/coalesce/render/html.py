@@ -13,6 +13,7 @@ from coalesce.render import numbers
 from coalesce.render.document import (
     Block,
     Bullets,
+    Code,
     Document,
     Fields,
     Figure,
@@ -39,6 +40,7 @@ th { border-bottom: 2px solid #888; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dt { font-weight: 600; } dd { margin: 0; }
 figure { margin: 1rem 0; } figcaption { font-weight: 600; }
+pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; font-size: .85rem; }
 footer { margin-top: 2rem; border-top: 1px solid #888; font-size: .9rem; }
 """.strip()
 
@@ -88,6 +90,8 @@ def _block(block: Block) -> str:
         return _table(block)
     if isinstance(block, Figure):
         return _figure(block)
+    if isinstance(block, Code):
+        return f"<pre><code>{escape(block.text)}</code></pre>"
     raise TypeError(f"no html for {type(block).__name__}")  # pragma: no cover - every block is drawn
 
 

@@ -12,6 +12,7 @@ from coalesce.render.bars import figure_lines
 from coalesce.render.document import (
     Block,
     Bullets,
+    Code,
     Document,
     Fields,
     Figure,
@@ -59,6 +60,8 @@ def _block(block: Block) -> str:
         return "\n".join(lines)
     if isinstance(block, Figure):
         return "\n".join(["```text", *figure_lines(block, FIGURE_WIDTH), "```"])
+    if isinstance(block, Code):
+        return f"```{block.language}\n{block.text.rstrip()}\n```"
     raise TypeError(f"no markdown for {type(block).__name__}")  # pragma: no cover - every block is drawn
 
 

@@ -35,7 +35,8 @@ def _layouts() -> list[tuple[type, Layout]]:
     from coalesce.models.backtest import BacktestResult
     from coalesce.models.browse import Detail, Listing, ValidationReport
     from coalesce.models.results import ProposeResult, ScoreResult
-    from coalesce.render.layouts import analysis, backtest, browse, recommendation
+    from coalesce.render.layouts import analysis, backtest, browse, recommendation, schema
+    from coalesce.schemas import SchemaView
 
     return [
         (ProposeResult, recommendation.propose),
@@ -49,6 +50,7 @@ def _layouts() -> list[tuple[type, Layout]]:
         (Listing, _unnamed(browse.listing)),
         (Detail, _unnamed(browse.detail)),
         (ValidationReport, _unnamed(browse.validation)),
+        (SchemaView, _unnamed(schema.schema)),
     ]
 
 

@@ -20,6 +20,7 @@ from coalesce.render.console import capture
 from coalesce.render.document import (
     Block,
     Bullets,
+    Code,
     Document,
     Fields,
     Figure,
@@ -90,6 +91,9 @@ def _block(console: Console, block: Block, width: int) -> None:
     elif isinstance(block, Figure):
         for line in figure_lines(block, width):
             _lines(console, line, width, hang="  ")
+    elif isinstance(block, Code):  # exactly as it is: never wrapped, so it can be copied
+        for line in block.text.rstrip().splitlines():
+            console.print(Text(line), soft_wrap=True)
 
 
 def _widest(table: Table, position: int) -> int:
