@@ -213,7 +213,7 @@ def _terminal() -> Any:
     return console.Terminal.detect(sys.stdout)
 
 
-def _emit(text: str, json: bool = False) -> None:
+def _emit(text: str, json: bool = False, html: bool = False) -> None:
     """Write the output to --output or stdout, in an encoding the target takes (JSON escapes)."""
     if _Global.output is not None:
         from coalesce.errors import UsageError
@@ -226,7 +226,7 @@ def _emit(text: str, json: bool = False) -> None:
     from coalesce.render import console
 
     try:
-        sys.stdout.write(console.encodable(text, getattr(sys.stdout, "encoding", None), json))
+        sys.stdout.write(console.encodable(text, getattr(sys.stdout, "encoding", None), json, html))
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (`| head`, `| true`): stop quietly
         _silence_stdout()
@@ -274,7 +274,13 @@ def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any
         with term.active():
             _emit(render(result, fmt, provenance, color=term.color, width=term.width))
         return
-    _emit(render(result, fmt, provenance), json=fmt is Format.json)
+    # a markdown memo written to stdout draws its figures in ASCII where stdout cannot show Unicode
+    ascii_only = fmt is Format.markdown and _Global.output is None and _terminal().ascii_only
+    _emit(
+        render(result, fmt, provenance, ascii_only=ascii_only),
+        json=fmt is Format.json,
+        html=fmt is Format.html,
+    )
 
 
 def _lazy(module: str, name: str) -> Any:

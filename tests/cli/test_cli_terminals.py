@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from pathlib import Path
 
 import pytest
 from clirun import DATA, TINY, Stream, run
@@ -33,8 +35,43 @@ def test_an_ascii_stdout_keeps_json_valid_and_equal() -> None:
 def test_non_ascii_names_survive_an_ascii_stdout_as_escapes() -> None:
     text = encodable('{"name": "Naím ✓ 𝄞"}', "ascii", json=True)
     assert text.isascii() and json.loads(text) == {"name": "Naím ✓ 𝄞"}
-    assert encodable("Naím", "ascii") == "Na?m"  # a memo: readable, never a crash
+    assert encodable("Naím, Türkiye ✓", "ascii") == "Naim, Turkiye ?"  # a memo: base letters, never a crash
+    assert encodable("Naím ✓", "ascii", html=True) == "Na&#237;m &#10003;"  # a page: character references
     assert encodable("Naím", "utf-8") == "Naím"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_an_ascii_stdout_gets_ascii_figures_and_plain_letters(fmt: str) -> None:
+    args = ("frontier", "chips", "--max-size", "3", "--format", fmt, "--data", str(TINY))
+    ascii_only, utf8 = run(*args, encoding="ascii"), run(*args)
+    assert ascii_only.code == utf8.code == 0, ascii_only.err
+    assert ascii_only.out.isascii() and "?" not in ascii_only.out
+    bars = [line for line in ascii_only.out.splitlines() if re.match(r"\s+\d+ [#.]{8,} ", line)]
+    assert len(bars) >= 3 and "Naim's curve" in ascii_only.out, ascii_only.out
+    assert "█" in utf8.out and "Naím's curve" in utf8.out  # a UTF-8 stream keeps the Unicode drawing
+    assert len(ascii_only.out.splitlines()) == len(utf8.out.splitlines())
+
+
+def test_a_markdown_file_keeps_unicode_whatever_stdout_takes(tmp_path: Path) -> None:
+    memo = tmp_path / "memo.md"
+    args = ("frontier", "chips", "--max-size", "3", "--format", "markdown", "--data", str(TINY))
+    outcome = run("-o", str(memo), *args, encoding="ascii")
+    assert outcome.code == 0, outcome.err
+    assert "█" in memo.read_text(encoding="utf-8")
+
+
+def test_accented_names_keep_their_letters_on_an_ascii_stdout() -> None:
+    outcome = run("show", "CIV", "--data", str(DATA), encoding="ascii")
+    assert outcome.code == 0, outcome.err
+    assert "Cote d'Ivoire" in outcome.out and "?" not in outcome.out.split("\n", 3)[0]
+
+
+def test_an_ascii_stdout_gets_the_same_html_page_as_character_references() -> None:
+    args = ("frontier", "chips", "--max-size", "3", "--format", "html", "--data", str(TINY))
+    ascii_only, utf8 = run(*args, encoding="ascii"), run(*args)
+    assert ascii_only.code == 0 and ascii_only.out.isascii(), ascii_only.err
+    assert "&#237;" in ascii_only.out
+    assert html.unescape(ascii_only.out) == html.unescape(utf8.out)
 
 
 def test_force_color_colours_a_pipe_and_no_color_wins() -> None:

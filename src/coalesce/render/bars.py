@@ -6,9 +6,12 @@ from coalesce.render.document import Figure
 
 BAR = "█"
 EMPTY = "·"
+ASCII_BAR = "#"
+ASCII_EMPTY = "."
+"""The bars where the output cannot show Unicode (rich's `ascii_only`: an ASCII stream, a dumb terminal)."""
 
 
-def figure_lines(figure: Figure, width: int) -> list[str]:
+def figure_lines(figure: Figure, width: int, ascii_only: bool = False) -> list[str]:
     """A figure as lines of bars, one block per series (the markdown backend draws the same lines)."""
     label_width = max((len(label) for label in figure.labels), default=1)
     out = []
@@ -19,13 +22,15 @@ def figure_lines(figure: Figure, width: int) -> list[str]:
         out.append(f"{figure.title}: {series.name}")
         for label, value, text in zip(figure.labels, series.values, series.texts, strict=True):
             suffix = mark if label == figure.marked else ""
-            out.append(f"  {label:>{label_width}} {bar(value, bar_width)} {text:>{text_width}}{suffix}")
+            drawn = bar(value, bar_width, ascii_only)
+            out.append(f"  {label:>{label_width}} {drawn} {text:>{text_width}}{suffix}")
     return out
 
 
-def bar(value: float | None, width: int) -> str:
-    """A share in [0, 1] as block characters; blank when missing."""
+def bar(value: float | None, width: int, ascii_only: bool = False) -> str:
+    """A share in [0, 1] as block characters (`#` and `.` when `ascii_only`); blank when missing."""
     if value is None:
         return " " * width
     filled = max(0, min(width, round(value * width)))
-    return BAR * filled + EMPTY * (width - filled)
+    full, empty = (ASCII_BAR, ASCII_EMPTY) if ascii_only else (BAR, EMPTY)
+    return full * filled + empty * (width - filled)

@@ -49,11 +49,10 @@ class Terminal:
             else:
                 with suppress(OSError, ValueError, AttributeError):
                     width = os.get_terminal_size(stream.fileno()).columns
-        encoding = (getattr(stream, "encoding", None) or "utf-8").lower()
         return cls(
             color=probe.color_system is not None and not probe.no_color,
             width=max(MIN_WIDTH, width),
-            ascii_only=not encoding.startswith("utf") or probe.is_dumb_terminal,
+            ascii_only=probe.options.ascii_only or probe.is_dumb_terminal,
         )
 
     @contextmanager
@@ -117,19 +116,36 @@ def _json_escape(error: UnicodeError) -> tuple[str, int]:
     return "".join(out), error.end
 
 
+def _plain_letters(error: UnicodeError) -> tuple[str, int]:
+    """Replace characters the stream cannot take by their base letters where Unicode decomposes them
+    (unicodedata's NFKD: Naím -> Naim, Türkiye -> Turkiye), else by a question mark."""
+    import unicodedata
+
+    assert isinstance(error, UnicodeEncodeError)
+    out = []
+    for char in error.object[error.start : error.end]:
+        base = (
+            unicodedata.normalize("NFKD", char).encode(error.encoding, errors="ignore").decode(error.encoding)
+        )
+        out.append(base or "?")
+    return "".join(out), error.end
+
+
 codecs.register_error("coalesce-json", _json_escape)
+codecs.register_error("coalesce-text", _plain_letters)
 
 
-def encodable(text: str, encoding: str | None, json: bool = False) -> str:
+def encodable(text: str, encoding: str | None, json: bool = False, html: bool = False) -> str:
     """`text` as the stream's encoding can write it: unchanged when it can, else with each character it
-    cannot write as a JSON escape (`json`: the JSON stays valid and equal) or a question mark."""
+    cannot write as a JSON escape (`json`: the JSON stays valid and equal), an html character reference
+    (`html`: the page stays the same page), or its base letter, or a question mark (a memo)."""
     if not encoding:
         return text
     try:
         text.encode(encoding)
         return text
     except UnicodeEncodeError:
-        handler = "coalesce-json" if json else "replace"
+        handler = "coalesce-json" if json else "xmlcharrefreplace" if html else "coalesce-text"
         return text.encode(encoding, errors=handler).decode(encoding)
     except LookupError:
         return text

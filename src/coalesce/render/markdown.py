@@ -29,10 +29,11 @@ FIGURE_WIDTH = 80
 """Figures are drawn as bar lines in a code block this wide."""
 
 
-def draw(document: Document) -> str:
-    """The document as markdown, ending with one newline."""
-    chunks = [_block(block) for block in document.blocks]
-    chunks += [_block(block) for block in document.footer]
+def draw(document: Document, ascii_only: bool = False) -> str:
+    """The document as markdown, ending with one newline (`ascii_only`: figures drawn in ASCII, for a
+    stream that cannot show Unicode)."""
+    chunks = [_block(block, ascii_only) for block in document.blocks]
+    chunks += [_block(block, ascii_only) for block in document.footer]
     return "\n\n".join(chunk for chunk in chunks if chunk) + "\n"
 
 
@@ -41,7 +42,7 @@ def cell(value: object) -> str:
     return numbers.cell(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _block(block: Block) -> str:
+def _block(block: Block, ascii_only: bool = False) -> str:
     if isinstance(block, Heading):
         return f"{'#' * block.level} {block.text}"
     if isinstance(block, Paragraph):
@@ -59,7 +60,7 @@ def _block(block: Block) -> str:
         lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in block.rows]
         return "\n".join(lines)
     if isinstance(block, Figure):
-        return "\n".join(["```text", *figure_lines(block, FIGURE_WIDTH), "```"])
+        return "\n".join(["```text", *figure_lines(block, FIGURE_WIDTH, ascii_only), "```"])
     if isinstance(block, Code):
         return f"```{block.language}\n{block.text.rstrip()}\n```"
     raise TypeError(f"no markdown for {type(block).__name__}")  # pragma: no cover - every block is drawn

@@ -69,9 +69,16 @@ def document(result: Any, provenance: Provenance | None = None) -> Document:
 
 
 def render(
-    result: Any, fmt: Format, provenance: Provenance | None = None, *, color: bool = False, width: int = 100
+    result: Any,
+    fmt: Format,
+    provenance: Provenance | None = None,
+    *,
+    color: bool = False,
+    width: int = 100,
+    ascii_only: bool = False,
 ) -> str:
-    """The result as text in `fmt` (json: the model's own JSON; csv: listings only)."""
+    """The result as text in `fmt` (json: the model's own JSON; csv: listings only). `ascii_only` draws
+    markdown's figures in ASCII; the table backend asks its rich console instead."""
     if fmt is Format.json:
         from coalesce.render import jsonfmt
 
@@ -84,7 +91,7 @@ def render(
     if fmt is Format.markdown:
         from coalesce.render import markdown
 
-        return markdown.draw(doc)
+        return markdown.draw(doc, ascii_only)
     if fmt is Format.html:
         from coalesce.render import html
 

@@ -89,7 +89,7 @@ def _block(console: Console, block: Block, width: int) -> None:
         else:
             console.print(_table(block))
     elif isinstance(block, Figure):
-        for line in figure_lines(block, width):
+        for line in figure_lines(block, width, console.options.ascii_only):  # rich's own detection
             _lines(console, line, width, hang="  ")
     elif isinstance(block, Code):  # exactly as it is: never wrapped, so it can be copied
         for line in block.text.rstrip().splitlines():
