@@ -349,7 +349,8 @@ def _progress(fmt: Format) -> AbstractContextManager[None]:
 
     from coalesce import progress
 
-    quiet = _Global.quiet or (_format(fmt) is Format.json and not sys.stdout.isatty())
+    piped = not Console(file=sys.stdout).is_terminal  # rich's detection (FORCE_TTY, TTY_INTERACTIVE, isatty)
+    quiet = _Global.quiet or (_format(fmt) is Format.json and piped)
     return progress.on_stderr() if not quiet and Console(file=sys.stderr).is_terminal else progress.silent()
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
@@ -42,13 +43,10 @@ class Terminal:
 
         probe = Console(file=stream)
         width = probe.width if probe.is_terminal or os.environ.get("COLUMNS") else DEFAULT_WIDTH
-        if probe.is_dumb_terminal:  # rich assumes 80 columns there, whatever COLUMNS or the tty says
-            columns = os.environ.get("COLUMNS", "")
-            if columns.isdigit() and int(columns) > 0:
-                width = int(columns)
-            else:
-                with suppress(OSError, ValueError, AttributeError):
-                    width = os.get_terminal_size(stream.fileno()).columns
+        if probe.is_dumb_terminal:  # rich assumes 80 columns there, whatever COLUMNS or the tty says;
+            width = shutil.get_terminal_size(
+                (probe.width, 25)
+            ).columns  # the standard library's: COLUMNS, tty
         return cls(
             color=probe.color_system is not None and not probe.no_color,
             width=max(MIN_WIDTH, width),
