@@ -118,3 +118,35 @@ def test_validate_json_reports_problems_as_data(tmp_path: Path) -> None:
     assert err.strip() == payload["problems"][0]["text"]
     code, out, _ = run_cli("validate", "--format", "json")
     assert code == 0 and json.loads(out)["ok"] is True
+
+
+def test_short_flags_where_usual() -> None:
+    """-n, -i, -x, -w, -s, -f, -o and -q mean what their long names do (issue 17)."""
+    data = ["--data", str(TINY)]
+    long = run_cli(
+        "propose", "chips", "--top", "2", "--include", "NOR", "--exclude", "CHN", "--weight", "veto=2",
+        "--scenario", "china-walks-out", "--format", "json", *data,
+    )  # fmt: skip
+    short = run_cli(
+        "-q", "propose", "chips", "-n", "2", "-i", "NOR", "-x", "CHN", "-w", "veto=2", "-s", "china-walks-out",
+        "-f", "json", *data,
+    )  # fmt: skip
+    assert long[0] == 0, long[2]
+    assert short == long
+    assert len(json.loads(short[1])["recommendations"]) == 2
+
+
+def test_global_data_before_the_command() -> None:
+    code, out, err = run_cli("--data", str(TINY), "issues", "--format", "json")
+    assert code == 0, err
+    assert [row["id"] for row in json.loads(out)["rows"]] == ["chips"]  # the tiny world's one issue
+
+
+def test_the_readme_installs_with_pipx_from_a_path_or_url_never_the_pypi_name() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [
+        line.split("#", 1)[0].strip() for line in readme.splitlines() if line.startswith("pipx install")
+    ]
+    assert commands, "the README shows no pipx install"
+    assert all(c.split()[2].startswith(("./", "/", "'git+", "git+", "http")) for c in commands), commands
+    assert "pipx install coalesce\n" not in readme and not any(c == "pipx install coalesce" for c in commands)
