@@ -326,7 +326,7 @@ def _stamp(
 
 
 def _opts_stamp(result: Any, opts: Options) -> Any:
-    """`_stamp` of a run built from options (power, sweep, backtest, score --batch)."""
+    """`_stamp` of a run built from options (sweep, backtest, score --batch)."""
     return _stamp(opts.dataset, result, opts.scenarios, opts.sets, opts.weights, opts.date)
 
 
@@ -672,7 +672,7 @@ def schema(
 ) -> None:
     """Print the JSON Schema of a command's output or of an input file.
 
-    JSON by default; markdown, table and html show its top-level properties, then the schema itself;
+    JSON by default; markdown, table and html list its properties, then show the schema itself;
     csv is refused (a schema is a nested document, not rows).
 
     \b
