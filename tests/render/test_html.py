@@ -139,3 +139,22 @@ def test_a_real_browser_renders_the_pages_and_loads_nothing(pages: dict[str, str
     text = " ".join(html_text(dom).split())
     assert "European Union (EU), Norway (NOR), United States (USA)" in text
     assert "Recommendations" in text and "Criteria" in text
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed here (.ci/run installs it)")
+def test_a_real_browser_shows_the_version_and_date_of_a_schema_and_a_power_page(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    pages = {
+        "schema": run_cli("schema", "score", "--format", "html"),
+        "power": run_cli("power", "chips", "USA,NOR,NLD", "--format", "html", "--data", str(TINY)),
+    }
+    for name, (code, out, err) in pages.items():
+        assert code == 0, err
+        path = tmp_path / f"{name}.html"
+        path.write_text(out, encoding="utf-8")
+        dom, stderr = _chromium(path, tmp_path)
+        assert _console(stderr) == [], f"{name}: the page logged {_console(stderr)}"
+        text = " ".join(html_text(dom).split())
+        assert f"coalesce {coalesce.__version__}" in text and "data as of 20" in text, name
+    assert '"$schema"' in html_text(pages["schema"][1])
