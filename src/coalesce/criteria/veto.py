@@ -34,6 +34,7 @@ from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, Qu
 from coalesce.rules import (
     count_distribution,
     describe,
+    institution_total,
     probability_of_action,
     required_count,
     veto_player_bound,
@@ -374,7 +375,7 @@ def _own_value(ctx: Context, members: tuple[int, ...]) -> float:
         return 1.0
     _, probs = member_acceptances(ctx, members)
     if isinstance(rule, WeightedVote):
-        return veto_player_bound(probs, _rule_weights(ctx, members), rule.quota)
+        return veto_player_bound(probs, _rule_weights(ctx, members), rule.quota, institution_total(rule))
     return _value(ctx, members, probs)
 
 
