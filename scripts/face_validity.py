@@ -27,22 +27,54 @@ def codes(members: list[str]) -> str:
     return ", ".join(members)
 
 
+def fillers(world: object, issue: str, members: list[str], coverage: float, tags: float) -> list[str]:
+    """Members that add under one point of coverage and no need another member lacks (no exemption:
+    issue 15's 'Done when' count, stricter than parsimony's passengers, which exempt convener and rival)."""
+    from coalesce import engine
+
+    out = []
+    for m in members:
+        rest = [x for x in members if x != m]
+        if not rest:
+            continue
+        r = engine.score(
+            world, issue, [",".join(rest)], rank_depth=1, time_limit=None, node_limit=1, ranked=False
+        )
+        loss = coverage - float(r.criteria["capability"].details["coverage"])
+        tag_loss = tags - float(r.criteria["expertise"].details.get("tag_coverage") or 0.0)
+        if loss < 0.01 and tag_loss <= 1e-9:
+            out.append(m)
+    return out
+
+
 def render() -> str:
     analogues = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))["analogues"]
     world = coalesce.load_world()
     rows, sections = [], []
+    summary = {"fillers": 0, "exact": 0, "missed": 0}
     for entry in analogues:
         issue = entry["issue"]
-        top = coalesce.propose(world, issue, top=1).recommendations[0]
+        proposal = coalesce.propose(world, issue, top=1)
+        top = proposal.recommendations[0]
         real = coalesce.score(world, issue, entry["members"])
         tracks = "; ".join(f"{'+'.join(t.members)}" for t in top.tracks) or "none"
         missed = "yes" if top.criteria["capability"].score < 1 else "no"
+        coverage = float(top.criteria["capability"].details["coverage"])
+        tags = float(top.criteria["expertise"].details.get("tag_coverage") or 0.0)
+        filler = fillers(world, issue, list(top.members), coverage, tags)
+        exact = "yes" if proposal.search.exact else f"no (gap {proposal.search.gap:.2f})"
+        summary["fillers"] += bool(filler)
+        summary["exact"] += proposal.search.exact
+        summary["missed"] += (
+            missed == "yes" and "no group within the size limit" not in top.criteria["parsimony"].rationale
+        )
         first = entry["first_build"]
         rows.append(
             f"| {issue} | {entry['grouping']} | {codes(first['top'])} ({first['convener']}) | "
             f"{first['score'] - first['analogue_score']:+.3f} | "
             f"{codes(top.members)} (convener {top.convener}; tracks {tracks}) | {missed} | "
-            f"{top.score:.3f} | {real.score:.3f} | {top.score - real.score:+.3f} |"
+            f"{top.score:.3f} | {real.score:.3f} | {top.score - real.score:+.3f} | "
+            f"{codes(filler) if filler else 'none'} | {exact} |"
         )
         case = (
             f" It is also the back-test case `{entry['backtest_case']}`."
@@ -83,11 +115,22 @@ def render() -> str:
         'checkout. "Misses target" is yes when the top core\'s capability score is below 1 (its coverage',
         "is short of the issue's target). A gap is the engine's top score minus the analogue's score.",
         "",
+        '"Fillers" are the top core\'s members that add under one point of coverage and no need another',
+        "member lacks, with no exemption (issue 15's count; parsimony's passengers exempt the convener and",
+        'a key rival). "Exact" is whether the search certified the top core within the default budget.',
+        "",
         "| issue | real analogue | first build: top core (convener) | gap | now: top core | misses target |"
-        " top score | analogue's score | gap |",
-        "|---|---|---|---:|---|---|---:|---:|---:|",
+        " top score | analogue's score | gap | fillers | exact |",
+        "|---|---|---|---:|---|---|---:|---:|---:|---|---|",
     ]
-    return "\n".join([*head, *rows, "", "## Issue by issue", "", "\n\n".join(sections), ""])
+    n = len(rows)
+    tally = [
+        "",
+        f"Top cores holding a filler: {summary['fillers']} of {n}. Top cores missing a target that a group "
+        f"within the size limits reaches: {summary['missed']} of {n}. Searches certified exact: "
+        f"{summary['exact']} of {n}.",
+    ]
+    return "\n".join([*head, *rows, *tally, "", "## Issue by issue", "", "\n\n".join(sections), ""])
 
 
 def main(argv: list[str] | None = None) -> int:

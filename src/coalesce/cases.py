@@ -14,7 +14,54 @@ from coalesce.loading.validate import validate_model
 from coalesce.loading.yamlsafe import position_of
 from coalesce.models.base import Frozen, Identifier
 from coalesce.models.issue import Issue
+from coalesce.models.rules import Consensus, DecisionRule, OptIn
 from coalesce.models.world import Source
+
+OPT_IN_INSTRUMENTS = ("declaration", "statement", "pledge", "partnership", "arrangement", "forum")
+"""Instruments a state that does not join simply stays out of (protocol: opt-in)."""
+CONSENSUS_INSTRUMENTS = ("treaty", "agreement")
+"""Instruments that bind all their parties and exist only if every party accepts (protocol: consensus)."""
+InstrumentType = Literal[
+    "declaration",
+    "statement",
+    "pledge",
+    "partnership",
+    "arrangement",
+    "forum",
+    "treaty",
+    "agreement",
+    "institution-decision",
+]
+
+
+class Instrument(Frozen):
+    """What the case's sources say the instrument is; it fixes the case's decision rule (docs/backtest.md)."""
+
+    type: InstrumentType
+    basis: str = Field(min_length=1)
+    """The words of the source that say what the instrument is."""
+    source: Identifier
+    """The source quoted (one of the case's sources, or a research-notes record of them)."""
+    rule: DecisionRule | None = None
+    """For an institution-decision only: the institution's own rule, quoted in `basis`."""
+
+    @model_validator(mode="after")
+    def _rule_only_for_institutions(self) -> Instrument:
+        if self.type == "institution-decision" and self.rule is None:
+            raise ValueError("an institution-decision needs the institution's rule (`rule:`)")
+        if self.type != "institution-decision" and self.rule is not None:
+            raise ValueError(
+                f"a {self.type} takes its rule from its type; `rule:` is for an institution-decision"
+            )
+        return self
+
+    def decision_rule(self) -> DecisionRule:
+        """The rule the protocol assigns: opt-in, consensus, or the institution's own."""
+        if self.rule is not None:
+            return self.rule
+        if self.type in OPT_IN_INSTRUMENTS:
+            return OptIn(kind="opt-in")
+        return Consensus(kind="consensus")
 
 
 class Case(Frozen):
@@ -43,7 +90,15 @@ class Case(Frozen):
     negotiation: Identifier | None = None
     """The calibration negotiation this case is (left out when the back-test estimates its months)."""
     sources: list[Identifier] = Field(default_factory=list)
+    instrument: Instrument | None = None
+    """The instrument as its sources record it; it fixes the decision rule (None: the issue's rule)."""
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source_of_the_rule(self) -> Case:
+        if self.instrument is not None and "decision_rule" in self.issue_overrides:
+            raise ValueError("the instrument fixes the decision rule; drop issue_overrides.decision_rule")
+        return self
 
     @property
     def conveners(self) -> list[str]:
@@ -104,6 +159,8 @@ def case_dataset(dataset: Dataset, case: Case) -> tuple[Dataset, Issue]:
 
     base = dataset.issues[case.issue].model_dump() if isinstance(case.issue, str) else case.issue.model_dump()
     base.update(case.issue_overrides)
+    if case.instrument is not None:
+        base["decision_rule"] = case.instrument.decision_rule().model_dump()
     base["id"] = case.id
     issue = Issue.model_validate(base, strict=False)
     data = replace(dataset, issues={**dataset.issues, case.id: issue})
@@ -203,6 +260,16 @@ def _check_references(
                 problems.append(
                     Problem(label, line, col, f"{key}[{case.id}].sources: unknown source {source!r}")
                 )
+        if case.instrument is not None and case.instrument.source not in known:
+            line, col = position_of(tree, (key, i, "instrument", "source"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    col,
+                    f"{key}[{case.id}].instrument.source: unknown source {case.instrument.source!r}",
+                )
+            )
         if case.min_size is not None and case.max_size is not None and case.min_size > case.max_size:
             line, col = position_of(tree, (key, i, "min_size"))
             problems.append(

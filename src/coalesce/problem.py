@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from coalesce.compiled import Constraints, Context, compile_context
+from coalesce.models.rules import WeightedVote
 
 if TYPE_CHECKING:
     from coalesce.loading.files import Dataset
@@ -58,13 +59,15 @@ def unseated(dataset: Dataset, issue: Issue) -> frozenset[str]:
     """The actors that do not sit at this issue's table, from data/blocs.yaml: a bloc that does not act
     for its members on the issue (the EU at the IMF, the IMO, the nuclear suppliers), and the members
     of a bloc that acts for them when they do not act separately (the EU's 27 on digital trade, an
-    exclusive competence). A bloc or issue without a row keeps everyone seated. A forced member is
-    seated whatever the table says (compile_context keeps `include`)."""
+    exclusive competence). A bloc or issue without a row keeps everyone seated. Inside an institution
+    (a weighted vote `of: institution`), an actor that is not a member does not sit either
+    (`non_members`). A forced member is seated whatever the table says (compile_context keeps
+    `include`)."""
+    out: set[str] = set(non_members(dataset, issue))
     table = dataset.blocs()
     if table is None:
-        return frozenset()
+        return frozenset(out)
     codes = {a.code for a in dataset.world.actors}
-    out: set[str] = set()
     for actor in dataset.world.actors:
         if actor.kind != "bloc":
             continue
@@ -77,3 +80,15 @@ def unseated(dataset: Dataset, issue: Issue) -> frozenset[str]:
         elif not role.members_act:
             out.update(m for m in actor.members if m in codes)
     return frozenset(out)
+
+
+def non_members(dataset: Dataset, issue: Issue) -> frozenset[str]:
+    """Under a weighted vote `of: institution` (the IMF's 85% of total voting power), the actors with no
+    figure in the rule's field: the institution weighs every member's vote, so an actor without one is
+    not a member (Taiwan and North Korea at the IMF) and cannot sit, vote or convene there. Empty under
+    any other rule."""
+    rule = issue.decision_rule
+    if not isinstance(rule, WeightedVote) or rule.of != "institution":
+        return frozenset()
+    domain = rule.field.split(".")[1]
+    return frozenset(a.code for a in dataset.world.actors if a.capabilities.get(domain) is None)

@@ -53,8 +53,13 @@ def count_distribution(probabilities: Sequence[float]) -> list[float]:
     return dist
 
 
-def _weighted_quota(weights: Sequence[float], quota: float) -> tuple[list[int], int]:
-    """The integer weights of a weighted vote and the accepting weight it needs."""
+def _weighted_quota(
+    weights: Sequence[float], quota: float, total: float | None = None
+) -> tuple[list[int], int]:
+    """The integer weights of a weighted vote and the accepting weight it needs: `quota` of the group's
+    weight, or with `total` (an institution's whole weight, in the same shares) of that total."""
+    if total is not None:
+        return [round(w * WEIGHT_SCALE) for w in weights], math.ceil(quota * total * WEIGHT_SCALE - 1e-9)
     ints = integer_weights(weights)
     return ints, math.ceil(quota * sum(ints) - 1e-9)
 
@@ -151,7 +156,7 @@ def _unclipped_probability(
         need = max(0, required_count(rule, n) - holders)
         return product * sum(count_distribution(others)[need:])
     if isinstance(rule, WeightedVote):
-        ints, quota = _weighted_quota(weights, rule.quota)
+        ints, quota = _weighted_quota(weights, rule.quota, institution_total(rule))
         return _weighted_pass(probabilities, ints, quota) if sum(ints) else 0.0
     if isinstance(rule, OptIn):
         return 1.0 - math.prod(1.0 - p for p in probabilities)  # at least one signer
@@ -162,11 +167,20 @@ def _unclipped_probability(
     raise TypeError(f"unknown decision rule {rule!r}")
 
 
-def veto_player_bound(probabilities: Sequence[float], weights: Sequence[float], quota: float) -> float:
+def institution_total(rule: WeightedVote) -> float | None:
+    """The whole institution's weight when the quota is of the institution: its shares sum to 1 by
+    definition (a member's share of the total votes), whoever the world lists; None for the group's."""
+    return 1.0 if rule.of == "institution" else None
+
+
+def veto_player_bound(
+    probabilities: Sequence[float], weights: Sequence[float], quota: float, total: float | None = None
+) -> float:
     """An upper bound on P(pass) under a weighted vote, without the DP: a member whose weight alone
-    exceeds what the group may lose (total - quota) blocks by opposing, so every such veto player must
-    accept."""
-    ints, needed = _weighted_quota(weights, quota)
+    exceeds what the group may lose (its weight - the quota) blocks by opposing, so every such veto
+    player must accept (0 when the group's weight is short of the quota). `total`: the institution's
+    whole weight when the quota is of the institution."""
+    ints, needed = _weighted_quota(weights, quota, total)
     tolerance = sum(ints) - needed
     if not sum(ints) or tolerance < 0:
         return 0.0

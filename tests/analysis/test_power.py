@@ -101,6 +101,7 @@ RULES = [
     QualifiedMajority(kind="qualified-majority", quota=0.67),
     DoubleMajority(kind="double-majority", members=0.55, population=0.65, blocking_min=2),
     WeightedVote(kind="weighted", field="capabilities.votes.share", quota=0.7),
+    WeightedVote(kind="weighted", field="capabilities.votes.share", quota=0.55, of="institution"),
     VetoQuota(kind="veto-quota", veto_membership="P", quota=0.6),
 ]
 

@@ -11,6 +11,8 @@ from dataclasses import replace
 from functools import cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coalesce import architecture
 from coalesce.acceptance import Coefficients, logistic
@@ -18,9 +20,11 @@ from coalesce.coalition import Node
 from coalesce.compiled import Context
 from coalesce.criteria import veto
 from coalesce.loading.files import Dataset, load_dataset
-from coalesce.models.rules import Consensus, OptIn, QualifiedMajority
+from coalesce.models.rules import Consensus, OptIn, QualifiedMajority, WeightedVote
 from coalesce.problem import compile as compile_problem
+from coalesce.problem import unseated
 from coalesce.request import build_request
+from coalesce.rules import institution_total, probability_of_action, veto_player_bound
 
 POOL = ("CAN", "CHN", "DEU", "JPN", "KOR", "NLD", "RUS", "SGP", "TWN", "USA")
 
@@ -125,8 +129,13 @@ def _check_bounds(ctx: Context) -> int:
         ("semiconductor-export-controls", QualifiedMajority(kind="qualified-majority", quota=0.67)),
         ("online-extremism", OptIn(kind="opt-in")),
         ("online-extremism", Consensus(kind="consensus")),
+        # 30% of the Fund: some cores of the pool reach it (USA, JPN, CHN, DEU), most do not.
+        (
+            "imf-quota-reform",
+            WeightedVote(kind="weighted", field="capabilities.imf-voting.share", quota=0.3, of="institution"),
+        ),
     ],
-    ids=["consensus", "qualified-majority", "opt-in", "consensus-other-issue"],
+    ids=["consensus", "qualified-majority", "opt-in", "consensus-other-issue", "institution"],
 )
 def test_bounds_agree_with_brute_force(issue_id: str, rule: object) -> None:
     assert _check_bounds(_context(issue_id, rule)) > 1000
@@ -139,3 +148,58 @@ def test_search_stays_exact_with_the_new_bound() -> None:
     assert result.search.exact
     top = result.recommendations[0]
     assert "USA" in top.members
+
+
+# The institution rule (issue 15): a core acting inside the IMF is judged under the Fund's own rule,
+# 85% of the total voting power, and only the Fund's members sit.
+
+IMF_RULE = WeightedVote(kind="weighted", field="capabilities.imf-voting.share", quota=0.85, of="institution")
+
+
+def test_under_the_institutions_rule_the_core_must_carry_the_whole_vote() -> None:
+    shares = [0.5, 0.3, 0.1]  # 90% of the institution's votes
+    assert probability_of_action(IMF_RULE, [1.0, 1.0, 1.0], [1.0] * 3, shares, [False] * 3) == 1.0
+    # Losing the 10% member leaves 80% < 85%: blocked; of the group's own 90% it would still pass (80/90).
+    assert probability_of_action(IMF_RULE, [1.0, 1.0, 0.0], [1.0] * 3, shares, [False] * 3) == 0.0
+    group = IMF_RULE.model_copy(update={"of": "group"})
+    assert probability_of_action(group, [1.0, 1.0, 0.0], [1.0] * 3, shares, [False] * 3) == 1.0
+    assert probability_of_action(group, [1.0, 0.0, 1.0], [1.0] * 3, shares, [False] * 3) == 0.0
+    small = [0.4, 0.3]  # 70% of the Fund: short of 85% whoever accepts, though 100% of the group
+    assert probability_of_action(IMF_RULE, [1.0, 1.0], [1.0] * 2, small, [False] * 2) == 0.0
+    assert probability_of_action(group, [1.0, 1.0], [1.0] * 2, small, [False] * 2) == 1.0
+    assert veto_player_bound([1.0, 1.0], small, 0.85, institution_total(IMF_RULE)) == 0.0
+    # p = 0.9 each for 0.5, 0.3, 0.1: passes only if all three accept.
+    value = probability_of_action(IMF_RULE, [0.9, 0.9, 0.9], [1.0] * 3, shares, [False] * 3)
+    assert value == pytest.approx(0.9**3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(0.0, 0.3), st.floats(0.0, 1.0)), min_size=1, max_size=7),
+    st.floats(0.3, 1.0),
+)
+def test_the_institution_bound_holds(members: list[tuple[float, float]], quota: float) -> None:
+    rule = WeightedVote(kind="weighted", field="capabilities.imf-voting.share", quota=quota, of="institution")
+    shares = [w for w, _ in members]
+    probs = [p for _, p in members]
+    exact = probability_of_action(rule, probs, [1.0] * len(members), shares, [False] * len(members))
+    assert exact <= veto_player_bound(probs, shares, quota, institution_total(rule)) + 1e-12
+
+
+def test_only_the_institutions_members_sit() -> None:
+    ds = _dataset()
+    issue = ds.issues["imf-quota-reform"]
+    assert issue.decision_rule == IMF_RULE
+    seated_out = unseated(ds, issue)
+    assert {"TWN", "PRK", "EU"} <= seated_out  # no IMF votes; the EU is not a Fund member (blocs.yaml)
+    assert not {"USA", "CHN", "DEU"} & seated_out
+    ctx = compile_problem(ds, build_request(ds, "imf-quota-reform")).context
+    assert ctx.index["TWN"] not in ctx.candidates and ctx.index["USA"] in ctx.candidates
+    # Under the group's own rule, the non-member states are seated again (only the bloc table applies).
+    group = issue.model_copy(update={"decision_rule": IMF_RULE.model_copy(update={"of": "group"})})
+    assert "TWN" not in unseated(ds, group) and "EU" in unseated(ds, group)
+
+
+def test_of_institution_needs_shares() -> None:
+    with pytest.raises(ValueError, match="needs a capabilities"):
+        WeightedVote(kind="weighted", field="population_m", quota=0.5, of="institution")

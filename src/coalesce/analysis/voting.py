@@ -22,7 +22,7 @@ from coalesce.models.issue import (
 from coalesce.models.rules import OptIn
 from coalesce.models.world import Actor
 from coalesce.request import find_issue, resolve_actors
-from coalesce.rules import describe, integer_weights, required_count
+from coalesce.rules import WEIGHT_SCALE, describe, integer_weights, required_count
 
 
 def game_for(rule: DecisionRule, actors: list[Actor]) -> tuple[Game, list[float]]:
@@ -39,6 +39,9 @@ def game_for(rule: DecisionRule, actors: list[Actor]) -> tuple[Game, list[float]
         return Game(tuple(pops), clauses), [a.population_m or 0.0 for a in actors]
     if isinstance(rule, WeightedVote):
         raw = [rule.weight_of(a) for a in actors]
+        if rule.of == "institution":  # the quota is of the whole institution's votes (shares of 1)
+            ints = [round(w * WEIGHT_SCALE) for w in raw]
+            return Game(tuple(ints), ((0, math.ceil(rule.quota * WEIGHT_SCALE - 1e-9)),)), raw
         ints = integer_weights(raw)
         return Game(tuple(ints), ((0, math.ceil(rule.quota * sum(ints) - 1e-9)),)), raw
     if isinstance(rule, VetoQuota):

@@ -34,6 +34,7 @@ from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, Qu
 from coalesce.rules import (
     count_distribution,
     describe,
+    institution_total,
     probability_of_action,
     required_count,
     veto_player_bound,
@@ -358,6 +359,8 @@ def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[f
     rule = ctx.issue.decision_rule
     if len(sizes) == 1 and sizes[0] == node.size and node.size > 0:
         return [_own_value(ctx, tuple(sorted(node.members)))]
+    if isinstance(rule, WeightedVote) and rule.of == "institution":
+        return [_institution_reach(ctx, node, size, rule) for size in sizes]
     if isinstance(rule, Consensus):
         return [consensus_bound(ctx, node.members, max(0, size - node.size)) for size in sizes]
     if isinstance(rule, Majority | QualifiedMajority):
@@ -368,13 +371,37 @@ def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[f
     return [1.0] * len(sizes)
 
 
+_REACH: dict[int, tuple[Context, tuple[float, ...]]] = {}
+
+
+def _institution_reach(ctx: Context, node: Node, size: int, rule: WeightedVote) -> float:
+    """Under a weighted vote of the whole institution: 0 when no core of `size` holding the node can
+    weigh the quota even if everyone accepts (the node's weight plus the largest weights of any
+    size - |node| seated actors, node members included, which only overstates), else 1."""
+    hit = _REACH.get(id(ctx))
+    if hit is None or hit[0] is not ctx:
+        seated = sorted((rule.weight_of(ctx.actors[i]) for i in (*ctx.candidates, *ctx.forced)), reverse=True)
+        running = [0.0]
+        for w in seated:
+            running.append(running[-1] + w)
+        if len(_REACH) >= 16:
+            _REACH.clear()
+        hit = (ctx, tuple(running))
+        _REACH[id(ctx)] = hit
+    prefix = hit[1]
+    own = sum(rule.weight_of(ctx.actors[m]) for m in node.members)
+    extra = prefix[min(len(prefix) - 1, max(0, size - node.size))]
+    needed = rule.quota * (institution_total(rule) or 1.0)
+    return 1.0 if own + extra >= needed - 1e-9 else 0.0
+
+
 def _own_value(ctx: Context, members: tuple[int, ...]) -> float:
     rule = ctx.issue.decision_rule
     if isinstance(rule, DoubleMajority):
         return 1.0
     _, probs = member_acceptances(ctx, members)
     if isinstance(rule, WeightedVote):
-        return veto_player_bound(probs, _rule_weights(ctx, members), rule.quota)
+        return veto_player_bound(probs, _rule_weights(ctx, members), rule.quota, institution_total(rule))
     return _value(ctx, members, probs)
 
 

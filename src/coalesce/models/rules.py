@@ -11,7 +11,7 @@ import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from coalesce.models.base import Frozen, GroupingId
 
@@ -103,14 +103,27 @@ class DoubleMajority(Rule):
 
 
 class WeightedVote(Rule):
-    """IMF style: accepting members' weights must reach a quota of the group's total weight."""
+    """IMF style: accepting members' weights must reach a quota of the group's total weight, or with
+    `of: institution` of the whole institution's (the IMF's 85% of total voting power): the group then
+    acts only if its accepting members alone carry the institution's vote, and an actor without a weight
+    is not a member of the institution and does not sit (problem.unseated)."""
 
     kind: Literal["weighted"]
     field: str = Field(pattern=r"^(capabilities\.[a-z0-9-]+\.share|population_m|gdp_usd_bn)$")
     quota: float = Field(gt=0.0, le=1.0)
+    of: Literal["group", "institution"] = "group"
+    """Whose total weight the quota is of: the group's own, or the institution's (every state's)."""
+
+    @model_validator(mode="after")
+    def _institution_needs_shares(self) -> WeightedVote:
+        if self.of == "institution" and not self.field.startswith("capabilities."):
+            raise ValueError("of: institution needs a capabilities.<domain>.share field (shares of a total)")
+        return self
 
     def describe(self) -> str:
         """The rule in plain words."""
+        if self.of == "institution":
+            return f"weighted vote, {self.quota:.0%} of the institution's total {self.field}"
         return f"weighted vote, {self.quota:.0%} of {self.field}"
 
     def weight_of(self, actor: Actor) -> float:

@@ -289,7 +289,8 @@ def run_case(dataset: Dataset, cases: CaseFile, case: Case) -> BacktestCase:
     )
 
 
-_BLOCKER = re.compile(r"likeliest to block: ([A-Z0-9]+)")
+_BLOCKER = re.compile(r"(?:likeliest to block|least likely to sign): ([A-Z0-9]+)")
+"""The member the veto criterion names: likeliest to block, or under opt-in least likely to sign."""
 
 
 def run_failure(dataset: Dataset, cases: CaseFile, failure: Failure) -> FailureCase:
