@@ -13,28 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from coalesce.criteria.registry import NAMES, REGISTRY, criterion_parameters
 from coalesce.criteria.timeliness import normal_cdf
+from coalesce.shapes import Constraints, ConvenerModel, SharedParameters
 
 if TYPE_CHECKING:
-    from coalesce.architecture import ConvenerModel
-    from coalesce.criteria.base import Criterion, SharedParameters
+    from coalesce.criteria.base import Criterion
     from coalesce.loading.alignment import AlignmentData
     from coalesce.models.base import Frozen
     from coalesce.models.issue import Issue
     from coalesce.models.world import Actor, World
 
 __all__ = ["Constraints", "Context", "compile_context", "normal_cdf", "perturbed"]
-
-
-@dataclass(frozen=True)
-class Constraints:
-    """What the user asked of the search: sizes, forced and forbidden members, weights."""
-
-    min_size: int
-    max_size: int
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    weights: tuple[tuple[str, float], ...] = ()
-    """Criterion weights after issue, scenarios and flags, in registry order."""
 
 
 @dataclass(frozen=True)
