@@ -239,8 +239,6 @@ def _neutrality(model_agreement: Sequence[Sequence[float]], i: int, group: tuple
 
 def compile_conveners(ctx: ContextView, alignment: AlignmentData | None) -> ConvenerModel:
     """The convener model for this context; also sets the context's pool, order and track conveners."""
-    from coalesce.compiled import rival_neutrality
-
     n = len(ctx.codes)
     categories = issue_categories(ctx, alignment)
     agreement = _agreement(ctx, alignment, categories)
@@ -500,3 +498,14 @@ def build(ctx: ContextView, members: tuple[int, ...] | list[int]) -> Architectur
         convener_acceptability=accept,
         tracks=rival_tracks(ctx, node.members),
     )
+
+
+def rival_neutrality(position: float, rival_positions: list[float]) -> float:
+    """1 when equidistant from every rival, 0 when the distance gap equals the rivals' own spread."""
+    if len(rival_positions) < 2:
+        return 1.0
+    spread = max(rival_positions) - min(rival_positions)
+    if spread <= 1e-12:
+        return 1.0
+    distances = [abs(position - p) for p in rival_positions]
+    return max(0.0, 1.0 - (max(distances) - min(distances)) / spread)

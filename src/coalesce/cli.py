@@ -224,11 +224,9 @@ def _format(fmt: Format) -> Format:
     return _Global.fmt if _Global.fmt is not None and fmt is Format.table else fmt
 
 
-def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any = None) -> None:
-    """The result in `fmt`; a memo (markdown, table, html) ends with its provenance when one is given.
-
-    `table` and `markdown` are no longer used: render.output picks the result's one layout by type.
-    """
+def _render(result: Any, fmt: Format, provenance: Any = None) -> None:
+    """The result in `fmt` (render.output picks the result's one layout by its type); a memo (markdown,
+    table, html) ends with its provenance when one is given."""
     fmt = _format(fmt)
     from coalesce.render.output import render
 
@@ -238,18 +236,6 @@ def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any
             _emit(render(result, fmt, provenance, color=term.color, width=term.width))
         return
     _emit(render(result, fmt, provenance), json=fmt is Format.json)
-
-
-def _lazy(module: str, name: str) -> Any:
-    """A renderer of coalesce.render.<module> imported only when called, so that `--format json` never
-    imports the table renderer (and rich's console with it)."""
-
-    def call(*args: Any) -> Any:
-        import importlib
-
-        return getattr(importlib.import_module(f"coalesce.render.{module}"), name)(*args)
-
-    return call
 
 
 def _memo(result: Any, opts: Options) -> Any:
@@ -337,13 +323,7 @@ def propose(
         date=date,
     )
     result = opts.propose(issue, timing=timing)
-    _render(
-        result,
-        fmt,
-        _lazy("table", "render_propose"),
-        _lazy("markdown", "render_propose"),
-        _memo(result, opts),
-    )
+    _render(result, fmt, _memo(result, opts))
 
 
 @_command()
@@ -389,16 +369,13 @@ def score(
     if not members:
         raise UsageError("name the grouping (e.g. USA,CHN,GBR) or give --batch FILE")
     result = opts.score(issue, members)
-    _render(
-        result, fmt, _lazy("table", "render_score"), _lazy("markdown", "render_score"), _memo(result, opts)
-    )
+    _render(result, fmt, _memo(result, opts))
 
 
 def _score_batch(opts: Options, issue: str, batch: Path, fmt: Format) -> None:
     """Score the good lines, print them, then report every bad line on stderr (exit 65)."""
     from coalesce.batch import read_lines, score_batch
     from coalesce.errors import DataError, UsageError
-    from coalesce.render import listing as lr
 
     if str(batch) != "-" and not batch.exists():
         raise UsageError(f"--batch {batch}: no such file (give a file, or - for standard input)")
@@ -406,7 +383,7 @@ def _score_batch(opts: Options, issue: str, batch: Path, fmt: Format) -> None:
     with _progress(fmt):
         listing, problems = score_batch(opts, issue, label, lines)
     if listing.rows:
-        _render(listing, fmt, lr.listing_table, lr.listing_markdown)
+        _render(listing, fmt)
     if problems:
         raise DataError(problems)
 
@@ -424,9 +401,8 @@ def issues_cmd(
       coalesce issues --set issues.ai-governance.deadline_months=12
     """
     from coalesce.browse import list_issues
-    from coalesce.render import listing as lr
 
-    _render(list_issues(_applied(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
+    _render(list_issues(_applied(data, scenario, set_).dataset), fmt)
 
 
 @_command()
@@ -451,10 +427,9 @@ def actors(
       coalesce actors --format json | jq '.rows[] | select(.kind == "bloc") | .code'
     """
     from coalesce.browse import list_actors
-    from coalesce.render import listing as lr
 
     found = list_actors(_applied(data, scenario, set_).dataset, domain)
-    _render(found, fmt, lr.listing_table, lr.listing_markdown)
+    _render(found, fmt)
 
 
 @_command()
@@ -479,10 +454,9 @@ def show(
       coalesce show ai-governance --format markdown
     """
     from coalesce.browse import show as show_detail
-    from coalesce.render import listing as lr
 
     detail = show_detail(_applied(data, scenario, set_).dataset, key)
-    _render(detail, fmt, lambda d, c, w: lr.detail_text(d, False), lambda d: lr.detail_text(d, True))
+    _render(detail, fmt)
 
 
 @_command()
@@ -498,9 +472,8 @@ def sources(
       coalesce sources --format json | jq '.rows[0]'
     """
     from coalesce.browse import list_sources
-    from coalesce.render import listing as lr
 
-    _render(list_sources(_applied(data, scenario, set_).dataset), fmt, lr.listing_table, lr.listing_markdown)
+    _render(list_sources(_applied(data, scenario, set_).dataset), fmt)
 
 
 @_command("scenarios")
@@ -514,9 +487,8 @@ def scenarios_cmd(fmt: FormatOpt = Format.table) -> None:
       coalesce propose ai-governance --scenario china-walks-out
     """
     from coalesce.browse import list_scenarios
-    from coalesce.render import listing as lr
 
-    _render(list_scenarios(), fmt, lr.listing_table, lr.listing_markdown)
+    _render(list_scenarios(), fmt)
 
 
 @_command()
@@ -535,7 +507,6 @@ def validate(
       coalesce validate --scenario china-walks-out --set model.track_credit=0.5 --format json
     """
     from coalesce.errors import DataError
-    from coalesce.render import listing as lr
     from coalesce.shipped import resolve_scenario
     from coalesce.validation import run_validation
 
@@ -546,7 +517,7 @@ def validate(
 
         _emit(jsonfmt.render(report), json=True)
     elif not problems:
-        _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r))
+        _render(report, fmt)
     if problems:
         raise DataError(problems)
 
@@ -603,7 +574,6 @@ def frontier(
       coalesce frontier semiconductor-export-controls --max-size 8 --format json
       coalesce frontier ai-governance --exclude CHN --scenario china-walks-out
     """
-    from coalesce.render import analysis as ra
 
     opts = _options(
         data,
@@ -618,7 +588,7 @@ def frontier(
     )
     with _progress(fmt):
         result = opts.frontier(issue)
-    _render(result, fmt, ra.frontier_table, ra.frontier_markdown, _memo(result, opts))
+    _render(result, fmt, _memo(result, opts))
 
 
 @_command()
@@ -641,10 +611,9 @@ def power(
       coalesce power imf-quota-reform USA,CHN,JPN --format markdown
     """
     from coalesce.analysis.voting import power as run_power
-    from coalesce.render import analysis as ra
 
     dataset = _applied(data, scenario, set_).dataset
-    _render(run_power(dataset, issue, [members]), fmt, ra.power_table, ra.power_markdown)
+    _render(run_power(dataset, issue, [members]), fmt)
 
 
 @_command()
@@ -677,7 +646,6 @@ def compare(
       coalesce compare ai-governance -s china-walks-out -s my-scenario.yaml --top 3
       coalesce compare ai-governance --scenario china-walks-out --weight veto=2 --format json
     """
-    from coalesce.render import analysis as ra
     from coalesce.shipped import resolve_scenario
 
     base = _options(
@@ -692,7 +660,7 @@ def compare(
         work_limit=budget,
     )
     result = base.compare(issue, [resolve_scenario(s) for s in scenario])
-    _render(result, fmt, ra.compare_table, ra.compare_markdown, _memo(result, base))
+    _render(result, fmt, _memo(result, base))
 
 
 @_command()
@@ -737,7 +705,6 @@ def robustness(
       coalesce robustness semiconductor-export-controls --draws 200 --seed 7 --format json
       coalesce robustness ai-governance --exclude CHN --workers 2
     """
-    from coalesce.render import analysis as ra
 
     opts = _options(
         data,
@@ -751,7 +718,7 @@ def robustness(
     )
     with _progress(fmt):
         result = opts.robustness(issue, draws=draws, seed=seed, concentration=concentration, workers=workers)
-    _render(result, fmt, ra.robustness_table, ra.robustness_markdown, _memo(result, opts))
+    _render(result, fmt, _memo(result, opts))
 
 
 @_command()
@@ -784,7 +751,6 @@ def sweep(
       coalesce sweep ai-governance --vary weights.veto=0..3 --steps 12 --format json
       coalesce sweep ai-governance --vary actors.CHN.alignment.ideal_point=-1.5..1
     """
-    from coalesce.render import analysis as ra
 
     opts = _options(
         data,
@@ -796,7 +762,7 @@ def sweep(
         max_size=max_size,
         work_limit=budget,
     )
-    _render(opts.sweep(issue, vary, steps=steps), fmt, ra.sweep_table, ra.sweep_markdown)
+    _render(opts.sweep(issue, vary, steps=steps), fmt)
 
 
 @_command()
@@ -827,7 +793,6 @@ def backtest(
     """
     from coalesce.analysis.backtest import backtest as run_backtest
     from coalesce.errors import UsageError
-    from coalesce.render import backtest as rb
 
     opts = _options(data, scenario, set_)
     if opts.include or opts.exclude or opts.weights:
@@ -837,7 +802,7 @@ def backtest(
         )
     with _progress(fmt):
         result = run_backtest(opts.dataset, cases, case)
-    _render(result, fmt, rb.backtest_table, rb.backtest_markdown)
+    _render(result, fmt)
 
 
 def _without_debug(args: list[str]) -> list[str]:
@@ -914,6 +879,9 @@ def _run(args: list[str], debug: bool) -> int:
     if sys.stdout is None:  # `>&-`: say so once, instead of an AttributeError at the first write
         sys.stderr.write("coalesce: standard output is closed; nothing can be written\n")
         return 2
+    files = sys.modules.get("coalesce.loading.files")  # not imported yet: stdin was not read
+    if files is not None:
+        files.forget_stdin()
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGINT, _on_sigint)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from clirun import DATA, run
+from conftest import DATA, run
 
 import coalesce
 from coalesce.loading.files import Dataset

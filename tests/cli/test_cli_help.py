@@ -7,7 +7,7 @@ import re
 import shlex
 
 import pytest
-from clirun import run
+from conftest import run
 
 from coalesce.cli import app
 

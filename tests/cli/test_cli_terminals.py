@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from clirun import DATA, TINY, Stream, run
+from conftest import DATA, TINY, Stream, run
 
 from coalesce.render.console import Terminal, encodable
 
