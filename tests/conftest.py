@@ -2,9 +2,10 @@
 
 - `dataset`: the shipped data, loaded once per session.
 - `tiny_world` / `tiny_copy`: the hand-written world in tests/examples/worlds/tiny (and a writable copy).
-- `cli` / `run_cli`: runs `coalesce ARGS` in this process through `coalesce.cli.main` and returns
-  (exit code, stdout, stderr) as the real process would; tests/test_real_process.py keeps the few checks
-  that need a real process (pipes, signals, closed streams, start-up, the console script).
+- `cli` / `run_cli`: runs `coalesce ARGS` in this process through `coalesce.cli.main` and returns an
+  `Outcome` (exit code, stdout, stderr) as the real process would, with the terminal and encoding
+  chosen; tests/test_real_process.py keeps the few checks that need a real process (pipes, signals,
+  closed streams, start-up, the console script).
 - `random_worlds()`: a hypothesis strategy for small valid worlds written to a temporary directory.
 
 Hypothesis profiles: `coalesce` (the default, sized for a ~90 s suite on two cores) and `thorough`
@@ -26,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import yaml
@@ -44,6 +45,7 @@ os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 TINY = Path(__file__).resolve().parent / "examples" / "worlds" / "tiny"
+DATA = ROOT / "data"
 
 settings.register_profile(
     "coalesce",
@@ -149,7 +151,44 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 _CLI_LOCK = threading.Lock()
-_COLOUR_VARIABLES = ("NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "LINES", "PY_COLORS", "CLICOLOR_FORCE")
+_PINNED_VARIABLES = (
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "TERM",
+    "COLUMNS",
+    "LINES",
+    "PY_COLORS",
+    "CLICOLOR_FORCE",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "COALESCE_DATA",
+)
+"""Unset for every in-process run unless the test sets them: what the terminal and data look like."""
+
+
+class Stream(io.TextIOWrapper):
+    """A text stream over bytes in a chosen encoding, claiming to be a terminal when `tty`."""
+
+    def __init__(self, encoding: str = "utf-8", tty: bool = False, errors: str = "strict") -> None:
+        super().__init__(io.BytesIO(), encoding=encoding, errors=errors, newline="\n", write_through=True)
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def text(self) -> str:
+        self.flush()
+        buffer = self.buffer
+        assert isinstance(buffer, io.BytesIO)
+        return buffer.getvalue().decode(self.encoding, errors="replace")
+
+
+class Outcome(NamedTuple):
+    """What a run gave: `code, out, err = run_cli(...)` or `outcome.code`."""
+
+    code: int
+    out: str
+    err: str
 
 
 def run_cli(
@@ -158,32 +197,38 @@ def run_cli(
     env: Mapping[str, str | None] | None = None,
     width: int | None = 100,
     color: bool = False,
-) -> tuple[int, str, str]:
+    encoding: str = "utf-8",
+    out_tty: bool = False,
+    err_tty: bool = False,
+) -> Outcome:
     """`coalesce ARGS` in this process -> (exit code, stdout, stderr), as `python -m coalesce` gives them.
 
     It calls the real entry point, `coalesce.cli.main(args)`, and reads its code from the SystemExit
     it raises. The command sees what a child process started by a test would see: the checkout as its
     working directory; standard input a pipe carrying `stdin` (text is sent as UTF-8; None is an empty,
-    closed pipe); standard output and error non-terminal UTF-8 streams (stderr with backslashreplace,
-    as Python sets it up); the environment of the test run with COLUMNS=`width` (None: unset), NO_COLOR=1
-    unless `color`, FORCE_COLOR unset, and `env` on top (a value of None removes the variable).
+    closed pipe); standard output a strict stream in `encoding` (as PYTHONIOENCODING makes it) and
+    standard error UTF-8 with backslashreplace, as Python sets them up, each a terminal only if asked
+    (`out_tty`, `err_tty`); the environment of the test run without the terminal variables and
+    COALESCE_DATA, then COLUMNS=`width` (None: unset), NO_COLOR=1 unless `color`, and `env` on top (a
+    value of None removes the variable).
 
     Between calls it restores what a command may change in the process: the environment, the working
-    directory, sys.stdin/stdout/stderr, the SIGINT handler, the CLI's global options, the once-only
-    stdin guard, and the caches keyed by a data directory (so a test that edits a copied data directory
-    and runs again sees its edit, as a new process would). Calls from several threads run one at a time.
+    directory, sys.stdin/stdout/stderr, the SIGINT handler, the CLI's global options (main itself lets
+    each command read stdin once), and the caches
+    keyed by a data directory (so a test that edits a copied data directory and runs again sees its
+    edit, as a new process would). Calls from several threads run one at a time.
     """
     from coalesce.cli import main
 
-    variables: dict[str, str | None] = {name: None for name in _COLOUR_VARIABLES}
+    variables: dict[str, str | None] = {name: None for name in _PINNED_VARIABLES}
     if width is not None:
         variables["COLUMNS"] = str(width)
     if not color:
         variables["NO_COLOR"] = "1"
     variables.update(env or {})
     with _CLI_LOCK, _isolated(variables), _standard_input(stdin) as reader:
-        out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
-        err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True)
+        out = Stream(encoding, out_tty)
+        err = Stream("utf-8", err_tty, errors="backslashreplace")
         saved = sys.stdin, sys.stdout, sys.stderr
         sys.stdin, sys.stdout, sys.stderr = reader, out, err
         try:
@@ -194,7 +239,13 @@ def run_cli(
             raise AssertionError(f"coalesce.cli.main{args!r} returned instead of exiting")
         finally:
             sys.stdin, sys.stdout, sys.stderr = saved
-        return _exit_status(code), _text(out), _text(err)
+        return Outcome(_exit_status(code), out.text(), err.text())
+
+
+def run(*args: str, **options: Any) -> Outcome:
+    """`run_cli` with the terminal as the test run leaves it: COLUMNS unset and colour not turned off
+    (for tests of width and colour detection); other options as run_cli's."""
+    return run_cli(*args, **{"width": None, "color": True, **options})
 
 
 def _exit_status(code: object) -> int:
@@ -206,18 +257,10 @@ def _exit_status(code: object) -> int:
     return 1
 
 
-def _text(stream: io.TextIOWrapper) -> str:
-    stream.flush()
-    raw = stream.buffer
-    assert isinstance(raw, io.BytesIO)
-    return raw.getvalue().decode("utf-8", errors="replace")
-
-
 @contextlib.contextmanager
 def _isolated(variables: Mapping[str, str | None]) -> Iterator[None]:
     """Environment, working directory, SIGINT handler and the CLI's process-wide state, restored after."""
     from coalesce import cli
-    from coalesce.loading import files
 
     saved_env = dict(os.environ)
     saved_cwd = os.getcwd()
@@ -230,7 +273,6 @@ def _isolated(variables: Mapping[str, str | None]) -> Iterator[None]:
             os.environ[name] = value
     os.chdir(ROOT)
     cli._Global.fmt = cli._Global.data = cli._Global.output = None
-    files._StdinState.used = False
     _clear_data_caches()
     try:
         yield
@@ -241,7 +283,6 @@ def _isolated(variables: Mapping[str, str | None]) -> Iterator[None]:
         if saved_sigint is not None:  # None: a handler not set from Python, nothing to restore
             signal.signal(signal.SIGINT, saved_sigint)
         cli._Global.fmt = cli._Global.data = cli._Global.output = None
-        files._StdinState.used = False
 
 
 def _clear_data_caches() -> None:

@@ -31,11 +31,11 @@ def test_the_checkout_lists_every_example_scenario() -> None:
 
 def test_a_scenario_by_name_equals_it_by_path() -> None:
     by_name = run_cli(
-        "propose", "ai-governance", "--scenario", "china-walks-out", "--top", "2", "--format", "json"
+        "propose", "chip-supply-resilience", "--scenario", "china-walks-out", "--top", "2", "--format", "json"
     )
     by_path = run_cli(
         "propose",
-        "ai-governance",
+        "chip-supply-resilience",
         "--scenario",
         "examples/scenarios/china-walks-out.yaml",
         "--top",

@@ -28,7 +28,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import run_cli, states_document
+from conftest import Outcome, run_cli, states_document
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -65,16 +65,9 @@ def _fresh_dir() -> Path:
 # ---------------------------------------------------------------------------------------------------
 # running the CLI in-process
 # ---------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def cli(*args: str) -> Run:
-    """`coalesce ARGS` in-process (no colour, 100 columns) through conftest.run_cli."""
-    return Run(*run_cli(*args))
+def cli(*args: str) -> Outcome:
+    """`coalesce ARGS` in-process (no colour, 100 columns): conftest.run_cli."""
+    return run_cli(*args)
 
 
 @cache
@@ -467,7 +460,7 @@ TOKENS = [
 ]
 
 
-def _validate_text(name: str, text: str) -> Run:
+def _validate_text(name: str, text: str) -> Outcome:
     directory = _fresh_dir()
     for file in ("states.yaml", "issues.yaml"):
         shutil.copy(TINY / file, directory / file)
@@ -478,7 +471,7 @@ def _validate_text(name: str, text: str) -> Run:
     return cli("validate", "--data", str(directory))
 
 
-def _assert_clean_failure(run: Run) -> None:
+def _assert_clean_failure(run: Outcome) -> None:
     assert run.code in (0, 65), run.err
     assert "Traceback" not in run.err and "internal error" not in run.err, run.err
     if run.code == 65:

@@ -52,7 +52,7 @@ def test_the_command_runs_from_the_checkout_with_the_given_environment() -> None
 def test_stdin_larger_than_a_pipe_buffer_arrives_whole_and_is_fresh_each_run() -> None:
     scenario = "# " + "x" * 200_000 + "\nname: big-stdin\nexclude: [CHN]\n"
     args = ["propose", "chips", "--data", str(TINY), "--scenario", "-", "--format", "json"]
-    for _ in range(2):  # the once-only stdin guard is reset between runs
+    for _ in range(2):  # main() lets each command read stdin once (the test runner does not reset it)
         code, out, err = run_cli(*args, stdin=scenario)
         assert code == 0, err
         assert json.loads(out)["parameters"]["exclude"] == ["CHN"]

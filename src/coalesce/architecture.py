@@ -45,10 +45,11 @@ from typing import TYPE_CHECKING, overload
 
 from coalesce.coalition import Node
 from coalesce.models.alignment import VoteCategoryId
+from coalesce.shapes import ConvenerModel, Track
 
 if TYPE_CHECKING:
-    from coalesce.compiled import Context
     from coalesce.loading.alignment import AlignmentData
+    from coalesce.shapes import ContextView
 
 
 GREAT_POWER_PALATABILITY = 0.8
@@ -58,50 +59,6 @@ gives no figure, so a fifth off is a stated judgement, not fitted on any case.""
 GREAT_POWER_GROUPS = ("UNSC-P5", "G7")
 DEFAULT_CATEGORIES: tuple[VoteCategoryId, ...] = ("all",)
 """Vote categories read for an issue the alignment manifest does not map (every roll call)."""
-
-
-@dataclass(frozen=True)
-class ConvenerModel:
-    """Per-issue arrays of the convener model (compiled once per context)."""
-
-    agreement: Sequence[Sequence[float]]
-    """Per pair, agreement in the issue's vote categories in [0, 1] (1 on the diagonal); NaN = missing."""
-    palatability: tuple[float, ...]
-    capacity: tuple[float, ...]
-    components: tuple[dict[str, float], ...]
-    """Per actor, the capacity figures it has (network, mediation, stake, fit)."""
-    static: tuple[float, ...]
-    """palatability x capacity: the part of the quality that does not depend on the core."""
-    categories: tuple[VoteCategoryId, ...]
-    source: str
-    """'votes' (the issue's UN vote categories) or 'ideal points' (no alignment data)."""
-    tracks: tuple[Track | None, ...] = ()
-    """Per rivalry, its track (None: no seats or no convener), whatever the core."""
-
-
-@dataclass(frozen=True)
-class Track:
-    """A separate channel that engages a rivalry left (partly) outside the core."""
-
-    rivalry: int
-    members: tuple[int, ...]
-    convener: int
-    probability: float
-    """Probability that the track agrees: every rival accepts its convener's text."""
-    in_time: float
-    """Probability that the track agrees within the issue's deadline (timeliness model)."""
-    months: float
-    """Its expected months (median of the timeliness model): the track's cost in time."""
-
-    @property
-    def credit(self) -> float:
-        """What engaging a rival through this track is worth: agreeing, and within the deadline."""
-        return self.probability * self.in_time
-
-    @property
-    def kind(self) -> str:
-        """bilateral, trilateral or plurilateral, by the number of rivals it seats."""
-        return {2: "bilateral", 3: "trilateral"}.get(len(self.members), "plurilateral")
 
 
 @dataclass(frozen=True)
@@ -120,14 +77,14 @@ class Architecture:
         return self.node.members
 
 
-def acceptance(ctx: Context, position: float, ideal_point: float) -> float:
+def acceptance(ctx: ContextView, position: float, ideal_point: float) -> float:
     """Probability that an actor at `ideal_point` accepts a text at `position` (quadratic-loss curve)."""
     sigma = ctx.params.acceptance_sigma
     distance = ideal_point - position
     return (1.0 - ctx.params.baseline_defection) * math.exp(-(distance * distance) / (2.0 * sigma * sigma))
 
 
-def great_power(ctx: Context, i: int) -> bool:
+def great_power(ctx: ContextView, i: int) -> bool:
     """A permanent member of the Security Council or a G7 member."""
     return any(g in ctx.memberships[i] for g in GREAT_POWER_GROUPS)
 
@@ -139,7 +96,7 @@ def great_power(ctx: Context, i: int) -> bool:
 _AGREEMENT_CACHE: dict[tuple[object, ...], Sequence[Sequence[float]]] = {}
 
 
-def issue_categories(ctx: Context, alignment: AlignmentData | None) -> tuple[VoteCategoryId, ...]:
+def issue_categories(ctx: ContextView, alignment: AlignmentData | None) -> tuple[VoteCategoryId, ...]:
     """The vote categories that bear on this issue (the alignment manifest's link, else every vote)."""
     if alignment is None:
         return ()
@@ -152,7 +109,7 @@ def issue_categories(ctx: Context, alignment: AlignmentData | None) -> tuple[Vot
 class _IdealRow(Sequence[float]):
     """One actor's agreement with every other from the ideal points, computed on demand."""
 
-    def __init__(self, ctx: Context, i: int) -> None:
+    def __init__(self, ctx: ContextView, i: int) -> None:
         self._ctx, self._i = ctx, i
         self._two_s2 = 2.0 * ctx.params.acceptance_sigma**2
 
@@ -179,7 +136,7 @@ class _IdealRows(Sequence[Sequence[float]]):
     """Agreement from the ideal points (no alignment data), lazily: a world of thousands of actors never
     builds the full matrix."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: ContextView) -> None:
         self._ctx = ctx
 
     @overload
@@ -215,7 +172,7 @@ class _IdealRows(Sequence[Sequence[float]]):
 
 
 def _agreement(
-    ctx: Context, alignment: AlignmentData | None, categories: tuple[VoteCategoryId, ...]
+    ctx: ContextView, alignment: AlignmentData | None, categories: tuple[VoteCategoryId, ...]
 ) -> Sequence[Sequence[float]]:
     if alignment is None:
         return _IdealRows(ctx)
@@ -245,7 +202,7 @@ def _log_share(value: float, top: float) -> float:
     return math.log1p(value) / math.log1p(top) if top > 0 else 0.0
 
 
-def _capacity(ctx: Context, alignment: AlignmentData | None) -> tuple[dict[str, float], ...]:
+def _capacity(ctx: ContextView, alignment: AlignmentData | None) -> tuple[dict[str, float], ...]:
     n = len(ctx.codes)
     records = alignment.conveners() if alignment is not None else {}
     posts = [r.lowy_posts for r in records.values() if r.lowy_posts is not None]
@@ -280,10 +237,8 @@ def _neutrality(model_agreement: Sequence[Sequence[float]], i: int, group: tuple
     return min(values) / top if top > 0 else 0.0
 
 
-def compile_conveners(ctx: Context, alignment: AlignmentData | None) -> ConvenerModel:
+def compile_conveners(ctx: ContextView, alignment: AlignmentData | None) -> ConvenerModel:
     """The convener model for this context; also sets the context's pool, order and track conveners."""
-    from coalesce.compiled import rival_neutrality
-
     n = len(ctx.codes)
     categories = issue_categories(ctx, alignment)
     agreement = _agreement(ctx, alignment, categories)
@@ -345,14 +300,14 @@ def compile_conveners(ctx: Context, alignment: AlignmentData | None) -> Convener
     return model
 
 
-def _model(ctx: Context) -> ConvenerModel:
+def _model(ctx: ContextView) -> ConvenerModel:
     model = ctx.convener_model
     if model is None:  # a context built without `compile_context` (never in the package)
         model = compile_conveners(ctx, None)
     return model
 
 
-def _track_quality(ctx: Context, model: ConvenerModel, i: int, group: tuple[int, ...]) -> float:
+def _track_quality(ctx: ContextView, model: ConvenerModel, i: int, group: tuple[int, ...]) -> float:
     accept = _least_agreement(model, i, group)
     neutral = _neutrality(model.agreement, i, group)
     if neutral is None:
@@ -382,7 +337,7 @@ def _least_agreement(model: ConvenerModel, candidate: int, members: tuple[int, .
 # --------------------------------------------------------------------------------------------------
 
 
-def acceptability(ctx: Context, candidate: int, members: tuple[int, ...]) -> float:
+def acceptability(ctx: ContextView, candidate: int, members: tuple[int, ...]) -> float:
     """How acceptable the convener is to the member that agrees with it least (1.0 for an empty core).
 
     Adding members can only lower this.
@@ -390,21 +345,21 @@ def acceptability(ctx: Context, candidate: int, members: tuple[int, ...]) -> flo
     return _least_agreement(_model(ctx), candidate, members)
 
 
-def convener_quality(ctx: Context, candidate: int, accept: float) -> float:
+def convener_quality(ctx: ContextView, candidate: int, accept: float) -> float:
     """The convener formula: the geometric mean of acceptability to the members (`accept`), palatability
     to the rivals and capacity to convene."""
     quality: float = (_model(ctx).static[candidate] * accept) ** (1.0 / 3.0)
     return quality
 
 
-def choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]:
+def choose_convener(ctx: ContextView, node: Node) -> tuple[int | None, float, float]:
     """The best convener for a coalition: (actor, quality, acceptability). Ties go to the lower code."""
     if node.convener is None:
         node.convener = _choose_convener(ctx, node)
     return node.convener
 
 
-def _choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float]:
+def _choose_convener(ctx: ContextView, node: Node) -> tuple[int | None, float, float]:
     model = _model(ctx)
     best: int | None = None
     best_quality, best_accept = -1.0, 0.0
@@ -429,7 +384,7 @@ def _choose_convener(ctx: Context, node: Node) -> tuple[int | None, float, float
     return best, best_quality, best_accept
 
 
-def convener_ranking(ctx: Context, members: tuple[int, ...] | list[int]) -> list[tuple[int, float]]:
+def convener_ranking(ctx: ContextView, members: tuple[int, ...] | list[int]) -> list[tuple[int, float]]:
     """Every candidate convener for this core, best first (ties by code): (actor, quality).
 
     Defined whether or not a candidate sits in the core; `choose_convener` returns the first of it.
@@ -443,7 +398,7 @@ def convener_ranking(ctx: Context, members: tuple[int, ...] | list[int]) -> list
     return ranked
 
 
-def co_convener(ctx: Context, members: tuple[int, ...], convener: int | None) -> int | None:
+def co_convener(ctx: ContextView, members: tuple[int, ...], convener: int | None) -> int | None:
     """A great power in the core beside a convener that is not one (None otherwise): the best-ranked."""
     if convener is None or great_power(ctx, convener):
         return None
@@ -453,7 +408,7 @@ def co_convener(ctx: Context, members: tuple[int, ...], convener: int | None) ->
     return next((c for c, _ in convener_ranking(ctx, members) if c in powers), None)
 
 
-def convener_figures(ctx: Context, candidate: int, members: tuple[int, ...]) -> dict[str, float]:
+def convener_figures(ctx: ContextView, candidate: int, members: tuple[int, ...]) -> dict[str, float]:
     """The figures behind a candidate's quality for this core (for rationales and JSON details)."""
     model = _model(ctx)
     out = {
@@ -470,7 +425,7 @@ def convener_figures(ctx: Context, candidate: int, members: tuple[int, ...]) -> 
 # --------------------------------------------------------------------------------------------------
 
 
-def track_seats(ctx: Context, group: tuple[int, ...]) -> tuple[int, ...]:
+def track_seats(ctx: ContextView, group: tuple[int, ...]) -> tuple[int, ...]:
     """The members of a rivalry a rival track can seat: those not excluded; no track below two.
 
     The one rule of rival-track availability: the tracks, the rivals criterion's score, base and gains
@@ -485,12 +440,12 @@ def track_needed(seats: tuple[int, ...], inside: set[int] | frozenset[int]) -> b
     return bool(seats) and not all(i in inside for i in seats)
 
 
-def make_track(ctx: Context, rivalry: int) -> Track | None:
+def make_track(ctx: ContextView, rivalry: int) -> Track | None:
     """The track for one rivalry (whatever the core), or None when it has no seats or no convener."""
     return _model(ctx).tracks[rivalry]
 
 
-def _make_track(ctx: Context, model: ConvenerModel, rivalry: int) -> Track | None:
+def _make_track(ctx: ContextView, model: ConvenerModel, rivalry: int) -> Track | None:
     group = ctx.rivalries[rivalry]
     seats = track_seats(ctx, group)
     convener = ctx.track_conveners[rivalry]
@@ -514,13 +469,13 @@ def _make_track(ctx: Context, model: ConvenerModel, rivalry: int) -> Track | Non
     )
 
 
-def track_credit(ctx: Context, rivalry: int) -> float:
+def track_credit(ctx: ContextView, rivalry: int) -> float:
     """The credit a rival earns through this rivalry's track (0 when there is none)."""
     track = make_track(ctx, rivalry)
     return track.credit if track is not None else 0.0
 
 
-def rival_tracks(ctx: Context, members: tuple[int, ...]) -> tuple[Track, ...]:
+def rival_tracks(ctx: ContextView, members: tuple[int, ...]) -> tuple[Track, ...]:
     """One track per rivalry whose available members are not all in the core and that someone convenes."""
     inside = set(members)
     tracks = []
@@ -532,7 +487,7 @@ def rival_tracks(ctx: Context, members: tuple[int, ...]) -> tuple[Track, ...]:
     return tuple(tracks)
 
 
-def build(ctx: Context, members: tuple[int, ...] | list[int]) -> Architecture:
+def build(ctx: ContextView, members: tuple[int, ...] | list[int]) -> Architecture:
     """The architecture the engine recommends around a member set."""
     node = Node.of(ctx, members)
     convener, quality, accept = choose_convener(ctx, node)
@@ -543,3 +498,14 @@ def build(ctx: Context, members: tuple[int, ...] | list[int]) -> Architecture:
         convener_acceptability=accept,
         tracks=rival_tracks(ctx, node.members),
     )
+
+
+def rival_neutrality(position: float, rival_positions: list[float]) -> float:
+    """1 when equidistant from every rival, 0 when the distance gap equals the rivals' own spread."""
+    if len(rival_positions) < 2:
+        return 1.0
+    spread = max(rival_positions) - min(rival_positions)
+    if spread <= 1e-12:
+        return 1.0
+    distances = [abs(position - p) for p in rival_positions]
+    return max(0.0, 1.0 - (max(distances) - min(distances)) / spread)

@@ -261,11 +261,9 @@ def _format(fmt: Format) -> Format:
     return _Global.fmt if _Global.fmt is not None and fmt is Format.table else fmt
 
 
-def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any = None) -> None:
-    """The result in `fmt`; a memo (markdown, table, html) ends with its provenance when one is given.
-
-    `table` and `markdown` are no longer used: render.output picks the result's one layout by type.
-    """
+def _render(result: Any, fmt: Format, provenance: Any = None) -> None:
+    """The result in `fmt` (render.output picks the result's one layout by its type); a memo (markdown,
+    table, html) ends with its provenance when one is given."""
     fmt = _format(fmt)
     from coalesce.render.output import render
 
@@ -281,18 +279,6 @@ def _render(result: Any, fmt: Format, table: Any, markdown: Any, provenance: Any
         json=fmt is Format.json,
         html=fmt is Format.html,
     )
-
-
-def _lazy(module: str, name: str) -> Any:
-    """A renderer of coalesce.render.<module> imported only when called, so that `--format json` never
-    imports the table renderer (and rich's console with it)."""
-
-    def call(*args: Any) -> Any:
-        import importlib
-
-        return getattr(importlib.import_module(f"coalesce.render.{module}"), name)(*args)
-
-    return call
 
 
 def _memo(result: Any, opts: Options) -> Any:
@@ -418,13 +404,7 @@ def propose(
         date=date,
     )
     result = opts.propose(issue, timing=timing)
-    _render(
-        result,
-        fmt,
-        _lazy("table", "render_propose"),
-        _lazy("markdown", "render_propose"),
-        _memo(result, opts),
-    )
+    _render(result, fmt, _memo(result, opts))
 
 
 @_command()
@@ -470,16 +450,13 @@ def score(
     if not members:
         raise UsageError("name the grouping (e.g. USA,CHN,GBR) or give --batch FILE")
     result = opts.score(issue, members)
-    _render(
-        result, fmt, _lazy("table", "render_score"), _lazy("markdown", "render_score"), _memo(result, opts)
-    )
+    _render(result, fmt, _memo(result, opts))
 
 
 def _score_batch(opts: Options, issue: str, batch: Path, fmt: Format) -> None:
     """Score the good lines, print them, then report every bad line on stderr (exit 65)."""
     from coalesce.batch import read_lines, score_batch
     from coalesce.errors import DataError, UsageError
-    from coalesce.render import listing as lr
 
     if str(batch) != "-" and not batch.exists():
         raise UsageError(f"--batch {batch}: no such file (give a file, or - for standard input)")
@@ -488,7 +465,7 @@ def _score_batch(opts: Options, issue: str, batch: Path, fmt: Format) -> None:
         listing, problems = score_batch(opts, issue, label, lines)
     if listing.rows:
         stamp = _opts_stamp(listing, opts) if _format(fmt) is Format.html else None
-        _render(listing, fmt, lr.listing_table, lr.listing_markdown, stamp)
+        _render(listing, fmt, stamp)
     if problems:
         raise DataError(problems)
 
@@ -506,11 +483,10 @@ def issues_cmd(
       coalesce issues --set issues.ai-governance.deadline_months=12
     """
     from coalesce.browse import list_issues
-    from coalesce.render import listing as lr
 
     applied = _applied(data, scenario, set_)
     found = list_issues(applied.dataset)
-    _render(found, fmt, lr.listing_table, lr.listing_markdown, _html_stamp(fmt, applied, found))
+    _render(found, fmt, _html_stamp(fmt, applied, found))
 
 
 @_command()
@@ -535,11 +511,10 @@ def actors(
       coalesce actors --format json | jq '.rows[] | select(.kind == "bloc") | .code'
     """
     from coalesce.browse import list_actors
-    from coalesce.render import listing as lr
 
     applied = _applied(data, scenario, set_)
     found = list_actors(applied.dataset, domain)
-    _render(found, fmt, lr.listing_table, lr.listing_markdown, _html_stamp(fmt, applied, found))
+    _render(found, fmt, _html_stamp(fmt, applied, found))
 
 
 @_command()
@@ -564,17 +539,10 @@ def show(
       coalesce show ai-governance --format markdown
     """
     from coalesce.browse import show as show_detail
-    from coalesce.render import listing as lr
 
     applied = _applied(data, scenario, set_)
     detail = show_detail(applied.dataset, key)
-    _render(
-        detail,
-        fmt,
-        lambda d, c, w: lr.detail_text(d, False),
-        lambda d: lr.detail_text(d, True),
-        _html_stamp(fmt, applied, detail),
-    )
+    _render(detail, fmt, _html_stamp(fmt, applied, detail))
 
 
 @_command()
@@ -590,11 +558,10 @@ def sources(
       coalesce sources --format json | jq '.rows[0]'
     """
     from coalesce.browse import list_sources
-    from coalesce.render import listing as lr
 
     applied = _applied(data, scenario, set_)
     found = list_sources(applied.dataset)
-    _render(found, fmt, lr.listing_table, lr.listing_markdown, _html_stamp(fmt, applied, found))
+    _render(found, fmt, _html_stamp(fmt, applied, found))
 
 
 @_command("scenarios")
@@ -608,10 +575,9 @@ def scenarios_cmd(fmt: FormatOpt = Format.table) -> None:
       coalesce propose ai-governance --scenario china-walks-out
     """
     from coalesce.browse import list_scenarios
-    from coalesce.render import listing as lr
 
     found = list_scenarios()
-    _render(found, fmt, lr.listing_table, lr.listing_markdown, _html_stamp(fmt, None, found))
+    _render(found, fmt, _html_stamp(fmt, None, found))
 
 
 @_command()
@@ -630,7 +596,6 @@ def validate(
       coalesce validate --scenario china-walks-out --set model.track_credit=0.5 --format json
     """
     from coalesce.errors import DataError
-    from coalesce.render import listing as lr
     from coalesce.shipped import resolve_scenario
     from coalesce.validation import run_validation
 
@@ -644,7 +609,7 @@ def validate(
         stamp = (
             _html_stamp(fmt, _applied(data, scenario, set_), report) if _format(fmt) is Format.html else None
         )
-        _render(report, fmt, lambda r, c, w: lr.validation_text(r), lambda r: lr.validation_text(r), stamp)
+        _render(report, fmt, stamp)
     if problems:
         raise DataError(problems)
 
@@ -690,7 +655,7 @@ def schema(
         _emit(view.text, json=True)
         return
     # markdown, table, html: its properties, then the schema itself; csv: a usage error (no rows)
-    _render(view, chosen, None, None, _html_stamp(chosen, None, view))
+    _render(view, chosen, _html_stamp(chosen, None, view))
 
 
 @_command()
@@ -718,7 +683,6 @@ def frontier(
       coalesce frontier semiconductor-export-controls --max-size 8 --format json
       coalesce frontier ai-governance --exclude CHN --scenario china-walks-out
     """
-    from coalesce.render import analysis as ra
 
     opts = _options(
         data,
@@ -733,7 +697,7 @@ def frontier(
     )
     with _progress(fmt):
         result = opts.frontier(issue)
-    _render(result, fmt, ra.frontier_table, ra.frontier_markdown, _memo(result, opts))
+    _render(result, fmt, _memo(result, opts))
 
 
 @_command()
@@ -756,12 +720,11 @@ def power(
       coalesce power imf-quota-reform USA,CHN,JPN --format markdown
     """
     from coalesce.analysis.voting import power as run_power
-    from coalesce.render import analysis as ra
 
     applied = _applied(data, scenario, set_)
     result = run_power(applied.dataset, issue, [members])
     stamp = _stamp(applied.dataset, result, applied.names, applied.sets)
-    _render(result, fmt, ra.power_table, ra.power_markdown, stamp)
+    _render(result, fmt, stamp)
 
 
 @_command()
@@ -794,7 +757,6 @@ def compare(
       coalesce compare ai-governance -s china-walks-out -s my-scenario.yaml --top 3
       coalesce compare ai-governance --scenario china-walks-out --weight veto=2 --format json
     """
-    from coalesce.render import analysis as ra
     from coalesce.shipped import resolve_scenario
 
     base = _options(
@@ -809,7 +771,7 @@ def compare(
         work_limit=budget,
     )
     result = base.compare(issue, [resolve_scenario(s) for s in scenario])
-    _render(result, fmt, ra.compare_table, ra.compare_markdown, _memo(result, base))
+    _render(result, fmt, _memo(result, base))
 
 
 @_command()
@@ -854,7 +816,6 @@ def robustness(
       coalesce robustness semiconductor-export-controls --draws 200 --seed 7 --format json
       coalesce robustness ai-governance --exclude CHN --workers 2
     """
-    from coalesce.render import analysis as ra
 
     opts = _options(
         data,
@@ -868,7 +829,7 @@ def robustness(
     )
     with _progress(fmt):
         result = opts.robustness(issue, draws=draws, seed=seed, concentration=concentration, workers=workers)
-    _render(result, fmt, ra.robustness_table, ra.robustness_markdown, _memo(result, opts))
+    _render(result, fmt, _memo(result, opts))
 
 
 @_command()
@@ -901,7 +862,6 @@ def sweep(
       coalesce sweep ai-governance --vary weights.veto=0..3 --steps 12 --format json
       coalesce sweep ai-governance --vary actors.CHN.alignment.ideal_point=-1.5..1
     """
-    from coalesce.render import analysis as ra
 
     opts = _options(
         data,
@@ -914,7 +874,7 @@ def sweep(
         work_limit=budget,
     )
     result = opts.sweep(issue, vary, steps=steps)
-    _render(result, fmt, ra.sweep_table, ra.sweep_markdown, _opts_stamp(result, opts))
+    _render(result, fmt, _opts_stamp(result, opts))
 
 
 @_command()
@@ -945,7 +905,6 @@ def backtest(
     """
     from coalesce.analysis.backtest import backtest as run_backtest
     from coalesce.errors import UsageError
-    from coalesce.render import backtest as rb
 
     opts = _options(data, scenario, set_)
     if opts.include or opts.exclude or opts.weights:
@@ -955,7 +914,7 @@ def backtest(
         )
     with _progress(fmt):
         result = run_backtest(opts.dataset, cases, case)
-    _render(result, fmt, rb.backtest_table, rb.backtest_markdown, _opts_stamp(result, opts))
+    _render(result, fmt, _opts_stamp(result, opts))
 
 
 def _without_debug(args: list[str]) -> list[str]:
@@ -1032,6 +991,9 @@ def _run(args: list[str], debug: bool) -> int:
     if sys.stdout is None:  # `>&-`: say so once, instead of an AttributeError at the first write
         sys.stderr.write("coalesce: standard output is closed; nothing can be written\n")
         return 2
+    files = sys.modules.get("coalesce.loading.files")  # not imported yet: stdin was not read
+    if files is not None:
+        files.forget_stdin()
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGINT, _on_sigint)

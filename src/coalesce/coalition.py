@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from coalesce.compiled import Context
+    from coalesce.shapes import ContextView
 
 
 class Node:
@@ -61,7 +61,7 @@ class Node:
         """The search's cache of size-dependent bound values for this node."""
 
     @classmethod
-    def empty(cls, ctx: Context) -> Node:
+    def empty(cls, ctx: ContextView) -> Node:
         """The empty coalition."""
         return cls(
             (),
@@ -76,14 +76,14 @@ class Node:
         )
 
     @classmethod
-    def of(cls, ctx: Context, members: tuple[int, ...] | list[int]) -> Node:
+    def of(cls, ctx: ContextView, members: tuple[int, ...] | list[int]) -> Node:
         """The node for a member set, aggregated in code order (canonical)."""
         node = cls.empty(ctx)
         for actor in sorted(members):
             node = node.add(ctx, actor)
         return node
 
-    def add(self, ctx: Context, actor: int) -> Node:
+    def add(self, ctx: ContextView, actor: int) -> Node:
         """A new node with one more member."""
         new_units = ctx.unit_masks[actor] & ~self.mask
         coverage = self.coverage + ctx.mask_value(new_units) if new_units else self.coverage

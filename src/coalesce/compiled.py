@@ -13,28 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from coalesce.criteria.registry import NAMES, REGISTRY, criterion_parameters
 from coalesce.criteria.timeliness import normal_cdf
+from coalesce.shapes import Constraints, ConvenerModel, SharedParameters
 
 if TYPE_CHECKING:
-    from coalesce.architecture import ConvenerModel
-    from coalesce.criteria.base import Criterion, SharedParameters
+    from coalesce.criteria.base import Criterion
     from coalesce.loading.alignment import AlignmentData
     from coalesce.models.base import Frozen
     from coalesce.models.issue import Issue
     from coalesce.models.world import Actor, World
 
 __all__ = ["Constraints", "Context", "compile_context", "normal_cdf", "perturbed"]
-
-
-@dataclass(frozen=True)
-class Constraints:
-    """What the user asked of the search: sizes, forced and forbidden members, weights."""
-
-    min_size: int
-    max_size: int
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    weights: tuple[tuple[str, float], ...] = ()
-    """Criterion weights after issue, scenarios and flags, in registry order."""
 
 
 @dataclass(frozen=True)
@@ -216,32 +204,9 @@ def compile_context(
         i for i in range(len(codes)) if i not in excluded and i not in forced and has_alignment[i]
     )
     rivalries = tuple(tuple(sorted(index[c] for c in group)) for group in issue.rivals)
-    pool = tuple(i for i in range(len(codes)) if small[i] and i not in excluded and has_alignment[i])
     weights = dict(constraints.weights) if constraints.weights else issue.weights.as_dict()
     weights = {name: float(weights.get(name, 0.0)) for name in NAMES}
     fit = tuple((sum(scores) / len(scores)) if scores else 1.0 for scores in tag_scores)
-    neutrality = tuple(
-        (
-            sum(rival_neutrality(alignment[i], [alignment[r] for r in group]) for group in rivalries)
-            / len(rivalries)
-        )
-        if rivalries
-        else 1.0
-        for i in range(len(codes))
-    )
-    pool_order = tuple(sorted(pool, key=lambda i: (-(fit[i] * neutrality[i]), codes[i])))
-    track_conveners: list[int | None] = []
-    for group in rivalries:
-        rival_points = [alignment[r] for r in group]
-
-        def track_rank(i: int, points: list[float] = rival_points) -> tuple[float, str]:
-            return (-(fit[i] * rival_neutrality(alignment[i], points)), codes[i])
-
-        ranked = sorted(
-            (i for i in pool if i not in group),
-            key=track_rank,
-        )
-        track_conveners.append(ranked[0] if ranked else None)
     context = Context(
         world=world,
         issue=issue,
@@ -269,14 +234,11 @@ def compile_context(
         excluded=excluded,
         forced=forced,
         candidates=candidates,
-        convener_pool=pool,
+        convener_pool=(),  # the convener pool and its order: compile_conveners, below
         weights=weights,
         weight_total=sum(weights.values()),
         skipped=skipped,
         fit=fit,
-        neutrality=neutrality,
-        pool_order=pool_order,
-        track_conveners=tuple(track_conveners),
         actors=tuple(actors),
         domain_sources={d.id: d.source for d in world.domains},
         tag_sources={t.id: t.source for t in world.tags},
@@ -426,14 +388,3 @@ def _best_of_size(ctx: Context, pool: list[int], values: dict[int, float], k: in
                 break
             stack.append((mask | ctx.unit_masks[pool[j]], j + 1, size + 1))
     return best
-
-
-def rival_neutrality(position: float, rival_positions: list[float]) -> float:
-    """1 when equidistant from every rival, 0 when the distance gap equals the rivals' own spread."""
-    if len(rival_positions) < 2:
-        return 1.0
-    spread = max(rival_positions) - min(rival_positions)
-    if spread <= 1e-12:
-        return 1.0
-    distances = [abs(position - p) for p in rival_positions]
-    return max(0.0, 1.0 - (max(distances) - min(distances)) / spread)

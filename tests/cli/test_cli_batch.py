@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from clirun import DATA, run
+from conftest import DATA, run
 
 
 def _batch(tmp_path: Path, text: str) -> str:

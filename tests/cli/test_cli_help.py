@@ -8,7 +8,7 @@ import shlex
 from typing import Any
 
 import pytest
-from clirun import run
+from conftest import run
 
 from coalesce.cli import app
 

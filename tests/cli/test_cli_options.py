@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from clirun import DATA, TINY, run
+from conftest import DATA, TINY, run
 
 from coalesce.errors import UsageError
 from coalesce.loading.files import load_dataset

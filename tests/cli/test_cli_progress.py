@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clirun import DATA, TINY, run
+from conftest import DATA, TINY, run
 
 from coalesce import progress
 

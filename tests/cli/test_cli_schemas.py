@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from clirun import DATA, TINY, run
+from conftest import DATA, TINY, run
 
 from coalesce.schemas import COMMAND_DOCUMENT, documents, schema_for
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from clirun import DATA, TINY, Stream, run
+from conftest import DATA, TINY, Stream, run
 
 from coalesce.render.console import Terminal, encodable
 

@@ -118,7 +118,9 @@ def test_a_hit_keeps_working_through_the_resolver(cache_home: Path, no_full_path
 
 
 def _propose_json(capsys: pytest.CaptureFixture[str], data: Path, *extra: str) -> str:
-    code = cli._run(["propose", "ai-governance", "--format", "json", "--data", str(data), *extra], False)
+    code = cli._run(
+        ["propose", "chip-supply-resilience", "--format", "json", "--data", str(data), *extra], False
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     return out

@@ -56,16 +56,13 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
 
-from pydantic import Field
-
-from coalesce.models.base import Frozen, Unit
+from coalesce.models.base import Frozen
 
 if TYPE_CHECKING:
     from coalesce.architecture import Architecture
     from coalesce.coalition import Node
-    from coalesce.compiled import Context
-    from coalesce.models.issue import Issue
     from coalesce.models.world import Actor, World
+    from coalesce.shapes import ContextView, IssueView
 
 
 @dataclass(frozen=True)
@@ -82,17 +79,6 @@ class NoParameters(Frozen):
     """A criterion without parameters of its own."""
 
 
-class SharedParameters(Frozen):
-    """Parameters read by the kernel (conveners, the parsimony yardstick) and by several criteria."""
-
-    acceptance_sigma: float = Field(default=1.5, gt=0.0, le=10.0)
-    """Width of a member's acceptance curve in ideal-point units."""
-    baseline_defection: float = Field(default=0.02, ge=0.0, lt=1.0)
-    """Probability that even a perfectly aligned member opposes, for domestic reasons."""
-    passenger_coverage: Unit = 0.01
-    """A member whose removal costs less coverage than this (and plays no other role) is a passenger."""
-
-
 P = TypeVar("P", bound=Frozen)
 
 
@@ -107,64 +93,66 @@ class Criterion(ABC, Generic[P]):
     AGGREGATES: ClassVar[bool] = False
 
     # -- lifecycle -------------------------------------------------------------------------------------
-    def compile(self, world: World, issue: Issue, actors: tuple[Actor, ...]) -> object:
+    def compile(self, world: World, issue: IssueView, actors: tuple[Actor, ...]) -> object:
         """Its own arrays for one (world, issue), indexed like `actors`; read back with `arrays`."""
         return None
 
-    def params(self, ctx: Context) -> P:
+    def params(self, ctx: ContextView) -> P:
         """Its own parameters, validated from the context's model parameters."""
         return cast("P", ctx.criterion_params[self.NAME])
 
-    def arrays(self, ctx: Context) -> object:
+    def arrays(self, ctx: ContextView) -> object:
         """What `compile` returned for this context."""
         return ctx.criterion_arrays[self.NAME]
 
-    def start(self, ctx: Context) -> object:
+    def start(self, ctx: ContextView) -> object:
         """The running aggregate of the empty node (only if AGGREGATES)."""
         return None
 
-    def aggregate(self, ctx: Context, running: object, actor: int) -> object:
+    def aggregate(self, ctx: ContextView, running: object, actor: int) -> object:
         """The running aggregate once `actor` joins (only if AGGREGATES); order-independent."""
         return running
 
-    def running(self, ctx: Context, node: Node) -> object:
+    def running(self, ctx: ContextView, node: Node) -> object:
         """This criterion's running aggregate on `node`."""
         return node.aggregates[ctx.aggregate_slot[self.NAME]]
 
     @abstractmethod
-    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    def score(self, ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
         """A value in [0, 1]; with `explain`, plain-language reasons, sources and details."""
 
     # -- bounds (properties 1-6 of the module docstring) ------------------------------------------------
     @abstractmethod
-    def gain(self, ctx: Context, actor: int) -> float:
+    def gain(self, ctx: ContextView, actor: int) -> float:
         """An upper bound on how much adding `actor` can raise the score of any set."""
 
-    def gain_key(self, ctx: Context, node: Node) -> Hashable:
+    def gain_key(self, ctx: ContextView, node: Node) -> Hashable:
         """What of `node`'s aggregate the gains below it depend on; None for the static gains."""
         return None
 
-    def gains_given(self, ctx: Context, key: Hashable) -> list[float]:
+    def gains_given(self, ctx: ContextView, key: Hashable) -> list[float]:
         """Per actor, a gain bound valid below any node with this `gain_key` (at most `gain`)."""
         return [self.gain(ctx, a) for a in range(len(ctx.codes))]
 
     @abstractmethod
-    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+    def base(
+        self, ctx: ContextView, node: Node, size: int, remaining: object = None, span: float = 0.0
+    ) -> float:
         """An upper bound on any superset of `node` with `size` members, before the added gains."""
 
-    def base_by_size(self, ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+    def base_by_size(self, ctx: ContextView, node: Node, sizes: range, span: float) -> list[float]:
         """`base` for each size in `sizes` (size-dependent criteria override it for speed)."""
         return [self.base(ctx, node, size, None, span) for size in sizes]
 
-    def ceiling(self, ctx: Context, node: Node, remaining: object) -> float:
+    def ceiling(self, ctx: ContextView, node: Node, remaining: object) -> float:
         """The most this criterion can reach from `node` with the remaining candidates."""
         return 1.0
 
-    def single_bound(self, ctx: Context, node: Node, actor: int, size: int) -> float | None:
+    def single_bound(self, ctx: ContextView, node: Node, actor: int, size: int) -> float | None:
         """A bound for exactly node + {actor} (size-dependent criteria), or None for none sharper."""
         return None
 
-    def summarise(self, ctx: Context, order: Sequence[int]) -> Sequence[object] | None:
+    def summarise(self, ctx: ContextView, order: Sequence[int]) -> Sequence[object] | None:
         """Per search position i, a summary of order[i:] passed to `base` and `ceiling` as `remaining`."""
         return None
 
@@ -174,6 +162,6 @@ def overrides(criterion: Criterion[Frozen], hook: str) -> bool:
     return getattr(type(criterion), hook) is not getattr(Criterion, hook)
 
 
-def name_list(ctx: Context, actors: list[int] | tuple[int, ...]) -> str:
+def name_list(ctx: ContextView, actors: list[int] | tuple[int, ...]) -> str:
     """Codes joined for a rationale."""
     return ", ".join(ctx.codes[a] for a in actors) if actors else "none"

@@ -29,7 +29,7 @@ from coalesce.criteria.base import Criterion, NoParameters, Scored
 if TYPE_CHECKING:
     from coalesce.architecture import Architecture
     from coalesce.coalition import Node
-    from coalesce.compiled import Context
+    from coalesce.shapes import ContextView
 
 
 class Capability(Criterion[NoParameters]):
@@ -39,15 +39,15 @@ class Capability(Criterion[NoParameters]):
     SUMMARY = "share of weighted world capability in the issue's domains held by the members"
     SIZE_DEPENDENT = False
 
-    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    def score(self, ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
         """min(1, coverage / target), with the per-domain coverage and the largest holders."""
         return _score(ctx, arch, explain)
 
-    def gain(self, ctx: Context, actor: int) -> float:
+    def gain(self, ctx: ContextView, actor: int) -> float:
         """An actor's standalone coverage over the target: coverage is submodular, so this bounds any gain."""
         return ctx.actor_value(actor) / ctx.issue.target
 
-    def gain_key(self, ctx: Context, node: Node) -> Hashable:
+    def gain_key(self, ctx: ContextView, node: Node) -> Hashable:
         """The units of the first bloc in the node: below it, the bloc's members add no coverage."""
         masks = ctx.unit_masks
         for member in node.members:
@@ -56,7 +56,7 @@ class Capability(Criterion[NoParameters]):
                 return covered
         return None
 
-    def gains_given(self, ctx: Context, key: Hashable) -> list[float]:
+    def gains_given(self, ctx: ContextView, key: Hashable) -> list[float]:
         """The gain bound for sets whose units already include `key` (a bloc's): only an actor's
         other units can add coverage."""
         if key is None:
@@ -65,7 +65,9 @@ class Capability(Criterion[NoParameters]):
         target = ctx.issue.target
         return [ctx.mask_value(ctx.unit_masks[a] & ~covered) / target for a in range(len(ctx.codes))]
 
-    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+    def base(
+        self, ctx: ContextView, node: Node, size: int, remaining: object = None, span: float = 0.0
+    ) -> float:
         """The current coverage over the target (adding members only adds units)."""
         return node.coverage / ctx.issue.target
 
@@ -77,18 +79,18 @@ MISS_PENALTY = 1.0
 TOLERANCE = 1e-9
 
 
-def reachable(ctx: Context) -> bool:
+def reachable(ctx: ContextView) -> bool:
     """Whether some group within the size limits reaches the issue's target."""
     best = ctx.best_coverage
     return bool(best) and best[-1] >= ctx.issue.target - TOLERANCE
 
 
-def misses(ctx: Context, coverage: float) -> bool:
+def misses(ctx: ContextView, coverage: float) -> bool:
     """Whether a core of this coverage misses a target that some group within the limits reaches."""
     return coverage < ctx.issue.target - TOLERANCE and reachable(ctx)
 
 
-def must_miss(ctx: Context, node: Node, final_size: int) -> bool:
+def must_miss(ctx: ContextView, node: Node, final_size: int) -> bool:
     """Whether every superset of `node` with at most `final_size` members misses a reachable target."""
     if not reachable(ctx) or node.coverage >= ctx.issue.target - TOLERANCE:
         return False
@@ -97,7 +99,7 @@ def must_miss(ctx: Context, node: Node, final_size: int) -> bool:
     return node.coverage + best[extra] < ctx.issue.target - TOLERANCE
 
 
-def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
+def _score(ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
     coverage = arch.node.coverage
     value = min(1.0, coverage / ctx.issue.target)
     if not explain:
@@ -119,7 +121,7 @@ def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     return Scored(value, text, tuple(sources), {"coverage": round(coverage, 6)})
 
 
-def _domain_share(ctx: Context, mask: int, d: int) -> float:
+def _domain_share(ctx: ContextView, mask: int, d: int) -> float:
     total, unit = 0.0, 0
     while mask:
         low = mask & -mask

@@ -29,7 +29,7 @@ from coalesce.models.base import Frozen, Unit
 if TYPE_CHECKING:
     from coalesce.architecture import Architecture
     from coalesce.coalition import Node
-    from coalesce.compiled import Context
+    from coalesce.shapes import ContextView
 
 
 class ExpertiseParameters(Frozen):
@@ -47,17 +47,17 @@ class Expertise(Criterion[ExpertiseParameters]):
     PARAMS = ExpertiseParameters
     SIZE_DEPENDENT = False
 
-    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    def score(self, ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
         """Members' niche coverage blended with the convener's quality."""
         return _score(ctx, arch, explain, self.params(ctx).expertise_convener_share)
 
-    def gain(self, ctx: Context, actor: int) -> float:
+    def gain(self, ctx: ContextView, actor: int) -> float:
         """An actor's mean needed-tag score bounds what it adds to the (submodular) coverage."""
         if not ctx.tag_ids:
             return 0.0
         return (1.0 - self.params(ctx).expertise_convener_share) * ctx.fit[actor]
 
-    def summarise(self, ctx: Context, order: Sequence[int]) -> list[tuple[float, ...]]:
+    def summarise(self, ctx: ContextView, order: Sequence[int]) -> list[tuple[float, ...]]:
         """For each position of the search order, the best score per tag still available."""
         best = [0.0] * len(ctx.tag_ids)
         out: list[tuple[float, ...]] = [tuple(best)]
@@ -67,7 +67,9 @@ class Expertise(Criterion[ExpertiseParameters]):
         out.reverse()
         return out
 
-    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+    def base(
+        self, ctx: ContextView, node: Node, size: int, remaining: object = None, span: float = 0.0
+    ) -> float:
         """The current coverage plus the convener term (convener quality only falls as members join).
 
         The search adds gains on top; the ceiling from the remaining candidates comes from `ceiling`.
@@ -76,7 +78,7 @@ class Expertise(Criterion[ExpertiseParameters]):
         _, quality, _ = choose_convener(ctx, node)
         return (1.0 - share) * node.tag_coverage + share * quality
 
-    def ceiling(self, ctx: Context, node: Node, remaining: object) -> float:
+    def ceiling(self, ctx: ContextView, node: Node, remaining: object) -> float:
         """The most this criterion can reach from `node` with the remaining candidates."""
         share = self.params(ctx).expertise_convener_share
         _, quality, _ = choose_convener(ctx, node)
@@ -90,7 +92,7 @@ class Expertise(Criterion[ExpertiseParameters]):
 CRITERION = Expertise()
 
 
-def _score(ctx: Context, arch: Architecture, explain: bool, share: float) -> Scored:
+def _score(ctx: ContextView, arch: Architecture, explain: bool, share: float) -> Scored:
     coverage = arch.node.tag_coverage
     value = (1.0 - share) * coverage + share * arch.convener_quality
     if not explain:

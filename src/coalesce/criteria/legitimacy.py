@@ -25,9 +25,8 @@ from coalesce.criteria.base import Criterion, NoParameters, Scored
 if TYPE_CHECKING:
     from coalesce.architecture import Architecture
     from coalesce.coalition import Node
-    from coalesce.compiled import Context
-    from coalesce.models.issue import Issue
     from coalesce.models.world import Actor, World
+    from coalesce.shapes import ContextView, IssueView
 
 GROUPS = ("UN-Africa", "UN-Asia-Pacific", "UN-Eastern-Europe", "UN-GRULAC", "UN-WEOG")
 """The five UN regional groups, as grouping ids in states.yaml."""
@@ -53,7 +52,7 @@ class Legitimacy(Criterion[NoParameters]):
     SIZE_DEPENDENT = False
     AGGREGATES = True
 
-    def compile(self, world: World, issue: Issue, actors: tuple[Actor, ...]) -> Regions:
+    def compile(self, world: World, issue: IssueView, actors: tuple[Actor, ...]) -> Regions:
         """Each actor's groups as bits in GROUPS order (a bloc's: its members')."""
         known = {g.id: g.source for g in world.groupings}
         declared = tuple(g for g in GROUPS if g in known)
@@ -68,21 +67,21 @@ class Legitimacy(Criterion[NoParameters]):
         sources = tuple(sorted({known[g] for g in declared}))
         return Regions(tuple(masks), declared, sources)
 
-    def regions(self, ctx: Context) -> Regions:
+    def regions(self, ctx: ContextView) -> Regions:
         """The compiled arrays, typed."""
         arrays = self.arrays(ctx)
         assert isinstance(arrays, Regions)  # what compile returned
         return arrays
 
-    def start(self, ctx: Context) -> int:
+    def start(self, ctx: ContextView) -> int:
         """No group represented."""
         return 0
 
-    def aggregate(self, ctx: Context, running: object, actor: int) -> int:
+    def aggregate(self, ctx: ContextView, running: object, actor: int) -> int:
         """The groups represented once `actor` joins (a union: order-free)."""
         return _mask(running) | self.regions(ctx).masks[actor]
 
-    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    def score(self, ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
         """Groups represented over five."""
         held = _mask(self.running(ctx, arch.node))
         value = held.bit_count() / len(GROUPS)
@@ -101,24 +100,26 @@ class Legitimacy(Criterion[NoParameters]):
         )
         return Scored(value, text, regions.sources, {"groups": len(inside)})
 
-    def gain(self, ctx: Context, actor: int) -> float:
+    def gain(self, ctx: ContextView, actor: int) -> float:
         """The groups an actor speaks for, over five."""
         return self.regions(ctx).masks[actor].bit_count() / len(GROUPS)
 
-    def gain_key(self, ctx: Context, node: Node) -> Hashable:
+    def gain_key(self, ctx: ContextView, node: Node) -> Hashable:
         """The groups already represented: below the node only the others can be gained."""
         return _mask(self.running(ctx, node))
 
-    def gains_given(self, ctx: Context, key: Hashable) -> list[float]:
+    def gains_given(self, ctx: ContextView, key: Hashable) -> list[float]:
         """Per actor, the groups it adds to those in `key`, over five."""
         held = key if isinstance(key, int) else 0
         return [(mask & ~held).bit_count() / len(GROUPS) for mask in self.regions(ctx).masks]
 
-    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+    def base(
+        self, ctx: ContextView, node: Node, size: int, remaining: object = None, span: float = 0.0
+    ) -> float:
         """The groups represented now (members only add groups)."""
         return _mask(self.running(ctx, node)).bit_count() / len(GROUPS)
 
-    def summarise(self, ctx: Context, order: Sequence[int]) -> list[int]:
+    def summarise(self, ctx: ContextView, order: Sequence[int]) -> list[int]:
         """For each search position, the groups the remaining candidates could still bring."""
         masks = self.regions(ctx).masks
         out = [0] * (len(order) + 1)
@@ -126,7 +127,7 @@ class Legitimacy(Criterion[NoParameters]):
             out[i] = out[i + 1] | masks[order[i]]
         return out
 
-    def ceiling(self, ctx: Context, node: Node, remaining: object) -> float:
+    def ceiling(self, ctx: ContextView, node: Node, remaining: object) -> float:
         """Every group the node holds or a remaining candidate could bring."""
         reach = _mask(self.running(ctx, node)) | (
             remaining if isinstance(remaining, int) else (1 << len(GROUPS)) - 1

@@ -28,14 +28,14 @@ from coalesce.criteria.base import Criterion, NoParameters, Scored, name_list
 if TYPE_CHECKING:
     from coalesce.architecture import Architecture
     from coalesce.coalition import Node
-    from coalesce.compiled import Context
+    from coalesce.shapes import ContextView
 
 ROLE_EXEMPTIONS = 1
 """How many members of a core at most are exempt from the passenger test for a convening role (the
 convener); the bounds deduct this many, whoever the convener may be."""
 
 
-def riders(ctx: Context, members: tuple[int, ...]) -> tuple[int, ...]:
+def riders(ctx: ContextView, members: tuple[int, ...]) -> tuple[int, ...]:
     """Q: the members who are not key rivals, add under `passenger_coverage` of coverage and are the best
     holder of no needed expertise (passengers but for the convener's exemption).
 
@@ -60,7 +60,7 @@ def riders(ctx: Context, members: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(found)
 
 
-def joins_as_rider(ctx: Context, node: Node, actor: int) -> bool:
+def joins_as_rider(ctx: ContextView, node: Node, actor: int) -> bool:
     """Whether `actor` would be in Q of node + {actor}: the same test as `riders`, read from the node's
     aggregates (its unit mask and its members' best tag scores)."""
     return (
@@ -70,12 +70,12 @@ def joins_as_rider(ctx: Context, node: Node, actor: int) -> bool:
     )
 
 
-def passengers(ctx: Context, arch: Architecture) -> list[int]:
+def passengers(ctx: ContextView, arch: Architecture) -> list[int]:
     """Members who add under one point of coverage and no expertise, rival or convener role."""
     return [m for m in _riders(ctx, arch.node) if m != arch.convener]
 
 
-def _adds_expertise(ctx: Context, members: tuple[int, ...], m: int) -> bool:
+def _adds_expertise(ctx: ContextView, members: tuple[int, ...], m: int) -> bool:
     for t, score_m in enumerate(ctx.tag_scores[m]):
         if score_m <= 0.0:
             continue
@@ -85,12 +85,12 @@ def _adds_expertise(ctx: Context, members: tuple[int, ...], m: int) -> bool:
     return False
 
 
-def size_score(ctx: Context, size: int) -> float:
+def size_score(ctx: ContextView, size: int) -> float:
     """min(1, n_min / size): the most any core of this size can score (n_need never exceeds n_min)."""
     return min(1.0, ctx.n_min / size) if size > 0 else 1.0
 
 
-def needed(ctx: Context, coverage: float) -> int:
+def needed(ctx: ContextView, coverage: float) -> int:
     """n_need: the fewest members any group needs to hold `coverage`, capped at the target (n_min)."""
     best = ctx.best_coverage
     if coverage >= ctx.issue.target - 1e-9 or not best:
@@ -99,12 +99,12 @@ def needed(ctx: Context, coverage: float) -> int:
     return max(1, min(ctx.n_min, k))
 
 
-def relative_size_score(ctx: Context, coverage: float, size: int) -> float:
+def relative_size_score(ctx: ContextView, coverage: float, size: int) -> float:
     """min(1, n_need(coverage) / size): the size score against the size the coverage needs."""
     return min(1.0, needed(ctx, coverage) / size) if size > 0 else 1.0
 
 
-def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
+def _score(ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
     n = arch.node.size
     riders = passengers(ctx, arch)
     need = needed(ctx, arch.node.coverage)
@@ -140,20 +140,20 @@ def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     )
 
 
-def _riders(ctx: Context, node: Node) -> tuple[int, ...]:
+def _riders(ctx: ContextView, node: Node) -> tuple[int, ...]:
     """`riders` of the node's members, cached on the node."""
     if node.riders is None:
         node.riders = riders(ctx, node.members)
     return node.riders
 
 
-def sure_passengers(ctx: Context, node: Node) -> int:
+def sure_passengers(ctx: ContextView, node: Node) -> int:
     """The fewest passengers any superset of `node` can have: Q, less the role exemptions (the final
     convener could be any of them)."""
     return max(0, len(_riders(ctx, node)) - ROLE_EXEMPTIONS)
 
 
-def _base_by_size(ctx: Context, node: Node, sizes: range) -> list[float]:
+def _base_by_size(ctx: ContextView, node: Node, sizes: range) -> list[float]:
     """`base` for each size in `sizes`.
 
     For the node itself (one size, its own) the passengers are known exactly: Q less the convener.
@@ -176,7 +176,7 @@ def _base_by_size(ctx: Context, node: Node, sizes: range) -> list[float]:
     return list(caps[sizes[0] : sizes[-1] + 1])
 
 
-def _single_bound(ctx: Context, node: Node, actor: int, size: int) -> float:
+def _single_bound(ctx: ContextView, node: Node, actor: int, size: int) -> float:
     """An upper bound for exactly node + {actor} (of `size` members): Q(node) stays, and the actor is
     in Q if it adds under `passenger_coverage` beyond the node and no expertise the node's members
     lack; up to ROLE_EXEMPTIONS of them may hold a convening role."""
@@ -203,23 +203,25 @@ class Parsimony(Criterion[NoParameters]):
     SUMMARY = "size against the fewest members that can hold the core's coverage (up to the target); passengers penalised"
     SIZE_DEPENDENT = True
 
-    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    def score(self, ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
         """Size against the minimum, discounted for passengers."""
         return _score(ctx, arch, explain)
 
-    def gain(self, ctx: Context, actor: int) -> float:
+    def gain(self, ctx: ContextView, actor: int) -> float:
         """Adding members never raises parsimony."""
         return 0.0
 
-    def base_by_size(self, ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+    def base_by_size(self, ctx: ContextView, node: Node, sizes: range, span: float) -> list[float]:
         """The size score at each final size, less the passengers that must remain (see _base_by_size)."""
         return _base_by_size(ctx, node, sizes)
 
-    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+    def base(
+        self, ctx: ContextView, node: Node, size: int, remaining: object = None, span: float = 0.0
+    ) -> float:
         """The size score at the final size, less the passengers that must remain."""
         return _base_by_size(ctx, node, range(size, size + 1))[0]
 
-    def single_bound(self, ctx: Context, node: Node, actor: int, size: int) -> float | None:
+    def single_bound(self, ctx: ContextView, node: Node, actor: int, size: int) -> float | None:
         """The passengers of exactly node + {actor} that are certain (see _single_bound)."""
         return _single_bound(ctx, node, actor, size)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, create_model, model_validator
 
-from coalesce.criteria.base import Criterion, SharedParameters
+from coalesce.criteria.base import Criterion
 from coalesce.criteria.capability import CRITERION as CAPABILITY
 from coalesce.criteria.expertise import CRITERION as EXPERTISE
 from coalesce.criteria.legitimacy import CRITERION as LEGITIMACY
@@ -21,6 +21,7 @@ from coalesce.criteria.rivals import CRITERION as RIVALS
 from coalesce.criteria.timeliness import CRITERION as TIMELINESS
 from coalesce.criteria.veto import CRITERION as VETO
 from coalesce.models.base import Frozen
+from coalesce.shapes import SharedParameters
 
 REGISTRY: tuple[Criterion[Any], ...] = (
     CAPABILITY,

@@ -22,9 +22,9 @@ from coalesce.criteria.base import Criterion, Scored
 from coalesce.models.base import Frozen
 
 if TYPE_CHECKING:
-    from coalesce.architecture import Architecture, Track
+    from coalesce.architecture import Architecture
     from coalesce.coalition import Node
-    from coalesce.compiled import Context
+    from coalesce.shapes import ContextView, Track
 
 
 class RivalsParameters(Frozen):
@@ -39,11 +39,11 @@ class Rivals(Criterion[RivalsParameters]):
     PARAMS = RivalsParameters
     SIZE_DEPENDENT = False
 
-    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    def score(self, ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
         """Mean credit over the key rivals."""
         return _score(ctx, arch, explain)
 
-    def gain(self, ctx: Context, actor: int) -> float:
+    def gain(self, ctx: ContextView, actor: int) -> float:
         """Moving a rival from a track (or nowhere) into the core."""
         if not ctx.rivalries:
             return 0.0
@@ -55,7 +55,9 @@ class Rivals(Criterion[RivalsParameters]):
         )
         return (1.0 - outside) / len(rivals)
 
-    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+    def base(
+        self, ctx: ContextView, node: Node, size: int, remaining: object = None, span: float = 0.0
+    ) -> float:
         """The current credit: non-rival members change nothing. Same arithmetic as `score`, without objects."""
         if not ctx.rivalries:
             return 1.0
@@ -77,7 +79,7 @@ class Rivals(Criterion[RivalsParameters]):
 CRITERION = Rivals()
 
 
-def _credits(ctx: Context, arch: Architecture) -> dict[int, tuple[float, Track | None]]:
+def _credits(ctx: ContextView, arch: Architecture) -> dict[int, tuple[float, Track | None]]:
     inside = set(arch.members)
     credits: dict[int, tuple[float, Track | None]] = {}
     for group in ctx.rivalries:
@@ -93,7 +95,7 @@ def _credits(ctx: Context, arch: Architecture) -> dict[int, tuple[float, Track |
     return credits
 
 
-def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
+def _score(ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
     if not ctx.rivalries:
         return Scored(1.0, "The issue names no key rivals." if explain else "")
     credits = _credits(ctx, arch)

@@ -27,7 +27,7 @@ from coalesce.models.base import Frozen
 if TYPE_CHECKING:
     from coalesce.architecture import Architecture
     from coalesce.coalition import Node
-    from coalesce.compiled import Context
+    from coalesce.shapes import ContextView
 
 
 class TimelinessParameters(Frozen):
@@ -47,7 +47,7 @@ def normal_cdf(x: float) -> float:
     return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
-def expected_log_months(ctx: Context, size: int, spread: float) -> float:
+def expected_log_months(ctx: ContextView, size: int, spread: float) -> float:
     """The fitted mean of log(months) for a group of `size` with ideal-point range `spread`."""
     p = CRITERION.params(ctx)
     return (
@@ -57,7 +57,7 @@ def expected_log_months(ctx: Context, size: int, spread: float) -> float:
     )
 
 
-def probability_in_time(ctx: Context, size: int, spread: float) -> float:
+def probability_in_time(ctx: ContextView, size: int, spread: float) -> float:
     """P(agreement within the deadline)."""
     mu = expected_log_months(ctx, size, spread)
     return normal_cdf(
@@ -65,7 +65,7 @@ def probability_in_time(ctx: Context, size: int, spread: float) -> float:
     )
 
 
-def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
+def _score(ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
     node = arch.node
     value = probability_in_time(ctx, node.size, node.spread)
     if not explain:
@@ -95,13 +95,13 @@ Z_80 = 1.2816
 """The standard normal 0.90 quantile: an 80% two-sided interval."""
 
 
-def months_interval(ctx: Context, mu: float) -> tuple[float, float]:
+def months_interval(ctx: ContextView, mu: float) -> tuple[float, float]:
     """The 80% interval of months around log-median `mu` from the residual spread."""
     sd = CRITERION.params(ctx).timeliness_residual_sd
     return math.exp(mu - Z_80 * sd), math.exp(mu + Z_80 * sd)
 
 
-def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+def _base_by_size(ctx: ContextView, node: Node, sizes: range, span: float) -> list[float]:
     p = CRITERION.params(ctx)
     spread = max(node.spread, span)
     fixed = (
@@ -126,19 +126,21 @@ class Timeliness(Criterion[TimelinessParameters]):
     PARAMS = TimelinessParameters
     SIZE_DEPENDENT = True
 
-    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    def score(self, ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
         """Probability of agreeing before the deadline."""
         return _score(ctx, arch, explain)
 
-    def gain(self, ctx: Context, actor: int) -> float:
+    def gain(self, ctx: ContextView, actor: int) -> float:
         """More members never speed agreement."""
         return 0.0
 
-    def base_by_size(self, ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+    def base_by_size(self, ctx: ContextView, node: Node, sizes: range, span: float) -> list[float]:
         """`base` for each size in `sizes`."""
         return _base_by_size(ctx, node, sizes, span)
 
-    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+    def base(
+        self, ctx: ContextView, node: Node, size: int, remaining: object = None, span: float = 0.0
+    ) -> float:
         """The final size with the least final spread (spread only grows)."""
         return probability_in_time(ctx, size, max(node.spread, span))
 

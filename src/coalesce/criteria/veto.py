@@ -43,9 +43,8 @@ from coalesce.rules import (
 if TYPE_CHECKING:
     from coalesce.architecture import Architecture
     from coalesce.coalition import Node
-    from coalesce.compiled import Context
-    from coalesce.models.issue import Issue
     from coalesce.models.world import Actor, World
+    from coalesce.shapes import ContextView, IssueView
 
 
 class VetoParameters(Frozen):
@@ -91,7 +90,7 @@ def _members_and_memberships(
     return members, {a.code: frozenset(a.memberships) for a in actors}
 
 
-def _fallback_closeness(ctx: Context) -> dict[tuple[int, int], float]:
+def _fallback_closeness(ctx: ContextView) -> dict[tuple[int, int], float]:
     """Minus the ideal-point distance, standardised over the pairs that have both points."""
     n = len(ctx.codes)
     raw = {
@@ -107,10 +106,10 @@ def _fallback_closeness(ctx: Context) -> dict[tuple[int, int], float]:
     return {k: (v - mu) / sd for k, v in raw.items()}
 
 
-_BY_CONTEXT: dict[int, tuple[Context, AcceptanceTable]] = {}
+_BY_CONTEXT: dict[int, tuple[ContextView, AcceptanceTable]] = {}
 
 
-def table(ctx: Context) -> AcceptanceTable:
+def table(ctx: ContextView) -> AcceptanceTable:
     """The context's acceptance table, computed once per (alignment data, issue link, actors, parameters)
     and remembered per context object, so the search's many calls do not rebuild the key."""
     mine = _BY_CONTEXT.get(id(ctx))
@@ -123,7 +122,7 @@ def table(ctx: Context) -> AcceptanceTable:
     return built
 
 
-def _table(ctx: Context) -> AcceptanceTable:
+def _table(ctx: ContextView) -> AcceptanceTable:
     coef = CRITERION.params(ctx).coefficients()
     keep = 1.0 - ctx.params.baseline_defection
     data = ctx.alignment_data
@@ -165,12 +164,12 @@ def _table(ctx: Context) -> AcceptanceTable:
     return built
 
 
-def lead_of(ctx: Context, members: Collection[int]) -> int:
+def lead_of(ctx: ContextView, members: Collection[int]) -> int:
     """The member that drafts: the most standalone coverage, ties to the lower index (code order)."""
     return min(members, key=lambda m: (-ctx.actor_values[m], m))
 
 
-def member_acceptances(ctx: Context, members: tuple[int, ...]) -> tuple[int | None, list[float]]:
+def member_acceptances(ctx: ContextView, members: tuple[int, ...]) -> tuple[int | None, list[float]]:
     """The lead and each member's probability of accepting the lead's draft."""
     if not members:
         return None, []
@@ -179,7 +178,7 @@ def member_acceptances(ctx: Context, members: tuple[int, ...]) -> tuple[int | No
     return lead, [accept[m][lead] for m in members]
 
 
-def opt_in_share(ctx: Context, members: tuple[int, ...], probs: list[float]) -> float:
+def opt_in_share(ctx: ContextView, members: tuple[int, ...], probs: list[float]) -> float:
     """Expected share of the core's standalone coverage held by its signers (a plain mean without any)."""
     values = [ctx.actor_values[m] for m in members]
     total = sum(values)
@@ -188,17 +187,17 @@ def opt_in_share(ctx: Context, members: tuple[int, ...], probs: list[float]) -> 
     return min(1.0, sum(v * p for v, p in zip(values, probs, strict=True)) / total)
 
 
-def _rule_weights(ctx: Context, members: tuple[int, ...]) -> list[float]:
+def _rule_weights(ctx: ContextView, members: tuple[int, ...]) -> list[float]:
     rule = ctx.issue.decision_rule
     return [rule.weight_of(ctx.actors[m]) for m in members]
 
 
-def _veto_holders(ctx: Context, members: tuple[int, ...]) -> list[bool]:
+def _veto_holders(ctx: ContextView, members: tuple[int, ...]) -> list[bool]:
     rule = ctx.issue.decision_rule
     return [rule.holds_veto(ctx.memberships[m]) for m in members]
 
 
-def _value(ctx: Context, members: tuple[int, ...], probs: list[float]) -> float:
+def _value(ctx: ContextView, members: tuple[int, ...], probs: list[float]) -> float:
     rule = ctx.issue.decision_rule
     if not members:
         return 1.0
@@ -213,7 +212,7 @@ def _value(ctx: Context, members: tuple[int, ...], probs: list[float]) -> float:
     )
 
 
-def _describe_affinity(ctx: Context, t: AcceptanceTable, member: int, lead: int) -> str:
+def _describe_affinity(ctx: ContextView, t: AcceptanceTable, member: int, lead: int) -> str:
     if t.features is None:
         z = t.fallback.get((member, lead))
         return "UNGA ideal-point closeness " + ("missing" if z is None else f"z {z:+.2f}")
@@ -227,7 +226,7 @@ def _describe_affinity(ctx: Context, t: AcceptanceTable, member: int, lead: int)
     return ", ".join(parts)
 
 
-def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
+def _score(ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
     members = arch.members
     rule = ctx.issue.decision_rule
     lead, probs = member_acceptances(ctx, members)
@@ -277,7 +276,7 @@ class _Prefix:
 _PREFIX: dict[int, tuple[AcceptanceTable, _Prefix]] = {}
 
 
-def _prefix(ctx: Context, t: AcceptanceTable) -> _Prefix:
+def _prefix(ctx: ContextView, t: AcceptanceTable) -> _Prefix:
     """Computed once per (table, coverage values): a robustness draw changes the values, not the table."""
     hit = _PREFIX.get(id(ctx.actor_values))
     if hit is not None and hit[0] is t and hit[1].values is ctx.actor_values:
@@ -302,7 +301,7 @@ def _prefix(ctx: Context, t: AcceptanceTable) -> _Prefix:
     return built
 
 
-def acceptance_bounds(ctx: Context, members: Collection[int], extra: int) -> list[float]:
+def acceptance_bounds(ctx: ContextView, members: Collection[int], extra: int) -> list[float]:
     """Per member of any core holding `members` and `extra` more, an upper bound on its acceptance.
 
     The final lead ranks at or above the node's lead by coverage (a superset's best member is at least as
@@ -318,12 +317,14 @@ def acceptance_bounds(ctx: Context, members: Collection[int], extra: int) -> lis
     return [t.ceiling if m == lead else p.best[m][k] for m in sorted(members)] + [t.ceiling] * extra
 
 
-def consensus_bound(ctx: Context, members: Collection[int], extra: int) -> float:
+def consensus_bound(ctx: ContextView, members: Collection[int], extra: int) -> float:
     """An upper bound on the consensus probability (the product of `acceptance_bounds`)."""
     return math.prod(acceptance_bounds(ctx, members, extra))
 
 
-def count_bounds(ctx: Context, members: Collection[int], rule: Majority | QualifiedMajority) -> list[float]:
+def count_bounds(
+    ctx: ContextView, members: Collection[int], rule: Majority | QualifiedMajority
+) -> list[float]:
     """Per size from the node's own to the largest allowed, an upper bound on P(the required count
     accepts) for any core of that size holding `members`, non-increasing in size.
 
@@ -348,7 +349,7 @@ def count_bounds(ctx: Context, members: Collection[int], rule: Majority | Qualif
     return tails
 
 
-def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+def _base_by_size(ctx: ContextView, node: Node, sizes: range, span: float) -> list[float]:
     """`base` for each size in `sizes`.
 
     For the node itself (one size, its own): the exact value, except under a weighted vote (the veto
@@ -371,10 +372,10 @@ def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[f
     return [1.0] * len(sizes)
 
 
-_REACH: dict[int, tuple[Context, tuple[float, ...]]] = {}
+_REACH: dict[int, tuple[ContextView, tuple[float, ...]]] = {}
 
 
-def _institution_reach(ctx: Context, node: Node, size: int, rule: WeightedVote) -> float:
+def _institution_reach(ctx: ContextView, node: Node, size: int, rule: WeightedVote) -> float:
     """Under a weighted vote of the whole institution: 0 when no core of `size` holding the node can
     weigh the quota even if everyone accepts (the node's weight plus the largest weights of any
     size - |node| seated actors, node members included, which only overstates), else 1."""
@@ -395,7 +396,7 @@ def _institution_reach(ctx: Context, node: Node, size: int, rule: WeightedVote) 
     return 1.0 if own + extra >= needed - 1e-9 else 0.0
 
 
-def _own_value(ctx: Context, members: tuple[int, ...]) -> float:
+def _own_value(ctx: ContextView, members: tuple[int, ...]) -> float:
     rule = ctx.issue.decision_rule
     if isinstance(rule, DoubleMajority):
         return 1.0
@@ -413,23 +414,25 @@ class Veto(Criterion[VetoParameters]):
     PARAMS = VetoParameters
     SIZE_DEPENDENT = True
 
-    def compile(self, world: World, issue: Issue, actors: tuple[Actor, ...]) -> object:
+    def compile(self, world: World, issue: IssueView, actors: tuple[Actor, ...]) -> object:
         """Nothing ahead of the context: the acceptance table is built on first use (`table`)."""
         return None
 
-    def score(self, ctx: Context, arch: Architecture, explain: bool) -> Scored:
+    def score(self, ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
         """Exact probability that no blocking coalition forms under the decision rule."""
         return _score(ctx, arch, explain)
 
-    def gain(self, ctx: Context, actor: int) -> float:
+    def gain(self, ctx: ContextView, actor: int) -> float:
         """Adding a member never raises the bound used below, so no gain is needed."""
         return 0.0
 
-    def base_by_size(self, ctx: Context, node: Node, sizes: range, span: float) -> list[float]:
+    def base_by_size(self, ctx: ContextView, node: Node, sizes: range, span: float) -> list[float]:
         """`base` for each size in `sizes` (see _base_by_size)."""
         return _base_by_size(ctx, node, sizes, span)
 
-    def base(self, ctx: Context, node: Node, size: int, remaining: object = None, span: float = 0.0) -> float:
+    def base(
+        self, ctx: ContextView, node: Node, size: int, remaining: object = None, span: float = 0.0
+    ) -> float:
         """An upper bound on the score of any superset of `node` with `size` members (_base_by_size)."""
         return _base_by_size(ctx, node, range(size, size + 1), span)[0]
 

@@ -72,6 +72,13 @@ _CHUNK = 1 << 16
 
 class _StdinState:
     used = False
+    """Whether this command has read stdin already (`-` may stand for one file only)."""
+
+
+def forget_stdin() -> None:
+    """The guard above holds for one command: `cli.main` calls this before each, so a second command in
+    the same process (a notebook, a test) may read stdin again."""
+    _StdinState.used = False
 
 
 def label_for(path: Path) -> str:
