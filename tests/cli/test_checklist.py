@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
-from clirun import ROOT
+from conftest import ROOT
 
 
 def _references() -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from clirun import run
+from conftest import run
 from test_cli_schemas import RUNS
 
 import coalesce
