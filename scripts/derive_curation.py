@@ -1312,6 +1312,95 @@ def mediation(raw: Path) -> tuple[str, str]:
     return "expertise/mediation.yaml", emit(name, sources, "tag", head, "scores", scores)
 
 
+# The IMF's own table of members' quotas and votes, extracted by scripts/data_imf_extract.py into a
+# small file in the project (data/raw/README.md): no raw file in ../shared/data/raw holds it.
+IMF_EXTRACT = (
+    Path(__file__).resolve().parent.parent / "data" / "raw" / "imf_members_quotas_2022-10_extract.csv"
+)
+IMF_NOT_ACTORS = {"UVK": "Kosovo"}  # the IMF's code for Kosovo, a member but not an actor
+
+
+def imf_voting(raw: Path) -> tuple[str, str]:  # raw unused: reads the project's own extract
+    name = "data/raw/" + IMF_EXTRACT.name
+    rows = read_csv(IMF_EXTRACT, ["iso3", "member", "quota_sdr_m", "votes", "votes_percent"])
+    total_row = [r for r in rows if r["iso3"] == "TOTAL"]
+    members = [r for r in rows if r["iso3"] != "TOTAL"]
+    if len(total_row) != 1:
+        raise DeriveError(f"{name}: no TOTAL row")
+    total = int(total_row[0]["votes"])
+    if sum(int(r["votes"]) for r in members) != total:
+        raise DeriveError(f"{name}: member votes do not add up to the printed total {total}")
+    src = "imf-members-quotas-2022"
+    figs: dict[str, dict[str, object]] = {}
+    others = []
+    for r in members:
+        code = r["iso3"] if r["iso3"] in UN_MEMBERS else None
+        if code is None:
+            if r["iso3"] not in IMF_NOT_ACTORS:
+                raise DeriveError(
+                    f"{name}: member {r['member']!r} ({r['iso3']}) is neither an actor nor known"
+                )
+            others.append((int(r["votes"]), r["member"]))
+            continue
+        v = int(r["votes"]) / total
+        figs[code] = share_fig(v, 0.0001 + 0.001 * v, src)
+    shares = order(figs, "share")
+    head = {
+        "id": "imf-voting",
+        "name": "IMF voting power",
+        "measure": (
+            "Share of total IMF votes (basic votes + one vote per SDR 100,000 of quota) of each member: the "
+            "member's votes over the total, both as printed in the IMF's own table of members' quotas and "
+            "votes (last updated 2 October 2022, 190 members)"
+        ),
+        "unit": "share of total IMF votes",
+        "year": 2022,
+        "source": src,
+        "tolerance": 0.01,
+        "gaps": (
+            f"{', '.join(f'{m} ({v:,} votes, {v / total:.5f})' for v, m in others)} is a member but not an "
+            "actor and stays unattributed. Liechtenstein joined in October 2024, after the table, and has no "
+            "figure; its entry took 7 basic votes from every other member (the IMF's 2026 Executive Directors "
+            "page shows each of the 40 members it could be read for with exactly 7 votes fewer, so quotas are "
+            "unchanged). No EU figure: the EU is not an IMF member. Uncertainty: 0.0001 + 0.1% of the share "
+            f"(membership changes since 2022). Top holders: {top(shares, 'share')}."
+        ),
+    }
+    sources = [
+        {
+            "id": src,
+            "title": "IMF Members' Quotas and Voting Power, and IMF Board of Governors",
+            "publisher": "International Monetary Fund",
+            "year": 2022,
+            "url": "https://www.imf.org/en/About/executive-board/members-quotas",
+            "quality": "primary",
+            "note": (
+                "The IMF's own table, last updated 2 October 2022: quota and votes of all 190 members, total "
+                f"{total:,} votes and SDR 476,272 million of quotas. Read from an HTTrack copy of the page made "
+                "on 2 Oct 2022 (goutham4391/finalfinance commit 06fa72bc); extracted by "
+                "scripts/data_imf_extract.py into " + name + " (provenance: data/raw/README.md). IMF terms: "
+                "quoted with attribution."
+            ),
+        },
+        {
+            "id": "imf-eds-voting-2026",
+            "title": "IMF Executive Directors and Voting Power",
+            "publisher": "International Monetary Fund",
+            "year": 2026,
+            "url": "https://www.imf.org/external/np/sec/memdir/eds.htm",
+            "quality": "primary",
+            "note": (
+                "The IMF's current page (191 members, read 1 December 2026 through the search tool's stored "
+                "copy, which reaches its first 40 members): United States 831,394 = 16.49%, Japan 309,657 = "
+                "6.14%, China 306,281 = 6.08%, Germany 267,796 = 5.31%. A cross-check only: each of the 40 "
+                "members (data/raw/imf_eds_voting_2026-12_extract.csv) has the 2022 table's votes less the 7 "
+                "basic votes Liechtenstein's entry took (tests/test_data_raw.py)."
+            ),
+        },
+    ]
+    return "capabilities/imf-voting.yaml", emit(name, sources, "domain", head, "shares", shares)
+
+
 DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "frontier-ai": frontier_ai,
     "chip-equipment": chip_equipment,
@@ -1323,6 +1412,7 @@ DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "military-spending": military_spending,
     "financial-centres": financial_centres,
     "flag-fleet": flag_fleet,
+    "imf-voting": imf_voting,
     "financial-integrity": financial_integrity,
     "development-finance": development_finance,
     "mediation": mediation,
