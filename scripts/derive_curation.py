@@ -1025,100 +1025,6 @@ def development_finance(raw: Path) -> tuple[str, str]:
     return "expertise/development-finance.yaml", emit(name, sources, "tag", head, "scores", scores)
 
 
-FACTBOOK_TYPES = ("bulk carrier", "container ship", "oil tanker")
-GEC_NAMES = {
-    "Burma": "MMR",
-    "Korea, South": "KOR",
-    "Korea, North": "PRK",
-    "Congo (Brazzaville)": "COG",
-    "DRC": "COD",
-    "C&ocirc;te d'Ivoire": "CIV",
-    "The Dominican": "DOM",
-}
-
-
-def flag_fleet(raw: Path) -> tuple[str, str]:
-    name = "cia_factbook_space_and_merchant_marine_2026-01.csv"
-    rows = read_csv(raw / name, ["gec", "name", "field", "subfield", "text"])
-    count: dict[str, int] = defaultdict(int)
-    others: list[tuple[int, str]] = []
-    world = 0
-    pattern = re.compile(r"([a-z][a-z ]*?)\s+(\d{1,3}(?:,\d{3})+|\d+)(?=,|$)")
-    for r in rows:
-        if r["field"] != "Merchant marine" or r["subfield"] != "by type":
-            continue
-        kinds = {k.strip(): int(n.replace(",", "")) for k, n in pattern.findall(r["text"].strip())}
-        n = sum(kinds.get(t, 0) for t in FACTBOOK_TYPES)
-        if r["gec"] == "xx":
-            world = n
-            continue
-        if n == 0 or r["gec"] == "ee":
-            continue
-        nm = r["name"].strip()
-        code = GEC_NAMES.get(nm) or iso3(nm)
-        if code is None:
-            others.append((n, nm))
-        else:
-            count[code] += n
-    if world < sum(count.values()):
-        raise DeriveError(f"{name}: the World row ({world}) is below the sum of the flags")
-    total = world
-    others.sort(reverse=True)
-    src = "cia-factbook-merchant-marine-2026"
-    shares = order(
-        {
-            c: share_fig(
-                v / total,
-                0.005 + 0.2 * v / total,
-                src,
-                estimate=True,
-                basis="count of bulk carriers, container ships and oil tankers under the flag (proxy for tonnage)",
-                note="includes Hong Kong's register" if c == "CHN" else None,
-            )
-            for c, v in count.items()
-        },
-        "share",
-    )
-    head = {
-        "id": "flag-fleet",
-        "name": "Flag-state fleet",
-        "measure": (
-            "Share of the world's bulk carriers, container ships and oil tankers (ships of 1,000 GT and over) "
-            "by flag of registry, from the ship counts of the CIA World Factbook (mostly 2023), against the Factbook's World row. A count of "
-            "the three large cargo types is the proxy for the flag tonnage that decides IMO amendments; "
-            "no tonnage by flag is in a raw file"
-        ),
-        "unit": "share of large cargo ships by flag",
-        "year": 2023,
-        "source": src,
-        "tolerance": 0.01,
-        "gaps": (
-            f"Registers that are not actors stay unattributed ({sum(n for n, _ in others) / total:.4f}), "
-            "chiefly " + ", ".join(f"{nm} {n}" for n, nm in others[:4]) + ". Hong Kong's register is folded "
-            "into China. A count weighs a coastal tanker like a VLCC, so registers of many small tankers "
-            "(Indonesia, Japan) rank higher than by tonnage. Uncertainty: 0.005 + 20% of the share. Top "
-            f"holders: {top(shares, 'share')}."
-        ),
-    }
-    sources = [
-        {
-            "id": src,
-            "title": "The World Factbook: Transportation, Merchant marine (January 2026 edition)",
-            "publisher": "US Central Intelligence Agency",
-            "year": 2026,
-            "url": "https://www.cia.gov/the-world-factbook/",
-            "quality": "secondary",
-            "secondary": True,
-            "note": (
-                "Ship counts by type per flag, as scraped by factbook/factbook.json commit 8662a8b1 (the CIA "
-                "withdrew the Factbook in February 2026); the Factbook compiles them from registry data. "
-                "Raw file " + name + ". Public domain."
-            ),
-        }
-    ]
-    return "capabilities/flag-fleet.yaml", emit(name, sources, "domain", head, "shares", shares)
-
-
 # PA-X third parties: free text. A state counts once per agreement where any of its names appears.
 PAX_ALIASES: dict[str, tuple[str, ...]] = {
     "USA": ("United States", "U.S.", "USA", "US", "American"),
@@ -1411,7 +1317,6 @@ DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "mineral-processing": mineral_processing,
     "military-spending": military_spending,
     "financial-centres": financial_centres,
-    "flag-fleet": flag_fleet,
     "imf-voting": imf_voting,
     "financial-integrity": financial_integrity,
     "development-finance": development_finance,
