@@ -1124,6 +1124,19 @@ def test_transcribed_health_security_is_the_quoted_ghs_score_over_100(actors):
         assert fig["score"] == pytest.approx(score / 100, abs=1e-9) and fig["secondary"], code
 
 
+def test_transcribed_depa_status_scores_and_their_sources(world, actors):
+    # founders 1.0, acceded 0.75, formal applicants 0.25; a figure is flagged secondary exactly
+    # when its source is secondary (Canada and China now rest on their governments' own pages)
+    quality = {s["id"]: s["quality"] for s in world["sources"]}
+    figs = _figures(actors, "expertise", "digital-trade")
+    assert {c for c, f in figs.items() if f["score"] == 1.0} == {"CHL", "NZL", "SGP"}
+    assert figs["KOR"]["score"] == 0.75
+    assert {c for c, f in figs.items() if f["score"] == 0.25} == {"ARE", "CAN", "CHN", "CRI", "PER", "SLV"}
+    for code, fig in figs.items():
+        assert bool(fig.get("secondary")) == (quality[fig["source"]] == "secondary"), code
+    assert quality[figs["CAN"]["source"]] == quality[figs["CHN"]["source"]] == "primary"
+
+
 def test_transcribed_uranium_conversion_is_the_esa_nameplate_table():
     # Euratom Supply Agency page (esa-conversion-2017): nameplate tU as UF6, 2017
     capacity = {"RUS": 18_000, "FRA": 15_000, "CAN": 12_500, "USA": 7_000, "CHN": 5_000}
