@@ -1025,100 +1025,6 @@ def development_finance(raw: Path) -> tuple[str, str]:
     return "expertise/development-finance.yaml", emit(name, sources, "tag", head, "scores", scores)
 
 
-FACTBOOK_TYPES = ("bulk carrier", "container ship", "oil tanker")
-GEC_NAMES = {
-    "Burma": "MMR",
-    "Korea, South": "KOR",
-    "Korea, North": "PRK",
-    "Congo (Brazzaville)": "COG",
-    "DRC": "COD",
-    "C&ocirc;te d'Ivoire": "CIV",
-    "The Dominican": "DOM",
-}
-
-
-def flag_fleet(raw: Path) -> tuple[str, str]:
-    name = "cia_factbook_space_and_merchant_marine_2026-01.csv"
-    rows = read_csv(raw / name, ["gec", "name", "field", "subfield", "text"])
-    count: dict[str, int] = defaultdict(int)
-    others: list[tuple[int, str]] = []
-    world = 0
-    pattern = re.compile(r"([a-z][a-z ]*?)\s+(\d{1,3}(?:,\d{3})+|\d+)(?=,|$)")
-    for r in rows:
-        if r["field"] != "Merchant marine" or r["subfield"] != "by type":
-            continue
-        kinds = {k.strip(): int(n.replace(",", "")) for k, n in pattern.findall(r["text"].strip())}
-        n = sum(kinds.get(t, 0) for t in FACTBOOK_TYPES)
-        if r["gec"] == "xx":
-            world = n
-            continue
-        if n == 0 or r["gec"] == "ee":
-            continue
-        nm = r["name"].strip()
-        code = GEC_NAMES.get(nm) or iso3(nm)
-        if code is None:
-            others.append((n, nm))
-        else:
-            count[code] += n
-    if world < sum(count.values()):
-        raise DeriveError(f"{name}: the World row ({world}) is below the sum of the flags")
-    total = world
-    others.sort(reverse=True)
-    src = "cia-factbook-merchant-marine-2026"
-    shares = order(
-        {
-            c: share_fig(
-                v / total,
-                0.005 + 0.2 * v / total,
-                src,
-                estimate=True,
-                basis="count of bulk carriers, container ships and oil tankers under the flag (proxy for tonnage)",
-                note="includes Hong Kong's register" if c == "CHN" else None,
-            )
-            for c, v in count.items()
-        },
-        "share",
-    )
-    head = {
-        "id": "flag-fleet",
-        "name": "Flag-state fleet",
-        "measure": (
-            "Share of the world's bulk carriers, container ships and oil tankers (ships of 1,000 GT and over) "
-            "by flag of registry, from the ship counts of the CIA World Factbook (mostly 2023), against the Factbook's World row. A count of "
-            "the three large cargo types is the proxy for the flag tonnage that decides IMO amendments; "
-            "no tonnage by flag is in a raw file"
-        ),
-        "unit": "share of large cargo ships by flag",
-        "year": 2023,
-        "source": src,
-        "tolerance": 0.01,
-        "gaps": (
-            f"Registers that are not actors stay unattributed ({sum(n for n, _ in others) / total:.4f}), "
-            "chiefly " + ", ".join(f"{nm} {n}" for n, nm in others[:4]) + ". Hong Kong's register is folded "
-            "into China. A count weighs a coastal tanker like a VLCC, so registers of many small tankers "
-            "(Indonesia, Japan) rank higher than by tonnage. Uncertainty: 0.005 + 20% of the share. Top "
-            f"holders: {top(shares, 'share')}."
-        ),
-    }
-    sources = [
-        {
-            "id": src,
-            "title": "The World Factbook: Transportation, Merchant marine (January 2026 edition)",
-            "publisher": "US Central Intelligence Agency",
-            "year": 2026,
-            "url": "https://www.cia.gov/the-world-factbook/",
-            "quality": "secondary",
-            "secondary": True,
-            "note": (
-                "Ship counts by type per flag, as scraped by factbook/factbook.json commit 8662a8b1 (the CIA "
-                "withdrew the Factbook in February 2026); the Factbook compiles them from registry data. "
-                "Raw file " + name + ". Public domain."
-            ),
-        }
-    ]
-    return "capabilities/flag-fleet.yaml", emit(name, sources, "domain", head, "shares", shares)
-
-
 # PA-X third parties: free text. A state counts once per agreement where any of its names appears.
 PAX_ALIASES: dict[str, tuple[str, ...]] = {
     "USA": ("United States", "U.S.", "USA", "US", "American"),
@@ -1312,6 +1218,95 @@ def mediation(raw: Path) -> tuple[str, str]:
     return "expertise/mediation.yaml", emit(name, sources, "tag", head, "scores", scores)
 
 
+# The IMF's own table of members' quotas and votes, extracted by scripts/data_imf_extract.py into a
+# small file in the project (data/raw/README.md): no raw file in ../shared/data/raw holds it.
+IMF_EXTRACT = (
+    Path(__file__).resolve().parent.parent / "data" / "raw" / "imf_members_quotas_2022-10_extract.csv"
+)
+IMF_NOT_ACTORS = {"UVK": "Kosovo"}  # the IMF's code for Kosovo, a member but not an actor
+
+
+def imf_voting(raw: Path) -> tuple[str, str]:  # raw unused: reads the project's own extract
+    name = "data/raw/" + IMF_EXTRACT.name
+    rows = read_csv(IMF_EXTRACT, ["iso3", "member", "quota_sdr_m", "votes", "votes_percent"])
+    total_row = [r for r in rows if r["iso3"] == "TOTAL"]
+    members = [r for r in rows if r["iso3"] != "TOTAL"]
+    if len(total_row) != 1:
+        raise DeriveError(f"{name}: no TOTAL row")
+    total = int(total_row[0]["votes"])
+    if sum(int(r["votes"]) for r in members) != total:
+        raise DeriveError(f"{name}: member votes do not add up to the printed total {total}")
+    src = "imf-members-quotas-2022"
+    figs: dict[str, dict[str, object]] = {}
+    others = []
+    for r in members:
+        code = r["iso3"] if r["iso3"] in UN_MEMBERS else None
+        if code is None:
+            if r["iso3"] not in IMF_NOT_ACTORS:
+                raise DeriveError(
+                    f"{name}: member {r['member']!r} ({r['iso3']}) is neither an actor nor known"
+                )
+            others.append((int(r["votes"]), r["member"]))
+            continue
+        v = int(r["votes"]) / total
+        figs[code] = share_fig(v, 0.0001 + 0.001 * v, src)
+    shares = order(figs, "share")
+    head = {
+        "id": "imf-voting",
+        "name": "IMF voting power",
+        "measure": (
+            "Share of total IMF votes (basic votes + one vote per SDR 100,000 of quota) of each member: the "
+            "member's votes over the total, both as printed in the IMF's own table of members' quotas and "
+            "votes (last updated 2 October 2022, 190 members)"
+        ),
+        "unit": "share of total IMF votes",
+        "year": 2022,
+        "source": src,
+        "tolerance": 0.01,
+        "gaps": (
+            f"{', '.join(f'{m} ({v:,} votes, {v / total:.5f})' for v, m in others)} is a member but not an "
+            "actor and stays unattributed. Liechtenstein joined in October 2024, after the table, and has no "
+            "figure; its entry took 7 basic votes from every other member (the IMF's 2026 Executive Directors "
+            "page shows each of the 40 members it could be read for with exactly 7 votes fewer, so quotas are "
+            "unchanged). No EU figure: the EU is not an IMF member. Uncertainty: 0.0001 + 0.1% of the share "
+            f"(membership changes since 2022). Top holders: {top(shares, 'share')}."
+        ),
+    }
+    sources = [
+        {
+            "id": src,
+            "title": "IMF Members' Quotas and Voting Power, and IMF Board of Governors",
+            "publisher": "International Monetary Fund",
+            "year": 2022,
+            "url": "https://www.imf.org/en/About/executive-board/members-quotas",
+            "quality": "primary",
+            "note": (
+                "The IMF's own table, last updated 2 October 2022: quota and votes of all 190 members, total "
+                f"{total:,} votes and SDR 476,272 million of quotas. Read from an HTTrack copy of the page made "
+                "on 2 Oct 2022 (goutham4391/finalfinance commit 06fa72bc); extracted by "
+                "scripts/data_imf_extract.py into " + name + " (provenance: data/raw/README.md). IMF terms: "
+                "quoted with attribution."
+            ),
+        },
+        {
+            "id": "imf-eds-voting-2026",
+            "title": "IMF Executive Directors and Voting Power",
+            "publisher": "International Monetary Fund",
+            "year": 2026,
+            "url": "https://www.imf.org/external/np/sec/memdir/eds.htm",
+            "quality": "primary",
+            "note": (
+                "The IMF's current page (191 members, read 1 December 2026 through the search tool's stored "
+                "copy, which reaches its first 40 members): United States 831,394 = 16.49%, Japan 309,657 = "
+                "6.14%, China 306,281 = 6.08%, Germany 267,796 = 5.31%. A cross-check only: each of the 40 "
+                "members (data/raw/imf_eds_voting_2026-12_extract.csv) has the 2022 table's votes less the 7 "
+                "basic votes Liechtenstein's entry took (tests/test_data_raw.py)."
+            ),
+        },
+    ]
+    return "capabilities/imf-voting.yaml", emit(name, sources, "domain", head, "shares", shares)
+
+
 DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "frontier-ai": frontier_ai,
     "chip-equipment": chip_equipment,
@@ -1322,7 +1317,7 @@ DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "mineral-processing": mineral_processing,
     "military-spending": military_spending,
     "financial-centres": financial_centres,
-    "flag-fleet": flag_fleet,
+    "imf-voting": imf_voting,
     "financial-integrity": financial_integrity,
     "development-finance": development_finance,
     "mediation": mediation,

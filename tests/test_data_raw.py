@@ -599,31 +599,15 @@ def test_fossil_co2_every_country_matches_owid(actors):
     assert checked >= 180
 
 
-@needs_derived_raw
-def test_flag_fleet_counts_three_cargo_types_by_flag(actors):
-    rows = [
-        r
-        for r in _read_rows("cia_factbook_space_and_merchant_marine_2026-01.csv")
-        if r["field"] == "Merchant marine" and r["subfield"] == "by type"
-    ]
-
-    def cargo(text: str) -> int:
-        found = dict(re.findall(r"(bulk carrier|container ship|oil tanker) ([\d,]+)", text))
-        return sum(int(v.replace(",", "")) for v in found.values())
-
-    by_name = {r["name"]: cargo(r["text"]) for r in rows if r["name"]}
-    world = next(cargo(r["text"]) for r in rows if r["gec"] == "xx")
-    for code, names in {
-        "PAN": ["Panama"],
-        "LBR": ["Liberia"],
-        "MHL": ["Marshall Islands"],
-        "MLT": ["Malta"],
-        "GRC": ["Greece"],
-        "CHN": ["China", "Hong Kong"],
-    }.items():
-        expected = sum(by_name[n] for n in names) / world
-        assert _cap(actors, code, "flag-fleet") == pytest.approx(round(expected, 5), abs=1e-9), code
-    assert 4000 < world < 100000  # the World row is the denominator, not the sum of listed flags
+def test_flag_fleet_is_a_gap_that_no_issue_uses(world, actors):
+    # A ship count is not the tonnage IMO decisions turn on, and no primary source gives tonnage by
+    # flag: the domain scores nobody and maritime decarbonisation no longer asks for it.
+    assert not _figures(actors, "capabilities", "flag-fleet")
+    domain = next(d for d in world["domains"] if d["id"] == "flag-fleet")
+    assert "(gap)" in domain["name"]
+    with open(ROOT / "data" / "issues.yaml", encoding="utf-8") as fh:
+        issues = yaml.safe_load(fh)["issues"]
+    assert all("flag-fleet" not in i["domains"] for i in issues)
 
 
 @needs_derived_raw
@@ -770,7 +754,7 @@ def test_stand_ins_are_gone_from_aml_and_shipping():
         issues = {i["id"]: i for i in yaml.safe_load(fh)["issues"]}
     assert issues["anti-money-laundering"]["domains"]["financial-centres"] > 0.5
     assert "imf-voting" not in issues["anti-money-laundering"]["domains"]
-    assert issues["maritime-decarbonisation"]["domains"]["flag-fleet"] >= 0.5
+    assert issues["maritime-decarbonisation"]["domains"]["shipping-fleet"] >= 0.5
     for issue in issues.values():
         assert abs(sum(issue["domains"].values()) - 1.0) < 1e-9, issue["id"]
 
@@ -994,7 +978,7 @@ def test_a_bad_case_vintage_source_is_one_line_naming_file_and_line(tmp_path):
 
 
 # The IMF's own Executive Directors and Voting Power page (imf-eds-voting-2026): percent of Fund total,
-# 191 members. The derived shares (190 members, 31 January 2024) must agree to the page's rounding plus
+# 191 members. The shares (190 members, October 2022) must agree to the page's rounding plus
 # Liechtenstein's entry (about 0.03% relative).
 IMF_PAGE_PERCENT = {"USA": 16.49, "JPN": 6.14, "CHN": 6.08, "DEU": 5.31}
 
@@ -1005,10 +989,11 @@ def test_imf_votes_agree_with_the_imfs_own_page(actors, code):
 
 
 IMF_EXTRACT = ROOT / "data" / "raw" / "imf_eds_voting_2026-12_extract.csv"
+IMF_TABLE = ROOT / "data" / "raw" / "imf_members_quotas_2022-10_extract.csv"
 
 
-def _imf_extract() -> list[dict[str, str]]:
-    with open(IMF_EXTRACT, encoding="utf-8", newline="") as fh:
+def _imf_extract(path: Path = IMF_EXTRACT) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -1024,16 +1009,76 @@ def test_imf_page_extract_adds_up_to_its_printed_constituency_totals():
     assert closed == 7
 
 
-def test_derived_imf_votes_match_every_member_read_off_the_imfs_page(actors):
-    # Relative votes are checked, not levels: the page has 191 members (Liechtenstein joined in
-    # October 2024, taking 7 basic votes from every other member), the derivation 190. A member whose
-    # quota was mistranscribed by SDR 5 million (50 votes) would be off by 1e-5.
-    rows = _imf_extract()
-    us_votes = next(int(r["votes"]) for r in rows if r["iso3"] == "USA")
-    us_share = _cap(actors, "USA", "imf-voting")
-    for r in rows:
-        expected = int(r["votes"]) / us_votes * us_share
-        assert _cap(actors, r["iso3"], "imf-voting") == pytest.approx(expected, abs=1e-5), r["member"]
+def test_imf_table_extract_adds_up_and_matches_its_printed_percentages():
+    rows = _imf_extract(IMF_TABLE)
+    total = next(r for r in rows if r["iso3"] == "TOTAL")
+    members = [r for r in rows if r["iso3"] != "TOTAL"]
+    assert len(members) == 190 and len({r["iso3"] for r in members}) == 190
+    votes, quota = int(total["votes"]), float(total["quota_sdr_m"])
+    assert sum(int(r["votes"]) for r in members) == votes == 5_039_930
+    assert sum(float(r["quota_sdr_m"]) for r in members) == pytest.approx(quota, abs=0.5)
+    for r in members:
+        # percentages are printed to two decimals (three under 0.01)
+        assert 100 * int(r["votes"]) / votes == pytest.approx(float(r["votes_percent"]), abs=0.0051), r[
+            "member"
+        ]
+        assert 100 * float(r["quota_sdr_m"]) / quota == pytest.approx(float(r["quota_percent"]), abs=0.0051)
+
+
+def test_imf_shares_are_every_members_printed_votes_over_the_total(actors):
+    rows = _imf_extract(IMF_TABLE)
+    votes = int(next(r["votes"] for r in rows if r["iso3"] == "TOTAL"))
+    members = {r["iso3"]: int(r["votes"]) for r in rows if r["iso3"] != "TOTAL"}
+    figs = _figures(actors, "capabilities", "imf-voting")
+    assert set(figs) == set(members) - {"UVK"}  # Kosovo is a member, not an actor
+    for code, fig in figs.items():
+        assert fig["share"] == pytest.approx(members[code] / votes, abs=5e-6), code
+        assert fig["source"] == "imf-members-quotas-2022" and not fig.get("estimate"), code
+
+
+def test_imf_2026_page_is_the_2022_table_less_liechtensteins_seven_basic_votes():
+    # Liechtenstein's entry (October 2024) took 7 basic votes from every member; a quota change or a
+    # misread vote count in either extract shows up as any other difference.
+    table = {r["iso3"]: int(r["votes"]) for r in _imf_extract(IMF_TABLE)}
+    for r in _imf_extract():
+        assert table[r["iso3"]] - int(r["votes"]) == 7, r["member"]
+
+
+def _imf_row(iso: str, name: str, quota: str, votes: str) -> str:
+    return (
+        f'<tr valign="top"><td data-label="Member"><input type="hidden" id="rptVandQ_ctl00_hdISOCODE" '
+        f'value="{iso}">{name}<sup><a href="#3">3</a></sup></td>'
+        f'<td data-label="Millions of SDRs">{quota}</td><td data-label="Percent of Total Quota">50.0</td>'
+        f'<td data-label="Governor/Alternate">A<br><i>B</i></td><td data-label="Number">{votes}</td>'
+        f'<td data-label="Percent of Total Votes">50.0</td></tr>'
+    )
+
+
+def _imf_page(total_votes: str) -> str:
+    return (
+        "<title>IMF Members&#39; Quotas and Voting Power, and IMF Board of Governors</title><table><tbody>"
+        + _imf_row("BBB", "Bravo", "1,000.5", "11,455")
+        + _imf_row("AAA", "Alpha", "20", "1,650")
+        + '</tbody></table><table><tbody><tr><th><a name="total">TOTALS</a></th></tr><tr><td>&nbsp;</td>'
+        f"<td>1,020.5</td><td>100.0<sup>4</sup></td><td>&nbsp;</td><td>{total_votes}</td><td>100.0</td></tr>"
+        "</tbody></table>"
+    )
+
+
+def test_imf_extract_script_reads_rows_and_refuses_totals_that_do_not_add_up():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import data_imf_extract
+    finally:
+        sys.path.pop(0)
+    rows = data_imf_extract.extract(_imf_page("13,105"))
+    assert [(r["iso3"], r["member"], r["quota_sdr_m"], r["votes"]) for r in rows] == [
+        ("AAA", "Alpha", "20", "1650"),
+        ("BBB", "Bravo", "1000.5", "11455"),
+        ("TOTAL", "TOTALS: General Department and Special Drawing Rights Department", "1020.5", "13105"),
+    ]
+    with pytest.raises(data_imf_extract.ExtractError, match="add up"):
+        data_imf_extract.extract(_imf_page("13,106"))
 
 
 def test_membership_sources_are_the_pages_that_state_the_members_not_homepages(world):
@@ -1077,6 +1122,19 @@ def test_transcribed_health_security_is_the_quoted_ghs_score_over_100(actors):
     for code, fig in figs.items():
         score = float(re.match(r"GHS 2021 overall ([\d.]+)", fig["note"]).group(1))
         assert fig["score"] == pytest.approx(score / 100, abs=1e-9) and fig["secondary"], code
+
+
+def test_transcribed_depa_status_scores_and_their_sources(world, actors):
+    # founders 1.0, acceded 0.75, formal applicants 0.25; a figure is flagged secondary exactly
+    # when its source is secondary (Canada and China now rest on their governments' own pages)
+    quality = {s["id"]: s["quality"] for s in world["sources"]}
+    figs = _figures(actors, "expertise", "digital-trade")
+    assert {c for c, f in figs.items() if f["score"] == 1.0} == {"CHL", "NZL", "SGP"}
+    assert figs["KOR"]["score"] == 0.75
+    assert {c for c, f in figs.items() if f["score"] == 0.25} == {"ARE", "CAN", "CHN", "CRI", "PER", "SLV"}
+    for code, fig in figs.items():
+        assert bool(fig.get("secondary")) == (quality[fig["source"]] == "secondary"), code
+    assert quality[figs["CAN"]["source"]] == quality[figs["CHN"]["source"]] == "primary"
 
 
 def test_transcribed_uranium_conversion_is_the_esa_nameplate_table():
