@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from coalesce.acceptance import Coefficients, Features, PairFeatures, link_of
+from coalesce.acceptance import Coefficients, Features, FeatureTable, link_of, pair_table
 from coalesce.criteria.base import Criterion, Scored
 from coalesce.models.base import Frozen
 from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, QualifiedMajority, WeightedVote
@@ -73,7 +73,7 @@ class AcceptanceTable:
     accept: tuple[tuple[float, ...], ...]
     ceiling: float
     """The most any member accepts any text, its own included: a bound for each added member."""
-    features: PairFeatures | None
+    features: FeatureTable | None
     """The pair features (None: the ideal-point fallback)."""
     fallback: dict[tuple[int, int], float]
     """Without alignment data: the standardised ideal-point closeness per pair (i, j)."""
@@ -142,19 +142,16 @@ def _table(ctx: Context) -> AcceptanceTable:
     if hit is not None:
         return hit
     n = len(ctx.codes)
-    features = PairFeatures(data, link, members, memberships) if data is not None and link else None
-    fallback = _fallback_closeness(ctx) if features is None else {}
-    rows = []
-    for i in range(n):
-        row = []
-        for j in range(n):
-            if i == j:
-                row.append(keep)
-            elif features is not None:
-                row.append(coef.probability(features.of(ctx.codes[i], ctx.codes[j])))
-            else:
-                row.append(coef.probability((fallback.get((i, j)), 0.0, None)))
-        rows.append(tuple(row))
+    features: FeatureTable | None = None
+    fallback: dict[tuple[int, int], float] = {}
+    if data is not None and link is not None:
+        rows, features = pair_table(data, link, ctx.codes, members, memberships, coef, keep)
+    else:
+        fallback = _fallback_closeness(ctx)
+        rows = tuple(
+            tuple(keep if i == j else coef.probability((fallback.get((i, j)), 0.0, None)) for j in range(n))
+            for i in range(n)
+        )
     ceiling = max([keep, *(p for r in rows for p in r)])
     source = data.manifest.votes.source if data is not None else None
     built = AcceptanceTable(tuple(rows), ceiling, features, fallback, source)
