@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -34,6 +34,7 @@ from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, Qu
 from coalesce.rules import (
     count_distribution,
     describe,
+    integer_weights,
     probability_of_action,
     required_count,
     veto_player_bound,
@@ -263,11 +264,13 @@ def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
 @dataclass(frozen=True)
 class _Prefix:
     """For the bound: rank[i] is i's place by standalone coverage; best[m][k] is the most m accepts the
-    draft of any other actor ranked k or better."""
+    draft of any other actor ranked k or better; by_rank[k], built on first use, the candidates by
+    best[a][k], highest first."""
 
     values: tuple[float, ...]
     rank: tuple[int, ...]
     best: tuple[tuple[float, ...], ...]
+    by_rank: dict[int, list[tuple[float, int]]] = field(default_factory=dict, compare=False)
 
 
 _PREFIX: dict[int, tuple[AcceptanceTable, _Prefix]] = {}
@@ -298,12 +301,42 @@ def _prefix(ctx: Context, t: AcceptanceTable) -> _Prefix:
     return built
 
 
+def _added_bounds(ctx: Context, p: _Prefix, members: Collection[int], k: int, extra: int) -> list[float]:
+    """Bounds on the acceptances of `extra` members added to a node whose lead has rank k, as a vector
+    that dominates theirs once both are sorted.
+
+    The final lead ranks k or better. An added member that is not the final lead accepts a text drafted
+    by an actor ranked k or better, so at most u(a) = best[a][k]; at most one added member is the final
+    lead, and only one ranked above the node's lead, accepting its own text with at most the ceiling.
+    So with u_1 >= u_2 >= ... the largest u over the candidates outside the node, the added members'
+    sorted bounds are at most (ceiling, u_1, ..., u_{extra-1}) when some candidate outranks the node's
+    lead, else (u_1, ..., u_extra). Each entry is at most the ceiling the bound used before."""
+    if extra <= 0:
+        return []
+    ranked = p.by_rank.get(k)
+    if ranked is None:
+        ranked = p.by_rank[k] = sorted(((p.best[a][k], a) for a in ctx.candidates), reverse=True)
+    inside = set(members)
+    tops: list[float] = []
+    for u, a in ranked:
+        if a not in inside:
+            tops.append(u)
+            if len(tops) >= extra:
+                break
+    ceiling = table(ctx).ceiling
+    outranked = any(p.rank[a] < k for a in ctx.candidates if a not in inside) if k > 0 else False
+    if outranked:
+        tops = [ceiling, *tops[: extra - 1]]
+    return tops + [ceiling] * (extra - len(tops))  # fewer candidates than slots: the old bound
+
+
 def acceptance_bounds(ctx: Context, members: Collection[int], extra: int) -> list[float]:
-    """Per member of any core holding `members` and `extra` more, an upper bound on its acceptance.
+    """Per member of any core holding `members` and `extra` more, an upper bound on its acceptance (the
+    added members' as `_added_bounds` gives them: a vector that dominates theirs once sorted).
 
     The final lead ranks at or above the node's lead by coverage (a superset's best member is at least as
     good), so each node member other than the node's lead accepts at most the best draft of a state ranked
-    at or above the node's lead; the node's lead, and every added member, at most the table's ceiling.
+    at or above the node's lead; the node's lead at most the table's ceiling.
     """
     t = table(ctx)
     if not members:
@@ -311,11 +344,14 @@ def acceptance_bounds(ctx: Context, members: Collection[int], extra: int) -> lis
     p = _prefix(ctx, t)
     lead = lead_of(ctx, members)
     k = p.rank[lead]
-    return [t.ceiling if m == lead else p.best[m][k] for m in sorted(members)] + [t.ceiling] * extra
+    return [t.ceiling if m == lead else p.best[m][k] for m in sorted(members)] + _added_bounds(
+        ctx, p, members, k, extra
+    )
 
 
 def consensus_bound(ctx: Context, members: Collection[int], extra: int) -> float:
-    """An upper bound on the consensus probability (the product of `acceptance_bounds`)."""
+    """An upper bound on the consensus probability (the product of `acceptance_bounds`: the product is
+    symmetric and rises with each factor)."""
     return math.prod(acceptance_bounds(ctx, members, extra))
 
 
@@ -323,19 +359,20 @@ def count_bounds(ctx: Context, members: Collection[int], rule: Majority | Qualif
     """Per size from the node's own to the largest allowed, an upper bound on P(the required count
     accepts) for any core of that size holding `members`, non-increasing in size.
 
-    The event is monotone, so its probability only grows with each member's acceptance and is largest at
-    the `acceptance_bounds`; the running maximum from the largest size down keeps the bound valid and
+    The event is monotone and its probability symmetric in the members, so it only grows with each
+    member's acceptance and is largest at the `acceptance_bounds` (the added members' vector grows by
+    one entry per size); the running maximum from the largest size down keeps the bound valid and
     non-increasing (the search prunes by size, and a larger core may need proportionally fewer)."""
-    t = table(ctx)
     base = len(members)
     top = max(base + 1, ctx.constraints.max_size)
-    dist = count_distribution(acceptance_bounds(ctx, members, 0))
+    bounds = acceptance_bounds(ctx, members, top - base)
+    dist = count_distribution(bounds[:base])
     tails = []
     for size in range(base, top + 1):
-        if size > base:  # one more member, accepting at most the ceiling
+        if size > base:  # one more member, accepting at most its entry of the bounds
+            c = bounds[size - 1]
             dist = [
-                (dist[k] if k < len(dist) else 0.0) * (1.0 - t.ceiling)
-                + (dist[k - 1] * t.ceiling if k >= 1 else 0.0)
+                (dist[k] if k < len(dist) else 0.0) * (1.0 - c) + (dist[k - 1] * c if k >= 1 else 0.0)
                 for k in range(len(dist) + 1)
             ]
         tails.append(min(1.0, sum(dist[required_count(rule, size) :])))
@@ -362,7 +399,67 @@ def _base_by_size(ctx: Context, node: Node, sizes: range, span: float) -> list[f
         return [bounds[min(len(bounds) - 1, max(0, size - node.size))] for size in sizes]
     if isinstance(rule, OptIn):
         return [table(ctx).ceiling] * len(sizes)
+    if isinstance(rule, WeightedVote) and node.size > 0:
+        return [weighted_bound(ctx, node.members, rule)] * len(sizes)
     return [1.0] * len(sizes)
+
+
+_SHARES: dict[int, tuple[object, list[int] | None, list[tuple[int, int]]]] = {}
+
+
+def _share_weights(ctx: Context, rule: WeightedVote) -> tuple[list[int] | None, list[tuple[int, int]]]:
+    """Per actor its integer vote weight as rules.integer_weights gives it for any group, when every
+    actor's figure is a share (<= 1, so a member's integer weight does not depend on the group; else
+    None), and the candidates by that weight, heaviest first."""
+    hit = _SHARES.get(id(ctx))
+    if hit is not None and hit[0] is ctx:
+        return hit[1], hit[2]
+    figures = [rule.weight_of(a) for a in ctx.actors]
+    ints = integer_weights(figures) if all(f <= 1.0 for f in figures) else None
+    ranked = sorted(((ints[a], a) for a in ctx.candidates), reverse=True) if ints is not None else []
+    if len(_SHARES) >= 16:
+        _SHARES.clear()
+    _SHARES[id(ctx)] = (ctx, ints, ranked)
+    return ints, ranked
+
+
+def weighted_bound(ctx: Context, members: Collection[int], rule: WeightedVote) -> float:
+    """An upper bound on P(pass) under a weighted vote for any core holding `members` (within the size
+    limit), 1 when the weights are not shares.
+
+    A core F = S + A passes when the weight opposing in F is at most its tolerance T(W_F) = W_F -
+    ceil(quota W_F) (integer weights, as rules.py computes them). The weight opposing among S alone is at
+    most that, T never falls as W_F grows, and W_F is at most W_S plus the largest max_size - |S| weights
+    of the candidates outside S; so P(pass) <= P(the weight opposing in S <= T(that total)), which only
+    grows with each member's acceptance and is taken at the `acceptance_bounds` (an exact DP over S's
+    opposing weight). It does not depend on the final size, so it never rises with it.
+    """
+    ints, ranked = _share_weights(ctx, rule)
+    if ints is None:
+        return 1.0
+    ordered = sorted(members)
+    inside = set(ordered)
+    extra = max(0, ctx.constraints.max_size - len(ordered))
+    added = 0
+    for w, a in ranked:
+        if extra <= 0:
+            break
+        if a not in inside:
+            added += w
+            extra -= 1
+    total = sum(ints[m] for m in ordered) + added
+    tolerance = total - math.ceil(rule.quota * total - 1e-9)
+    if total == 0 or tolerance < 0:
+        return 0.0 if tolerance < 0 else 1.0
+    dist = [0.0] * (tolerance + 1)  # P(the weight opposing so far is exactly o), o <= tolerance
+    dist[0] = 1.0
+    for p, m in zip(acceptance_bounds(ctx, ordered, 0), ordered, strict=True):
+        w, q = ints[m], 1.0 - p
+        accepted = [mass * p for mass in dist]
+        if w <= tolerance:
+            accepted[w:] = [a + q * b for a, b in zip(accepted[w:], dist[: tolerance + 1 - w], strict=True)]
+        dist = accepted
+    return min(1.0, sum(dist))
 
 
 def _own_value(ctx: Context, members: tuple[int, ...]) -> float:
