@@ -177,7 +177,11 @@ class Bounds:
         if (threshold is not None and best < threshold) or node.size == 0 or max_extra <= 0 or not growing:
             return best
         levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra, tables)
-        joint = self._joint_tops(start, growing, max_extra, tables) if len(growing) > 1 else None
+        # The joint bound matters where a criterion's gains read the node's aggregate (legitimacy's
+        # groups, capability's units under blocs); about 5% of a search's time where it prunes nothing.
+        joint = (
+            self._joint_tops(start, growing, max_extra, tables) if self.keyed and len(growing) > 1 else None
+        )
         return self._best_over(node, sizes, fixed, growing, levels, start_reach, joint) - penalty
 
     def _joint_tops(
@@ -286,7 +290,10 @@ class Bounds:
                     v = value + padded[c][extra]
                     separate += weight * (v if v < cap else cap)
                 if joint is not None:
-                    together = joint_base + joint[extra if extra < len(joint) else -1]
+                    # The window stops where the separate sums saturate, standing for every larger size
+                    # too; the joint sum still grows there, so its last size reads the largest extra.
+                    reach_joint = max_extra if size == window[-1] and size < sizes[-1] else extra
+                    together = joint_base + joint[reach_joint if reach_joint < len(joint) else -1]
                     if together < separate:
                         separate = together
                 total += separate
