@@ -177,37 +177,7 @@ class Bounds:
         if (threshold is not None and best < threshold) or node.size == 0 or max_extra <= 0 or not growing:
             return best
         levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra, tables)
-        # The joint bound matters where a criterion's gains read the node's aggregate (legitimacy's
-        # groups, capability's units under blocs); about 5% of a search's time where it prunes nothing.
-        joint = (
-            self._joint_tops(start, growing, max_extra, tables) if self.keyed and len(growing) > 1 else None
-        )
-        return self._best_over(node, sizes, fixed, growing, levels, start_reach, joint) - penalty
-
-    def _joint_tops(
-        self, start: int, growing: list[tuple[int, float, float, float]], max_extra: int, tables: GainTables
-    ) -> list[float]:
-        """Prefix sums of the largest joint gains among order[start:]: per candidate, the weighted sum over
-        the growing criteria of its gain clipped to the criterion's headroom (ceiling less the node's
-        value, at least 0).
-
-        Each criterion's total is at most min(ceiling, value + the sum of its gains over the additions A)
-        <= value + the sum over A of min(gain, headroom) (with headroom h >= 0, a sum of terms each clipped
-        to h is at least the unclipped sum clipped to h), so the growing criteria together add at most the
-        sum over A of the joint gains: the same actors must bring every criterion's gains, where the
-        per-criterion sums may take each criterion's best from different actors."""
-        heads = [(weight, max(0.0, cap - value), tables.gains[c]) for c, weight, value, cap in growing]
-        joint = []
-        for a in self.order[start:]:
-            total = 0.0
-            for weight, head, gains in heads:
-                g = gains[a]
-                if g > 0.0:
-                    total += weight * (g if g < head else head)
-            if total > 0.0:
-                joint.append(total)
-        joint.sort(reverse=True)
-        return [0.0, *accumulate(joint[:max_extra])]
+        return self._best_over(node, sizes, fixed, growing, levels, start_reach) - penalty
 
     def _reach_left(self, node: Node, start: int) -> tuple[float, ...] | None:
         """The most coverage any m further members from order[start:] can add, for m = 0, 1, ...; None
@@ -224,13 +194,10 @@ class Bounds:
         growing: list[tuple[int, float, float, float]],
         levels: list[tuple[float, dict[int, list[float]]]],
         reach: tuple[float, ...] | None = None,
-        joint: list[float] | None = None,
     ) -> float:
         """The bound's best case over stretch levels and final sizes; with `reach` (see `_reach_left`),
         a size whose additions cannot lift the node to the target pays the miss penalty. At a stretch
-        level, capability's gains there (marginal coverage over the target) bound the coverage too. With
-        `joint` (see `_joint_tops`) the growing criteria add at most its entry for the number of
-        additions, when that is less than the sum of their own bounds."""
+        level, capability's gains there (marginal coverage over the target) bound the coverage too."""
         weights = self.weights
         max_extra = sizes[-1] - node.size if sizes else 0
         best = float("-inf")
@@ -239,7 +206,6 @@ class Bounds:
         capability = self.capability if reach is not None else None
         target = self.ctx.issue.target
         short = target - TOLERANCE - node.coverage  # coverage the additions must bring
-        joint_base = sum(weight * (value if value < cap else cap) for _, weight, value, cap in growing)
         for span_floor, tops_by_c in levels:
             if previous is not None and all(tops_by_c[c] == previous[c] for c, _, _, _ in growing):
                 continue  # no new candidates at this level: same gains, more spread, so dominated
@@ -285,18 +251,9 @@ class Bounds:
             for position, size in enumerate(window):
                 extra = size - size_now
                 total = fixed - MISS_PENALTY if extra < reaching else fixed
-                separate = 0.0
                 for c, weight, value, cap in growing:
                     v = value + padded[c][extra]
-                    separate += weight * (v if v < cap else cap)
-                if joint is not None:
-                    # The window stops where the separate sums saturate, standing for every larger size
-                    # too; the joint sum still grows there, so its last size reads the largest extra.
-                    reach_joint = max_extra if size == window[-1] and size < sizes[-1] else extra
-                    together = joint_base + joint[reach_joint if reach_joint < len(joint) else -1]
-                    if together < separate:
-                        separate = together
-                total += separate
+                    total += weight * (v if v < cap else cap)
                 for c, values in zip(self.sized, sized_values, strict=True):
                     v = values[position]
                     total += weights[c] * (v if v < 1.0 else 1.0)
