@@ -21,8 +21,8 @@ Failing example: the US and China in one consensus core without a track.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -261,40 +261,68 @@ def _score(ctx: Context, arch: Architecture, explain: bool) -> Scored:
     return Scored(value, text, (source,) if source else (), details)
 
 
-@dataclass(frozen=True)
 class _Prefix:
-    """For the bound: rank[i] is i's place by standalone coverage; best[m][k] is the most m accepts the
-    draft of any other actor ranked k or better; by_rank[k], built on first use, the candidates by
-    best[a][k], highest first."""
+    """For the bound: rank[i] is i's place by standalone coverage; best(m, k) is the most m accepts the
+    draft of any other actor ranked k or better. Rows are computed on first use (a search reads the rows
+    of the few actors in its nodes, and a robustness draw, whose coverage values change the ranks, starts
+    afresh); by_rank[k], also on first use, is the candidates by best(a, k), highest first."""
 
-    values: tuple[float, ...]
-    rank: tuple[int, ...]
-    best: tuple[tuple[float, ...], ...]
-    by_rank: dict[int, list[tuple[float, int]]] = field(default_factory=dict, compare=False)
+    __slots__ = ("accept", "by_rank", "order", "rank", "rows", "values")
+
+    def __init__(self, values: tuple[float, ...], accept: tuple[tuple[float, ...], ...]) -> None:
+        n = len(values)
+        self.values = values
+        self.accept = accept
+        self.order = sorted(range(n), key=lambda i: (-values[i], i))
+        rank = [0] * n
+        for k, i in enumerate(self.order):
+            rank[i] = k
+        self.rank = rank
+        self.rows: dict[int, list[float]] = {}
+        self.by_rank: dict[int, list[tuple[float, int]]] = {}
+
+    def best(self, m: int, k: int) -> float:
+        """The most m accepts the draft of an actor other than m ranked k or better (0 if none)."""
+        row = self.rows.get(m)
+        if row is None:
+            accept, running = self.accept[m], 0.0
+            row = []
+            for j in self.order:
+                if j != m and accept[j] > running:
+                    running = accept[j]
+                row.append(running)
+            self.rows[m] = row
+        return row[k]
+
+    def column(self, k: int, actors: Sequence[int]) -> list[tuple[float, int]]:
+        """(best(a, k), a) for each of `actors`, highest first (cached per k)."""
+        found = self.by_rank.get(k)
+        if found is None:
+            leads = self.order[: k + 1]
+            out = []
+            for a in actors:
+                row = self.rows.get(a)
+                if row is not None:
+                    out.append((row[k], a))
+                    continue
+                accept, running = self.accept[a], 0.0
+                for j in leads:
+                    if j != a and accept[j] > running:
+                        running = accept[j]
+                out.append((running, a))
+            found = self.by_rank[k] = sorted(out, reverse=True)
+        return found
 
 
 _PREFIX: dict[int, tuple[AcceptanceTable, _Prefix]] = {}
 
 
 def _prefix(ctx: Context, t: AcceptanceTable) -> _Prefix:
-    """Computed once per (table, coverage values): a robustness draw changes the values, not the table."""
+    """Per (table, coverage values): a robustness draw changes the values, not the table."""
     hit = _PREFIX.get(id(ctx.actor_values))
     if hit is not None and hit[0] is t and hit[1].values is ctx.actor_values:
         return hit[1]
-    n = len(ctx.codes)
-    order = sorted(range(n), key=lambda i: (-ctx.actor_values[i], i))
-    rank = [0] * n
-    for k, i in enumerate(order):
-        rank[i] = k
-    best = []
-    for m in range(n):
-        row, running = [], 0.0
-        for j in order:
-            if j != m:
-                running = max(running, t.accept[m][j])
-            row.append(running)
-        best.append(tuple(row))
-    built = _Prefix(ctx.actor_values, tuple(rank), tuple(best))
+    built = _Prefix(ctx.actor_values, t.accept)
     if len(_PREFIX) >= 16:
         _PREFIX.clear()
     _PREFIX[id(ctx.actor_values)] = (t, built)
@@ -313,9 +341,7 @@ def _added_bounds(ctx: Context, p: _Prefix, members: Collection[int], k: int, ex
     lead, else (u_1, ..., u_extra). Each entry is at most the ceiling the bound used before."""
     if extra <= 0:
         return []
-    ranked = p.by_rank.get(k)
-    if ranked is None:
-        ranked = p.by_rank[k] = sorted(((p.best[a][k], a) for a in ctx.candidates), reverse=True)
+    ranked = p.column(k, ctx.candidates)
     inside = set(members)
     tops: list[float] = []
     for u, a in ranked:
@@ -344,7 +370,7 @@ def acceptance_bounds(ctx: Context, members: Collection[int], extra: int) -> lis
     p = _prefix(ctx, t)
     lead = lead_of(ctx, members)
     k = p.rank[lead]
-    return [t.ceiling if m == lead else p.best[m][k] for m in sorted(members)] + _added_bounds(
+    return [t.ceiling if m == lead else p.best(m, k) for m in sorted(members)] + _added_bounds(
         ctx, p, members, k, extra
     )
 
