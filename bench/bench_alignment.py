@@ -73,7 +73,9 @@ def main() -> int:
     csv_size = (DATA / "alignment" / "votes-nu.csv").stat().st_size
     print("| what | bytes | median ms |")
     print("|---|---:|---:|")
-    print(f"| manifest (YAML + pydantic) | {(DATA / 'alignment' / 'alignment.yaml').stat().st_size} | {manifest_ms:.1f} |")
+    print(
+        f"| manifest (YAML + pydantic) | {(DATA / 'alignment' / 'alignment.yaml').stat().st_size} | {manifest_ms:.1f} |"
+    )
     print(f"| manifest + votes-nu.csv | {csv_size} | {one_ms:.1f} |")
     print(f"| manifest + 7 vote matrices + conveners + IGOs | - | {all_ms:.1f} |")
     print(f"| votes-nu as a YAML mapping (strict loader, positions) | {size} | {yaml_ms:.1f} |")

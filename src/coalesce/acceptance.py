@@ -27,13 +27,18 @@ own text with 1 - baseline_defection.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import sys
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from coalesce.loading.alignment import AlignmentData
     from coalesce.models.alignment import PairMatrix
 
@@ -221,6 +226,153 @@ class PairFeatures:
     def of(self, a: str, b: str) -> Features:
         """The features of invitee a with lead b."""
         return (self.votes(a, b), self.regimes(a, b), self.igo(a, b))
+
+    def grid(self, codes: Sequence[str]) -> FeatureTable:
+        """`of(a, b)` for every pair of `codes` (the diagonal too), the same figures computed in one pass:
+        each state pair's value once, a bloc's mean over its member pairs in `_mean`'s order."""
+        n = len(codes)
+        tables, igos = self.tables, self.igos
+        one_vote: dict[tuple[str, str], float | None] = {}
+        one_igo: dict[tuple[str, str], float | None] = {}
+
+        def vote(x: str, y: str) -> float | None:
+            key = (x, y) if x > y else (y, x)
+            if key in one_vote:
+                return one_vote[key]
+            per = [v for t in tables if (v := t.get(key)) is not None]
+            found = one_vote[key] = sum(per) / len(per) if per else None
+            return found
+
+        def igo(x: str, y: str) -> float | None:
+            key = (x, y) if x > y else (y, x)
+            if key in one_igo:
+                return one_igo[key]
+            found = one_igo[key] = igos.get(key)
+            return found
+
+        states = [sorted(self._states(c)) for c in codes]
+        votes: list[float] = []
+        shared: list[float] = []
+        overlap: list[float] = []
+        nan = math.nan
+        for i in range(n):
+            xs = states[i]
+            for j in range(n):
+                ys = states[j]
+                vs: list[float] = []
+                gs: list[float] = []
+                for x in xs:
+                    for y in ys:
+                        if x != y:
+                            if (v := vote(x, y)) is not None:
+                                vs.append(v)
+                            if (g := igo(x, y)) is not None:
+                                gs.append(g)
+                votes.append(sum(vs) / len(vs) if vs else nan)
+                overlap.append(sum(gs) / len(gs) if gs else nan)
+                shared.append(self.regimes(codes[i], codes[j]))
+        return FeatureTable(self.link, tuple(codes), votes, shared, overlap)
+
+
+class FeatureTable:
+    """The features of every (invitee, lead) pair of a fixed list of codes, flat in row-major order (the
+    invitee's row); a missing figure is NaN here and None from `of`, as PairFeatures gives it."""
+
+    __slots__ = ("codes", "igos", "index", "link", "regimes", "votes")
+
+    def __init__(
+        self,
+        link: Link,
+        codes: tuple[str, ...],
+        votes: Sequence[float],
+        regimes: Sequence[float],
+        igos: Sequence[float],
+    ) -> None:
+        self.link = link
+        self.codes = codes
+        self.index = {c: i for i, c in enumerate(codes)}
+        self.votes, self.regimes, self.igos = votes, regimes, igos
+
+    def at(self, i: int, j: int) -> Features:
+        """The features of codes[i] with lead codes[j]."""
+        k = i * len(self.codes) + j
+        v, g = self.votes[k], self.igos[k]
+        return (None if v != v else v, self.regimes[k], None if g != g else g)
+
+    def of(self, a: str, b: str) -> Features:
+        """The features of invitee a with lead b (both among `codes`)."""
+        return self.at(self.index[a], self.index[b])
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def pair_table(
+    alignment: AlignmentData,
+    link: Link,
+    codes: tuple[str, ...],
+    members: Mapping[str, Collection[str]],
+    memberships: Mapping[str, Collection[str]],
+    coef: Coefficients,
+    keep: float,
+) -> tuple[tuple[tuple[float, ...], ...], FeatureTable]:
+    """accept[i][j] (i accepts the text of j: `coef.probability` of their features; `keep` on the
+    diagonal) and the features, for every pair of `codes`.
+
+    Kept in the plain-type cache (loading/cache.py) beside the validated world: keyed by the SHA-256 of
+    the alignment files the link reads, the package fingerprint and every input here, stored as raw
+    doubles (exact), so a warm start reads about 1 MB instead of computing 38,000 pairs; a miss, or any
+    problem with the file, computes the table as before and writes it back.
+    """
+    from array import array
+
+    from coalesce.loading import cache
+
+    n = len(codes)
+    manifest = alignment.manifest
+    files = [alignment.directory / manifest.votes.categories[c].file for c in link.categories]  # type: ignore[index]
+    files.append(alignment.directory / manifest.igo.file)
+    regimes = frozenset(link.regimes)
+    identity = json.dumps(
+        [
+            cache.code_fingerprint(),
+            sys.byteorder,
+            [_file_digest(f) for f in files],
+            list(link.categories),
+            list(link.regimes),
+            list(codes),
+            sorted((k, sorted(v)) for k, v in members.items()),
+            [sorted(regimes.intersection(memberships.get(c, ()))) for c in codes],
+            [repr(x) for x in (coef.intercept, coef.votes, coef.regimes, coef.igos, keep)],
+        ]
+    )
+    key = hashlib.sha256(identity.encode()).hexdigest()
+    size = n * n
+    body = cache.load_blob("accept", key)
+    if body is not None and len(body) == 4 * 8 * size:
+        flat = array("d")
+        flat.frombytes(body)
+        rows = tuple(tuple(flat[i * n : (i + 1) * n]) for i in range(n))
+        votes, shared, igos = flat[size : 2 * size], flat[2 * size : 3 * size], flat[3 * size :]
+        return rows, FeatureTable(link, codes, votes, shared, igos)
+    features = PairFeatures(alignment, link, members, memberships).grid(codes)
+    built = []
+    for i in range(n):
+        row = []
+        for j in range(n):
+            row.append(keep if i == j else coef.probability(features.at(i, j)))
+        built.append(tuple(row))
+    rows = tuple(built)
+    flat = array("d", (p for row in rows for p in row))
+    flat.extend(features.votes)
+    flat.extend(features.regimes)
+    flat.extend(features.igos)
+    cache.store_blob("accept", key, flat.tobytes())
+    return rows, features
 
 
 # --------------------------------------------------------------------------------------------------

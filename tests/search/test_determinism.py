@@ -29,7 +29,9 @@ def _propose_json(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 
 @pytest.fixture(scope="module")
 def flat(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_flat_world(tmp_path_factory.mktemp("flat") / "flat", 200, max_size=20)
+    # A pledge (opt-in): each added member may sign at the table's ceiling, so the bounds prune nothing
+    # (under consensus the added members' acceptance bound now certifies this world).
+    return write_flat_world(tmp_path_factory.mktemp("flat") / "flat", 200, max_size=20, rule="{kind: opt-in}")
 
 
 @pytest.fixture(autouse=True)

@@ -20,8 +20,9 @@ from pathlib import Path
 from conftest import run_cli
 
 
-def write_flat_world(directory: Path, actors: int, max_size: int = 40) -> Path:
-    """`actors` states with the same share, alignment and figures: the worst case for branch and bound."""
+def write_flat_world(directory: Path, actors: int, max_size: int = 40, rule: str = "") -> Path:
+    """`actors` states with the same share, alignment and figures: the worst case for branch and bound.
+    `rule` is the issue's decision rule in flow YAML (consensus by default)."""
     directory.mkdir(parents=True, exist_ok=True)
     codes = [
         "".join(t) for t in itertools.islice(itertools.product(string.ascii_uppercase, repeat=3), actors)
@@ -46,7 +47,9 @@ def write_flat_world(directory: Path, actors: int, max_size: int = 40) -> Path:
     (directory / "states.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (directory / "issues.yaml").write_text(
         "schema_version: 1\nissues:\n"
-        f"  - {{id: flat, title: Flat, domains: {{d: 1}}, target: 0.8, deadline_months: 18, min_size: 1, max_size: {max_size}}}\n",
+        f"  - {{id: flat, title: Flat, domains: {{d: 1}}, target: 0.8, deadline_months: 18, min_size: 1, max_size: {max_size}"
+        + (f", decision_rule: {rule}" if rule else "")
+        + "}\n",
         encoding="utf-8",
     )
     return directory

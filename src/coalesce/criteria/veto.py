@@ -21,13 +21,13 @@ Failing example: the US and China in one consensus core without a track.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from coalesce.acceptance import Coefficients, Features, PairFeatures, link_of
+from coalesce.acceptance import Coefficients, Features, FeatureTable, link_of, pair_table
 from coalesce.criteria.base import Criterion, Scored
 from coalesce.models.base import Frozen
 from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, QualifiedMajority, WeightedVote
@@ -35,6 +35,7 @@ from coalesce.rules import (
     count_distribution,
     describe,
     institution_total,
+    integer_weights,
     probability_of_action,
     required_count,
     veto_player_bound,
@@ -73,7 +74,7 @@ class AcceptanceTable:
     accept: tuple[tuple[float, ...], ...]
     ceiling: float
     """The most any member accepts any text, its own included: a bound for each added member."""
-    features: PairFeatures | None
+    features: FeatureTable | None
     """The pair features (None: the ideal-point fallback)."""
     fallback: dict[tuple[int, int], float]
     """Without alignment data: the standardised ideal-point closeness per pair (i, j)."""
@@ -142,19 +143,16 @@ def _table(ctx: ContextView) -> AcceptanceTable:
     if hit is not None:
         return hit
     n = len(ctx.codes)
-    features = PairFeatures(data, link, members, memberships) if data is not None and link else None
-    fallback = _fallback_closeness(ctx) if features is None else {}
-    rows = []
-    for i in range(n):
-        row = []
-        for j in range(n):
-            if i == j:
-                row.append(keep)
-            elif features is not None:
-                row.append(coef.probability(features.of(ctx.codes[i], ctx.codes[j])))
-            else:
-                row.append(coef.probability((fallback.get((i, j)), 0.0, None)))
-        rows.append(tuple(row))
+    features: FeatureTable | None = None
+    fallback: dict[tuple[int, int], float] = {}
+    if data is not None and link is not None:
+        rows, features = pair_table(data, link, ctx.codes, members, memberships, coef, keep)
+    else:
+        fallback = _fallback_closeness(ctx)
+        rows = tuple(
+            tuple(keep if i == j else coef.probability((fallback.get((i, j)), 0.0, None)) for j in range(n))
+            for i in range(n)
+        )
     ceiling = max([keep, *(p for r in rows for p in r)])
     source = data.manifest.votes.source if data is not None else None
     built = AcceptanceTable(tuple(rows), ceiling, features, fallback, source)
@@ -263,50 +261,108 @@ def _score(ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
     return Scored(value, text, (source,) if source else (), details)
 
 
-@dataclass(frozen=True)
 class _Prefix:
-    """For the bound: rank[i] is i's place by standalone coverage; best[m][k] is the most m accepts the
-    draft of any other actor ranked k or better."""
+    """For the bound: rank[i] is i's place by standalone coverage; best(m, k) is the most m accepts the
+    draft of any other actor ranked k or better. Rows are computed on first use (a search reads the rows
+    of the few actors in its nodes, and a robustness draw, whose coverage values change the ranks, starts
+    afresh); by_rank[k], also on first use, is the candidates by best(a, k), highest first."""
 
-    values: tuple[float, ...]
-    rank: tuple[int, ...]
-    best: tuple[tuple[float, ...], ...]
+    __slots__ = ("accept", "by_rank", "order", "rank", "rows", "values")
+
+    def __init__(self, values: tuple[float, ...], accept: tuple[tuple[float, ...], ...]) -> None:
+        n = len(values)
+        self.values = values
+        self.accept = accept
+        self.order = sorted(range(n), key=lambda i: (-values[i], i))
+        rank = [0] * n
+        for k, i in enumerate(self.order):
+            rank[i] = k
+        self.rank = rank
+        self.rows: dict[int, list[float]] = {}
+        self.by_rank: dict[int, list[tuple[float, int]]] = {}
+
+    def best(self, m: int, k: int) -> float:
+        """The most m accepts the draft of an actor other than m ranked k or better (0 if none)."""
+        row = self.rows.get(m)
+        if row is None:
+            accept, running = self.accept[m], 0.0
+            row = []
+            for j in self.order:
+                if j != m and accept[j] > running:
+                    running = accept[j]
+                row.append(running)
+            self.rows[m] = row
+        return row[k]
+
+    def column(self, k: int, actors: Sequence[int]) -> list[tuple[float, int]]:
+        """(best(a, k), a) for each of `actors`, highest first (cached per k)."""
+        found = self.by_rank.get(k)
+        if found is None:
+            leads = self.order[: k + 1]
+            out = []
+            for a in actors:
+                row = self.rows.get(a)
+                if row is not None:
+                    out.append((row[k], a))
+                    continue
+                accept, running = self.accept[a], 0.0
+                for j in leads:
+                    if j != a and accept[j] > running:
+                        running = accept[j]
+                out.append((running, a))
+            found = self.by_rank[k] = sorted(out, reverse=True)
+        return found
 
 
 _PREFIX: dict[int, tuple[AcceptanceTable, _Prefix]] = {}
 
 
 def _prefix(ctx: ContextView, t: AcceptanceTable) -> _Prefix:
-    """Computed once per (table, coverage values): a robustness draw changes the values, not the table."""
+    """Per (table, coverage values): a robustness draw changes the values, not the table."""
     hit = _PREFIX.get(id(ctx.actor_values))
     if hit is not None and hit[0] is t and hit[1].values is ctx.actor_values:
         return hit[1]
-    n = len(ctx.codes)
-    order = sorted(range(n), key=lambda i: (-ctx.actor_values[i], i))
-    rank = [0] * n
-    for k, i in enumerate(order):
-        rank[i] = k
-    best = []
-    for m in range(n):
-        row, running = [], 0.0
-        for j in order:
-            if j != m:
-                running = max(running, t.accept[m][j])
-            row.append(running)
-        best.append(tuple(row))
-    built = _Prefix(ctx.actor_values, tuple(rank), tuple(best))
+    built = _Prefix(ctx.actor_values, t.accept)
     if len(_PREFIX) >= 16:
         _PREFIX.clear()
     _PREFIX[id(ctx.actor_values)] = (t, built)
     return built
 
 
+def _added_bounds(ctx: ContextView, p: _Prefix, members: Collection[int], k: int, extra: int) -> list[float]:
+    """Bounds on the acceptances of `extra` members added to a node whose lead has rank k, as a vector
+    that dominates theirs once both are sorted.
+
+    The final lead ranks k or better. An added member that is not the final lead accepts a text drafted
+    by an actor ranked k or better, so at most u(a) = best[a][k]; at most one added member is the final
+    lead, and only one ranked above the node's lead, accepting its own text with at most the ceiling.
+    So with u_1 >= u_2 >= ... the largest u over the candidates outside the node, the added members'
+    sorted bounds are at most (ceiling, u_1, ..., u_{extra-1}) when some candidate outranks the node's
+    lead, else (u_1, ..., u_extra). Each entry is at most the ceiling the bound used before."""
+    if extra <= 0:
+        return []
+    ranked = p.column(k, ctx.candidates)
+    inside = set(members)
+    tops: list[float] = []
+    for u, a in ranked:
+        if a not in inside:
+            tops.append(u)
+            if len(tops) >= extra:
+                break
+    ceiling = table(ctx).ceiling
+    outranked = any(p.rank[a] < k for a in ctx.candidates if a not in inside) if k > 0 else False
+    if outranked:
+        tops = [ceiling, *tops[: extra - 1]]
+    return tops + [ceiling] * (extra - len(tops))  # fewer candidates than slots: the old bound
+
+
 def acceptance_bounds(ctx: ContextView, members: Collection[int], extra: int) -> list[float]:
-    """Per member of any core holding `members` and `extra` more, an upper bound on its acceptance.
+    """Per member of any core holding `members` and `extra` more, an upper bound on its acceptance (the
+    added members' as `_added_bounds` gives them: a vector that dominates theirs once sorted).
 
     The final lead ranks at or above the node's lead by coverage (a superset's best member is at least as
     good), so each node member other than the node's lead accepts at most the best draft of a state ranked
-    at or above the node's lead; the node's lead, and every added member, at most the table's ceiling.
+    at or above the node's lead; the node's lead at most the table's ceiling.
     """
     t = table(ctx)
     if not members:
@@ -314,11 +370,14 @@ def acceptance_bounds(ctx: ContextView, members: Collection[int], extra: int) ->
     p = _prefix(ctx, t)
     lead = lead_of(ctx, members)
     k = p.rank[lead]
-    return [t.ceiling if m == lead else p.best[m][k] for m in sorted(members)] + [t.ceiling] * extra
+    return [t.ceiling if m == lead else p.best(m, k) for m in sorted(members)] + _added_bounds(
+        ctx, p, members, k, extra
+    )
 
 
 def consensus_bound(ctx: ContextView, members: Collection[int], extra: int) -> float:
-    """An upper bound on the consensus probability (the product of `acceptance_bounds`)."""
+    """An upper bound on the consensus probability (the product of `acceptance_bounds`: the product is
+    symmetric and rises with each factor)."""
     return math.prod(acceptance_bounds(ctx, members, extra))
 
 
@@ -328,19 +387,20 @@ def count_bounds(
     """Per size from the node's own to the largest allowed, an upper bound on P(the required count
     accepts) for any core of that size holding `members`, non-increasing in size.
 
-    The event is monotone, so its probability only grows with each member's acceptance and is largest at
-    the `acceptance_bounds`; the running maximum from the largest size down keeps the bound valid and
+    The event is monotone and its probability symmetric in the members, so it only grows with each
+    member's acceptance and is largest at the `acceptance_bounds` (the added members' vector grows by
+    one entry per size); the running maximum from the largest size down keeps the bound valid and
     non-increasing (the search prunes by size, and a larger core may need proportionally fewer)."""
-    t = table(ctx)
     base = len(members)
     top = max(base + 1, ctx.constraints.max_size)
-    dist = count_distribution(acceptance_bounds(ctx, members, 0))
+    bounds = acceptance_bounds(ctx, members, top - base)
+    dist = count_distribution(bounds[:base])
     tails = []
     for size in range(base, top + 1):
-        if size > base:  # one more member, accepting at most the ceiling
+        if size > base:  # one more member, accepting at most its entry of the bounds
+            c = bounds[size - 1]
             dist = [
-                (dist[k] if k < len(dist) else 0.0) * (1.0 - t.ceiling)
-                + (dist[k - 1] * t.ceiling if k >= 1 else 0.0)
+                (dist[k] if k < len(dist) else 0.0) * (1.0 - c) + (dist[k - 1] * c if k >= 1 else 0.0)
                 for k in range(len(dist) + 1)
             ]
         tails.append(min(1.0, sum(dist[required_count(rule, size) :])))
@@ -369,6 +429,8 @@ def _base_by_size(ctx: ContextView, node: Node, sizes: range, span: float) -> li
         return [bounds[min(len(bounds) - 1, max(0, size - node.size))] for size in sizes]
     if isinstance(rule, OptIn):
         return [table(ctx).ceiling] * len(sizes)
+    if isinstance(rule, WeightedVote) and node.size > 0:
+        return [weighted_bound(ctx, node.members, rule)] * len(sizes)
     return [1.0] * len(sizes)
 
 
@@ -394,6 +456,64 @@ def _institution_reach(ctx: ContextView, node: Node, size: int, rule: WeightedVo
     extra = prefix[min(len(prefix) - 1, max(0, size - node.size))]
     needed = rule.quota * (institution_total(rule) or 1.0)
     return 1.0 if own + extra >= needed - 1e-9 else 0.0
+
+
+_SHARES: dict[int, tuple[object, list[int] | None, list[tuple[int, int]]]] = {}
+
+
+def _share_weights(ctx: ContextView, rule: WeightedVote) -> tuple[list[int] | None, list[tuple[int, int]]]:
+    """Per actor its integer vote weight as rules.integer_weights gives it for any group, when every
+    actor's figure is a share (<= 1, so a member's integer weight does not depend on the group; else
+    None), and the candidates by that weight, heaviest first."""
+    hit = _SHARES.get(id(ctx))
+    if hit is not None and hit[0] is ctx:
+        return hit[1], hit[2]
+    figures = [rule.weight_of(a) for a in ctx.actors]
+    ints = integer_weights(figures) if all(f <= 1.0 for f in figures) else None
+    ranked = sorted(((ints[a], a) for a in ctx.candidates), reverse=True) if ints is not None else []
+    if len(_SHARES) >= 16:
+        _SHARES.clear()
+    _SHARES[id(ctx)] = (ctx, ints, ranked)
+    return ints, ranked
+
+
+def weighted_bound(ctx: ContextView, members: Collection[int], rule: WeightedVote) -> float:
+    """An upper bound on P(pass) under a weighted vote for any core holding `members` (within the size
+    limit), 1 when the weights are not shares.
+
+    A core F = S + A passes when the weight opposing in F is at most its tolerance T(W_F) = W_F -
+    ceil(quota W_F) (integer weights, as rules.py computes them). The weight opposing among S alone is at
+    most that, T never falls as W_F grows, and W_F is at most W_S plus the largest max_size - |S| weights
+    of the candidates outside S; so P(pass) <= P(the weight opposing in S <= T(that total)), which only
+    grows with each member's acceptance and is taken at the `acceptance_bounds` (an exact DP over S's
+    opposing weight). It does not depend on the final size, so it never rises with it.
+    """
+    ints, ranked = _share_weights(ctx, rule)
+    if ints is None:
+        return 1.0
+    ordered = sorted(members)
+    inside = set(ordered)
+    extra = max(0, ctx.constraints.max_size - len(ordered))
+    added = 0
+    for w, a in ranked:
+        if extra <= 0:
+            break
+        if a not in inside:
+            added += w
+            extra -= 1
+    total = sum(ints[m] for m in ordered) + added
+    tolerance = total - math.ceil(rule.quota * total - 1e-9)
+    if total == 0 or tolerance < 0:
+        return 0.0 if tolerance < 0 else 1.0
+    dist = [0.0] * (tolerance + 1)  # P(the weight opposing so far is exactly o), o <= tolerance
+    dist[0] = 1.0
+    for p, m in zip(acceptance_bounds(ctx, ordered, 0), ordered, strict=True):
+        w, q = ints[m], 1.0 - p
+        accepted = [mass * p for mass in dist]
+        if w <= tolerance:
+            accepted[w:] = [a + q * b for a, b in zip(accepted[w:], dist[: tolerance + 1 - w], strict=True)]
+        dist = accepted
+    return min(1.0, sum(dist))
 
 
 def _own_value(ctx: ContextView, members: tuple[int, ...]) -> float:

@@ -14,6 +14,10 @@ dict whose keys start with `$` `{"$d": [[key, value], ...]}`. Only classes of th
 that are pydantic models are ever built from it, and only with exactly the fields they declare, so a
 stale, corrupt or foreign file is ignored (and replaced by the next full load), never trusted.
 
+Derived tables that cost more to compute than to read (the acceptance model's 38,000 pair features,
+acceptance.pair_table) are kept beside it as checksummed bytes under their own key (`load_blob`,
+`store_blob`): the caller's key names everything the table is computed from.
+
 Where: `$XDG_CACHE_HOME/coalesce`, else `~/.cache/coalesce`. Writing never fails a command: a read-only
 home, a full disk or a missing directory just means no cache. `COALESCE_NO_CACHE=1` turns it off.
 """
@@ -303,12 +307,83 @@ def store(key: str, payload: Any) -> bool:
     return True
 
 
-def _prune(folder: Path) -> None:
-    """Keep the KEEP newest cache files."""
+def _prune(folder: Path, prefix: str = _PREFIX, suffix: str = _SUFFIX) -> None:
+    """Keep the KEEP newest cache files of one kind."""
     with contextlib.suppress(OSError):
         found = []
         for entry in os.scandir(folder):
-            if entry.name.startswith(_PREFIX) and entry.name.endswith(_SUFFIX):
+            if entry.name.startswith(prefix) and entry.name.endswith(suffix):
                 found.append((entry.stat().st_mtime_ns, entry.path))
         for _, old in sorted(found, reverse=True)[KEEP:]:
             os.unlink(old)
+
+
+# ----------------------------------------------------------------------------------------------------
+# derived tables: bytes under a key, checksummed (the acceptance model's pair table)
+# ----------------------------------------------------------------------------------------------------
+
+BLOB_FORMAT = "coalesce-table-cache/1"
+_BLOB_SUFFIX = ".bin"
+
+
+def _blob_path(kind: str, key: str) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / f"{kind}-{key[:40]}{_BLOB_SUFFIX}"
+
+
+def load_blob(kind: str, key: str) -> bytes | None:
+    """The bytes stored by `store_blob(kind, key, ...)`, or None (disabled, absent, unreadable, another
+    key or format, checksum mismatch): a derived table is then simply computed again."""
+    if not enabled():
+        return None
+    path = _blob_path(kind, key)
+    if path is None:
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    newline = raw.find(b"\n")
+    if newline < 0:
+        return None
+    try:
+        header = json.loads(raw[:newline])
+    except ValueError:
+        return None
+    body = raw[newline + 1 :]
+    if (
+        not isinstance(header, dict)
+        or header.get("format") != BLOB_FORMAT
+        or header.get("key") != key
+        or header.get("sha256") != hashlib.sha256(body).hexdigest()
+    ):
+        return None
+    return body
+
+
+def store_blob(kind: str, key: str, body: bytes) -> bool:
+    """Write `body` under (kind, key); True when written. Never an error (see `store`)."""
+    if not enabled():
+        return False
+    path = _blob_path(kind, key)
+    if path is None:
+        return False
+    header = {"format": BLOB_FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}
+    import tempfile
+
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps(header, separators=(",", ":")).encode() + b"\n" + body)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError:
+        return False
+    _prune(folder, f"{kind}-", _BLOB_SUFFIX)
+    return True
