@@ -287,12 +287,21 @@ def store(key: str, payload: Any) -> bool:
         data = dumps(payload, key)
     except (Unsupported, ValueError, RecursionError):
         return False
+    if not _write_atomic(path, data, ".world-"):
+        return False
+    _prune(path.parent)
+    return True
+
+
+def _write_atomic(path: Path, data: bytes, temporary_prefix: str) -> bool:
+    """Write `data` to `path` through a temporary file in the same folder, renamed into place, so a
+    reader never sees half a file; False (nothing left behind) on any OS error."""
     import tempfile
 
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".world-", suffix=".tmp")
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=temporary_prefix, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -303,7 +312,6 @@ def store(key: str, payload: Any) -> bool:
             raise
     except OSError:
         return False
-    _prune(folder)
     return True
 
 
@@ -369,21 +377,8 @@ def store_blob(kind: str, key: str, body: bytes) -> bool:
     if path is None:
         return False
     header = {"format": BLOB_FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}
-    import tempfile
-
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(json.dumps(header, separators=(",", ":")).encode() + b"\n" + body)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-    except OSError:
+    data = json.dumps(header, separators=(",", ":")).encode() + b"\n" + body
+    if not _write_atomic(path, data, f".{kind}-"):
         return False
-    _prune(folder, f"{kind}-", _BLOB_SUFFIX)
+    _prune(path.parent, f"{kind}-", _BLOB_SUFFIX)
     return True
