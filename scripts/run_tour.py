@@ -38,7 +38,7 @@ def main() -> int:
     (workdir / "groupings.txt").write_text("USA,CHN,GBR\nUSA,GBR\n", encoding="utf-8")
     data = subprocess.run(
         [
-            str(executable.with_name("python")),
+            str(executable.resolve().with_name("python")),  # a pipx link resolves into its venv
             "-c",
             "from coalesce.loading.files import default_data_dir as d; print(d())",
         ],
