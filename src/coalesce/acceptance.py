@@ -403,7 +403,7 @@ def _newton(rows: Sequence[Sequence[float]], ys: Sequence[float], iterations: in
         for i in range(k):
             for j in range(i + 1, k):
                 hess[i][j] = hess[j][i]
-        step = _solve(hess, grad)
+        step = solve_linear(hess, grad)
         if step is None:
             return None
         beta = [b + s for b, s in zip(beta, step, strict=True)]
@@ -412,7 +412,7 @@ def _newton(rows: Sequence[Sequence[float]], ys: Sequence[float], iterations: in
     return beta
 
 
-def _solve(a: list[list[float]], b: list[float]) -> list[float] | None:
+def solve_linear(a: list[list[float]], b: list[float]) -> list[float] | None:
     """Solve a x = b by Gauss-Jordan elimination with partial pivoting; None if singular."""
     k = len(b)
     m = [[*row, v] for row, v in zip(a, b, strict=True)]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import TYPE_CHECKING
 
-from coalesce.acceptance import Coefficients
+from coalesce.acceptance import Coefficients, solve_linear
 from coalesce.acceptance import fit as fit_acceptance
 
 if TYPE_CHECKING:
@@ -42,23 +42,12 @@ class TimelinessFit:
     """The unrestricted least-squares coefficients, for the record."""
 
 
-def _solve(rows: list[list[float]], ys: list[float]) -> list[float] | None:
+def _least_squares(rows: list[list[float]], ys: list[float]) -> list[float] | None:
     """Ordinary least squares by the normal equations (tiny systems), None if singular."""
     k = len(rows[0])
     xtx = [[sum(r[i] * r[j] for r in rows) for j in range(k)] for i in range(k)]
     xty = [sum(r[i] * y for r, y in zip(rows, ys, strict=True)) for i in range(k)]
-    # Gauss-Jordan elimination with partial pivoting.
-    m = [[*row[:], v] for row, v in zip(xtx, xty, strict=True)]
-    for col in range(k):
-        pivot = max(range(col, k), key=lambda r: abs(m[r][col]))
-        if abs(m[pivot][col]) < 1e-12:
-            return None
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(k):
-            if r != col:
-                factor = m[r][col] / m[col][col]
-                m[r] = [a - factor * b for a, b in zip(m[r], m[col], strict=True)]
-    return [m[i][k] / m[i][i] for i in range(k)]
+    return solve_linear(xtx, xty)
 
 
 USE_SPREAD = False
@@ -74,13 +63,13 @@ def fit(
     """Sign-restricted least squares on log months (size only unless `use_spread`)."""
     ys = [math.log(m) for m in months]
     full = [[1.0, math.log(n), s] for n, s in zip(parties, spreads, strict=True)]
-    unconstrained = _solve(full, ys) or [sum(ys) / len(ys), 0.0, 0.0]
+    unconstrained = _least_squares(full, ys) or [sum(ys) / len(ys), 0.0, 0.0]
     best: tuple[float, list[float]] | None = None
     for free_size, free_spread in product((True, False), repeat=2):
         if free_spread and not use_spread:
             continue
         columns = [0] + ([1] if free_size else []) + ([2] if free_spread else [])
-        solution = _solve([[r[c] for c in columns] for r in full], ys)
+        solution = _least_squares([[r[c] for c in columns] for r in full], ys)
         if solution is None:
             continue
         coef = [0.0, 0.0, 0.0]

@@ -20,10 +20,11 @@ Failing example: the US and China in one consensus core without a track.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import Field
 
@@ -107,20 +108,30 @@ def _fallback_closeness(ctx: ContextView) -> dict[tuple[int, int], float]:
     return {k: (v - mu) / sd for k, v in raw.items()}
 
 
-_BY_CONTEXT: dict[int, tuple[ContextView, AcceptanceTable]] = {}
+_Memo = TypeVar("_Memo")
+
+
+def _per_context(store: dict[int, tuple[object, Any]], ctx: ContextView, build: Callable[[], _Memo]) -> _Memo:
+    """`build()` computed once per context object and remembered in `store` (at most 16 contexts; the
+    identity check keeps a recycled id from returning another context's value)."""
+    hit = store.get(id(ctx))
+    if hit is not None and hit[0] is ctx:
+        value: _Memo = hit[1]
+        return value
+    value = build()
+    if len(store) >= 16:
+        store.clear()
+    store[id(ctx)] = (ctx, value)
+    return value
+
+
+_BY_CONTEXT: dict[int, tuple[object, Any]] = {}
 
 
 def table(ctx: ContextView) -> AcceptanceTable:
     """The context's acceptance table, computed once per (alignment data, issue link, actors, parameters)
     and remembered per context object, so the search's many calls do not rebuild the key."""
-    mine = _BY_CONTEXT.get(id(ctx))
-    if mine is not None and mine[0] is ctx:
-        return mine[1]
-    built = _table(ctx)
-    if len(_BY_CONTEXT) >= 16:
-        _BY_CONTEXT.clear()
-    _BY_CONTEXT[id(ctx)] = (ctx, built)
-    return built
+    return _per_context(_BY_CONTEXT, ctx, lambda: _table(ctx))
 
 
 def _table(ctx: ContextView) -> AcceptanceTable:
@@ -434,47 +445,40 @@ def _base_by_size(ctx: ContextView, node: Node, sizes: range, span: float) -> li
     return [1.0] * len(sizes)
 
 
-_REACH: dict[int, tuple[ContextView, tuple[float, ...]]] = {}
+_REACH: dict[int, tuple[object, Any]] = {}
 
 
 def _institution_reach(ctx: ContextView, node: Node, size: int, rule: WeightedVote) -> float:
     """Under a weighted vote of the whole institution: 0 when no core of `size` holding the node can
     weigh the quota even if everyone accepts (the node's weight plus the largest weights of any
     size - |node| seated actors, node members included, which only overstates), else 1."""
-    hit = _REACH.get(id(ctx))
-    if hit is None or hit[0] is not ctx:
+
+    def running_sums() -> tuple[float, ...]:
         seated = sorted((rule.weight_of(ctx.actors[i]) for i in (*ctx.candidates, *ctx.forced)), reverse=True)
-        running = [0.0]
-        for w in seated:
-            running.append(running[-1] + w)
-        if len(_REACH) >= 16:
-            _REACH.clear()
-        hit = (ctx, tuple(running))
-        _REACH[id(ctx)] = hit
-    prefix = hit[1]
+        return tuple(itertools.accumulate(seated, initial=0.0))
+
+    prefix = _per_context(_REACH, ctx, running_sums)
     own = sum(rule.weight_of(ctx.actors[m]) for m in node.members)
     extra = prefix[min(len(prefix) - 1, max(0, size - node.size))]
     needed = rule.quota * (institution_total(rule) or 1.0)
     return 1.0 if own + extra >= needed - 1e-9 else 0.0
 
 
-_SHARES: dict[int, tuple[object, list[int] | None, list[tuple[int, int]]]] = {}
+_SHARES: dict[int, tuple[object, Any]] = {}
 
 
 def _share_weights(ctx: ContextView, rule: WeightedVote) -> tuple[list[int] | None, list[tuple[int, int]]]:
     """Per actor its integer vote weight as rules.integer_weights gives it for any group, when every
     actor's figure is a share (<= 1, so a member's integer weight does not depend on the group; else
     None), and the candidates by that weight, heaviest first."""
-    hit = _SHARES.get(id(ctx))
-    if hit is not None and hit[0] is ctx:
-        return hit[1], hit[2]
-    figures = [rule.weight_of(a) for a in ctx.actors]
-    ints = integer_weights(figures) if all(f <= 1.0 for f in figures) else None
-    ranked = sorted(((ints[a], a) for a in ctx.candidates), reverse=True) if ints is not None else []
-    if len(_SHARES) >= 16:
-        _SHARES.clear()
-    _SHARES[id(ctx)] = (ctx, ints, ranked)
-    return ints, ranked
+
+    def build() -> tuple[list[int] | None, list[tuple[int, int]]]:
+        figures = [rule.weight_of(a) for a in ctx.actors]
+        ints = integer_weights(figures) if all(f <= 1.0 for f in figures) else None
+        ranked = sorted(((ints[a], a) for a in ctx.candidates), reverse=True) if ints is not None else []
+        return ints, ranked
+
+    return _per_context(_SHARES, ctx, build)
 
 
 def weighted_bound(ctx: ContextView, members: Collection[int], rule: WeightedVote) -> float:
