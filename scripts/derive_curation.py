@@ -1307,6 +1307,75 @@ def imf_voting(raw: Path) -> tuple[str, str]:  # raw unused: reads the project's
     return "capabilities/imf-voting.yaml", emit(name, sources, "domain", head, "shares", shares)
 
 
+# The GHS Index's own data file is not in ../shared/data/raw; its 2021 overall scores are a small
+# extract in the project (data/raw/README.md), made by scripts/data_ghs_extract.py.
+GHS_EXTRACT = Path(__file__).resolve().parent.parent / "data" / "raw" / "ghs_index_2021_overall_extract.csv"
+GHS_NAMES = {
+    "Antigua & Barbuda": "ATG",
+    "Bosnia and Hercegovina": "BIH",
+    "Congo (Brazzaville)": "COG",
+    "Congo (Democratic Republic)": "COD",
+    "São Tomé and Príncipe": "STP",
+    "St Kitts & Nevis": "KNA",
+    "St Lucia": "LCA",
+    "St Vincent & The Grenadines": "VCT",
+}
+GHS_NOT_ACTORS = {"Cook Islands", "Niue"}  # IHR states parties in the index, not actors
+
+
+def health_security(raw: Path) -> tuple[str, str]:  # raw unused: reads the project's own extract
+    name = "data/raw/" + GHS_EXTRACT.name
+    rows = read_csv(GHS_EXTRACT, ["country", "year", "overall_score"])
+    src = "ghs-index-2021"
+    scores: dict[str, dict[str, object]] = {}
+    left_out = []
+    for r in rows:
+        country = r["country"]
+        if country in GHS_NOT_ACTORS:
+            left_out.append(country)
+            continue
+        code = GHS_NAMES.get(country) or iso3(country)
+        if code is None or code in scores:
+            raise DeriveError(f"{name}: country {country!r} matches no actor, or one already scored")
+        v = float(r["overall_score"])
+        scores[code] = {"score": rnd(v / 100.0, 4), "source": src, "note": f"GHS 2021 overall {v:g}"}
+    scores = order(scores, "score")
+    head = {
+        "id": "health-security",
+        "name": "Health security",
+        "measure": (
+            "Global Health Security Index 2021 overall score (NTI and Johns Hopkins Center for Health "
+            "Security; 37 indicators in six categories: prevent, detect, respond, health system, norms, "
+            "risk) divided by 100"
+        ),
+        "year": 2021,
+        "source": src,
+        "gaps": (
+            f"{len(scores)} actors scored, every UN member; {' and '.join(left_out)} are scored by the index "
+            "but are not actors, and Taiwan and Palestine are not in it (unscored, not zero). The index "
+            "measures capacities on paper as of 2021 (it was last published in December 2021). Top "
+            f"holders: {top(scores, 'score')}."
+        ),
+    }
+    sources = [
+        {
+            "id": src,
+            "title": "2021 Global Health Security Index: data file (April 2022)",
+            "publisher": "Nuclear Threat Initiative and Johns Hopkins Center for Health Security",
+            "year": 2021,
+            "url": "https://www.ghsindex.org/wp-content/uploads/2022/04/2021-GHS-Index-April-2022.csv",
+            "quality": "primary",
+            "note": (
+                "The index's own data file (195 countries, 2019 and 2021 scores), read from an unmodified "
+                "copy in mchxo/157_data commit 9a228655 (blob 6c47408b); its 2021 overall scores extracted by "
+                "scripts/data_ghs_extract.py into " + name + " (provenance: data/raw/README.md). A second "
+                "copy (sailormiao/NTI-paper-2023) has the same values in every cell."
+            ),
+        }
+    ]
+    return "expertise/health-security.yaml", emit(name, sources, "tag", head, "scores", scores)
+
+
 DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "frontier-ai": frontier_ai,
     "chip-equipment": chip_equipment,
@@ -1321,6 +1390,7 @@ DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "financial-integrity": financial_integrity,
     "development-finance": development_finance,
     "mediation": mediation,
+    "health-security": health_security,
 }
 
 
