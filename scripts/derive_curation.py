@@ -640,8 +640,8 @@ def methane(raw: Path) -> tuple[str, str]:
         "id": "methane",
         "name": "Methane emissions",
         "measure": (
-            f"Share of world methane emissions (all sectors incl. land use, CO2-equivalent; OWID column "
-            f"methane, from Climate Watch), {OWID_YEAR}"
+            f"Share of world methane emissions (all sectors incl. land use, CO2-equivalent over 100 years; "
+            f"OWID column methane, from Jones et al., National contributions to climate change), {OWID_YEAR}"
         ),
         "unit": "share of world methane emissions",
         "year": OWID_YEAR,
@@ -657,15 +657,24 @@ def methane(raw: Path) -> tuple[str, str]:
     sources = [
         {
             "id": src,
-            "title": "Data on CO2 and Greenhouse Gas Emissions: methane (from Climate Watch)",
-            "publisher": "Our World in Data; Climate Watch (World Resources Institute)",
+            "title": (
+                "Data on CO2 and Greenhouse Gas Emissions: methane (from Jones et al., National contributions "
+                "to climate change due to historical emissions of CO2, methane and nitrous oxide)"
+            ),
+            "publisher": "Our World in Data; Jones et al. (Scientific Data), via Zenodo",
             "year": 2025,
             "url": "https://github.com/owid/co2-data",
             "quality": "secondary",
             "secondary": True,
             "note": (
-                "OWID's compilation of Climate Watch's historical emissions (codebook: 'Climate Watch - "
-                "Greenhouse gas emissions by sector'); same copy as owid-gcb-co2-2024; raw file " + name + "."
+                "OWID's compilation; the primary dataset is Jones, Peters, Gasser, Andrew, Schwingshackl, "
+                "Gutschow, Houghton, Friedlingstein, Pongratz and Le Quere, National contributions to climate "
+                "change (Scientific Data 10:155, 2023; data release 2024, https://doi.org/10.5281/zenodo.7636699), "
+                "whose national CH4 is collated from PRIMAP-hist. Not Climate Watch, as the June 2024 codebook "
+                "in the raw files says: this release has a figure for every year 1850-2023 (Climate Watch "
+                "starts in 1990), and OWID's codebook of the Global Carbon Budget 2024 release names Jones et "
+                "al. (2024) for methane. Jones et al.'s own file is not in the raw files, so the figures stay "
+                "secondary. Same copy as owid-gcb-co2-2024; raw file " + name + "."
             ),
         }
     ]

@@ -1126,6 +1126,22 @@ def test_transcribed_shipping_ownership_follows_the_quoted_dwt(actors):
         assert figs[code]["share"] == pytest.approx(dwt / 2332, abs=6e-5) and figs[code]["estimate"], code
 
 
+@pytest.mark.skipif(not (RAW / "owid_co2_data.csv.gz").is_file(), reason="OWID raw file not found")
+def test_methane_is_credited_to_jones_et_al_not_climate_watch(world):
+    # The June 2024 codebook in the raw files names Climate Watch (which starts in 1990) for the
+    # methane column; this release has figures from 1850, Jones et al.'s span. The source must say so.
+    import gzip
+
+    with gzip.open(RAW / "owid_co2_data.csv.gz", "rt", encoding="utf-8-sig", newline="") as fh:
+        years = {
+            int(r["year"]) for r in csv.DictReader(fh) if r["country"] == "World" and r["methane"].strip()
+        }
+    assert min(years) == 1850 and max(years) == 2023
+    source = next(s for s in world["sources"] if s["id"] == "owid-methane-2025")
+    assert "Jones" in source["publisher"] and "zenodo.7636699" in source["note"]
+    assert source["quality"] == "secondary" and "Climate Watch" not in source["publisher"]
+
+
 GHS_EXTRACT = ROOT / "data" / "raw" / "ghs_index_2021_overall_extract.csv"
 # The GHS Index 2021 top ten as The Nation (Thailand) quoted it in December 2021 (the figures used
 # before the index's own file was read): the file must give the same scores.
