@@ -1142,6 +1142,30 @@ def test_methane_is_credited_to_jones_et_al_not_climate_watch(world):
     assert source["quality"] == "secondary" and "Climate Watch" not in source["publisher"]
 
 
+# The co-sponsors of NPT/CONF.2020/PC.II/WP.12 (13 March 2018), as printed, "as the members of the
+# Zangger Committee" (source zangger-npt-wp-2018).
+ZANGGER_WP_2018 = (
+    "Argentina, Australia, Austria, Belarus, Belgium, Bulgaria, Canada, China, Croatia, Czech Republic, "
+    "Denmark, Finland, France, Germany, Greece, Hungary, Ireland, Italy, Japan, Kazakhstan, Luxembourg, "
+    "Netherlands, New Zealand, Norway, Poland, Portugal, Republic of Korea, Romania, Russian Federation, "
+    "Slovakia, Slovenia, South Africa, Spain, Sweden, Switzerland, Turkey, Ukraine, United Kingdom of "
+    "Great Britain and Northern Ireland and United States of America"
+)
+
+
+def test_zangger_members_are_the_39_of_the_members_own_working_paper(world):
+    names = [n.strip() for n in re.split(r",| and (?=United States)", ZANGGER_WP_2018)]
+    codes = {"Republic of Korea": "KOR", "Turkey": "TUR", "United Kingdom of Great Britain and Northern Ireland": "GBR"}
+    listed = {codes.get(n) or pycountry.countries.lookup(n).alpha_3 for n in names}
+    assert len(names) == len(listed) == 39
+    members = {a["code"] for a in world["actors"] if "Zangger" in a.get("memberships", ())}
+    zangger = next(g for g in world["groupings"] if g["id"] == "Zangger")
+    assert members == listed and zangger["source"] == "zangger-npt-wp-2018"
+    quality = {s["id"]: s["quality"] for s in world["sources"]}
+    assert quality["zangger-npt-wp-2018"] == "primary"
+    assert quality["zangger-members"] == "secondary"  # the committee's own page is still unread
+
+
 GHS_EXTRACT = ROOT / "data" / "raw" / "ghs_index_2021_overall_extract.csv"
 # The GHS Index 2021 top ten as The Nation (Thailand) quoted it in December 2021 (the figures used
 # before the index's own file was read): the file must give the same scores.
