@@ -1155,7 +1155,11 @@ ZANGGER_WP_2018 = (
 
 def test_zangger_members_are_the_39_of_the_members_own_working_paper(world):
     names = [n.strip() for n in re.split(r",| and (?=United States)", ZANGGER_WP_2018)]
-    codes = {"Republic of Korea": "KOR", "Turkey": "TUR", "United Kingdom of Great Britain and Northern Ireland": "GBR"}
+    codes = {
+        "Republic of Korea": "KOR",
+        "Turkey": "TUR",
+        "United Kingdom of Great Britain and Northern Ireland": "GBR",
+    }
     listed = {codes.get(n) or pycountry.countries.lookup(n).alpha_3 for n in names}
     assert len(names) == len(listed) == 39
     members = {a["code"] for a in world["actors"] if "Zangger" in a.get("memberships", ())}
@@ -1164,6 +1168,35 @@ def test_zangger_members_are_the_39_of_the_members_own_working_paper(world):
     quality = {s["id"]: s["quality"] for s in world["sources"]}
     assert quality["zangger-npt-wp-2018"] == "primary"
     assert quality["zangger-members"] == "secondary"  # the committee's own page is still unread
+
+
+# The endorsers of the Declaration for the Future of the Internet as the White House's fact sheet of
+# 28 April 2022 lists them (source sig-whitehouse-dfi-2022), "the United States with 60 partners".
+DFI_WHITE_HOUSE = (
+    "Albania, Andorra, Argentina, Australia, Austria, Belgium, Bulgaria, Cabo Verde, Canada, Colombia, "
+    "Costa Rica, Croatia, Cyprus, Czech Republic, Denmark, Dominican Republic, Estonia, the European "
+    "Commission, Finland, France, Georgia, Germany, Greece, Hungary, Iceland, Ireland, Israel, Italy, "
+    "Jamaica, Japan, Kenya, Kosovo, Latvia, Lithuania, Luxembourg, Maldives, Malta, Marshall Islands, "
+    "Micronesia, Moldova, Montenegro, Netherlands, New Zealand, Niger, North Macedonia, Palau, Peru, "
+    "Poland, Portugal, Romania, Serbia, Slovakia, Slovenia, Spain, Sweden, Taiwan, Trinidad and Tobago, "
+    "the United Kingdom, Ukraine, and Uruguay"
+)
+
+
+def test_future_internet_signers_are_the_white_house_list():
+    names = [n.strip().removeprefix("and ").removeprefix("the ").strip() for n in DFI_WHITE_HOUSE.split(",")]
+    assert len(names) == 60
+    not_un = {"European Commission", "Kosovo", "Taiwan"}
+    codes = {"Micronesia": "FSM", "Moldova": "MDA", "United Kingdom": "GBR", "Czech Republic": "CZE"}
+    listed = {codes.get(n) or pycountry.countries.lookup(n).alpha_3 for n in names if n not in not_un}
+    with open(ROOT / "data" / "signatures.yaml", encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh)
+    dfi = next(d for d in doc["decisions"] if d["id"] == "future-internet-declaration-2022")
+    assert set(dfi["signed"]) == listed | {"USA"}
+    assert "SEN" in dfi["declined"]  # on the launch-day copies, not on the White House's page
+    assert dfi["sources"][0] == "sig-whitehouse-dfi-2022"
+    source = next(s for s in doc["sources"] if s["id"] == "sig-whitehouse-dfi-2022")
+    assert source["url"].startswith("https://www.whitehouse.gov/") and not source.get("secondary")
 
 
 GHS_EXTRACT = ROOT / "data" / "raw" / "ghs_index_2021_overall_extract.csv"
