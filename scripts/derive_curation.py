@@ -629,7 +629,13 @@ def methane(raw: Path) -> tuple[str, str]:
     src = "owid-methane-2025"
     shares = order(
         {
-            c: share_fig(v / world, 0.1 * v / world, src, note="includes Hong Kong" if c == "CHN" else None)
+            c: share_fig(
+                v / world,
+                0.1 * v / world,
+                src,
+                secondary=True,
+                note="includes Hong Kong" if c == "CHN" else None,
+            )
             for c, v in by.items()
             if v / world >= 5e-6
         },

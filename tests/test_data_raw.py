@@ -813,6 +813,27 @@ def test_sources_have_a_quality_flag_and_a_publisher_address(world):
         assert not BAD_ADDRESS.search(s["url"]), (s["id"], s["url"])
 
 
+def test_every_figure_is_primary_or_flagged_as_its_source_is(world):
+    # issue 13: every capability share and expertise score cites a primary source, or carries the
+    # flag its source's quality calls for (secondary: true, estimate: true), so no copy passes as
+    # the publisher's own figure in `coalesce show` and the listings
+    quality = {s["id"]: s["quality"] for s in world["sources"]}
+    counts = {"primary": 0, "secondary": 0, "estimate": 0}
+    for actor in world["actors"]:
+        for group in ("capabilities", "expertise"):
+            for item, fig in actor.get(group, {}).items():
+                q = quality[fig["source"]]
+                counts[q] += 1
+                where = (actor["code"], group, item, fig["source"])
+                if q == "secondary":
+                    assert fig.get("secondary") is True, where
+                if q == "estimate":
+                    assert fig.get("estimate") is True, where
+                if fig.get("estimate"):
+                    assert fig.get("basis"), where  # an estimate states its basis
+    assert counts["primary"] > counts["secondary"] + counts["estimate"]
+
+
 @given(st.floats(min_value=0.0, max_value=1.0, allow_nan=False))
 def test_derived_numbers_read_back_as_the_same_float(x):
     mod = _derive_module()
