@@ -1220,6 +1220,17 @@ def test_future_internet_signers_are_the_white_house_list():
     assert source["url"].startswith("https://www.whitehouse.gov/") and not source.get("secondary")
 
 
+def test_oda_scores_agree_with_the_oecds_quoted_2024_release(actors):
+    # the OECD's preliminary ODA 2024 release (16 April 2025) as quoted by the press, current USD bn:
+    # a cross-check of the ONE-processed volumes (constant 2025 prices), which stay secondary
+    oecd = {"USA": 63.3, "DEU": 32.4, "GBR": 18.0, "JPN": 16.8, "FRA": 15.4}
+    figs = _figures(actors, "expertise", "development-finance")
+    assert sorted(oecd, key=lambda c: -figs[c]["score"]) == list(oecd)  # same order
+    for code, bn in oecd.items():
+        assert figs[code]["score"] == pytest.approx(bn / oecd["USA"], abs=0.015), code
+        assert figs[code]["secondary"], code
+
+
 GHS_EXTRACT = ROOT / "data" / "raw" / "ghs_index_2021_overall_extract.csv"
 # The GHS Index 2021 top ten as The Nation (Thailand) quoted it in December 2021 (the figures used
 # before the index's own file was read): the file must give the same scores.
