@@ -22,18 +22,20 @@ import os
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from coalesce import progress
 from coalesce.compiled import Context, perturbed, unit_uncertainty
-from coalesce.loading.files import Dataset
-from coalesce.models.analysis import ArchitectureShare, RobustnessResult, Share
-from coalesce.problem import compile as compile_problem
-from coalesce.report import issue_summary, parameters, r6
-from coalesce.request import DEFAULT_WORK_BUDGET, build_request
+from coalesce.request import DEFAULT_WORK_BUDGET
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
 from coalesce.search.budget import ROBUSTNESS_DRAW_WORK
-from coalesce.workers import map_in_processes
+
+if TYPE_CHECKING:
+    from coalesce.loading.files import Dataset
+    from coalesce.models.analysis import RobustnessResult
+
+# `propose` reads `listed_noise` below on every run (report.honest): the command's own result models,
+# progress bar and worker pool are imported where the command runs, not at start-up.
 
 DRAWS_PER_CHUNK = 25
 """Draws per unit of work handed to a process: small enough for the progress bar to move."""
@@ -117,7 +119,13 @@ def robustness(
     work_limit: int = BASELINE_WORK_LIMIT,
 ) -> RobustnessResult:
     """Share of draws each architecture wins, each actor's chance of being in the winning core, conveners."""
+    from coalesce import progress
     from coalesce.errors import UsageError
+    from coalesce.models.analysis import ArchitectureShare, RobustnessResult, Share
+    from coalesce.problem import compile as compile_problem
+    from coalesce.report import issue_summary, parameters, r6
+    from coalesce.request import build_request
+    from coalesce.workers import map_in_processes
 
     if not 1 <= draws <= MAX_DRAWS:
         raise UsageError(f"--draws {draws}: must be from 1 to {MAX_DRAWS:,}")
