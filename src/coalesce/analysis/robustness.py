@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from coalesce import architecture
 from coalesce.compiled import Context, perturbed, unit_uncertainty
 from coalesce.request import DEFAULT_WORK_BUDGET
 from coalesce.scoring import evaluate
@@ -96,7 +97,8 @@ def _run_draws(indices: list[int]) -> list[Outcome]:
             out.append(((), None, gap))
             continue
         members = outcome.results[0].members
-        convener = evaluate(draw_ctx, members).arch.convener
+        # the convener of the architecture `evaluate` scores (it builds this), without scoring the criteria
+        convener = architecture.build(draw_ctx, members).convener
         out.append((members, convener, gap))
     return out
 
@@ -247,11 +249,13 @@ def listed_noise(
         best = max(range(len(cores)), key=lambda k: (scores[k], -k))
         winners.append(cores[best])
     tied = [True]
+    # each core once, not once per pair
+    unperturbed = [evaluate(ctx, core).total for core in cores] if len(cores) > 1 else []
     for k in range(1, len(cores)):
         diffs = [a - b for a, b in zip(totals[0], totals[k], strict=True)]
         mean = sum(diffs) / len(diffs)
         sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / max(1, len(diffs) - 1))
-        base = evaluate(ctx, cores[0]).total - evaluate(ctx, cores[k]).total
+        base = unperturbed[0] - unperturbed[k]
         tied.append(base <= TIE_SDS * sd + 1e-12 or min(diffs) < 0)
     shares = [{m: sum(1 for w in winners if m in w) / draws for m in core} for core in cores]
     return tied, shares
