@@ -10,7 +10,9 @@ candidates, forced and excluded actors, sizes), and an exact mixed-integer linea
 part of the objective such a solver can model faithfully, on the model as it ships: the weighted mean of
 
 - capability, min(1, C/target), C the coverage of the union of the members' atomic units (a bloc's
-  members are not counted twice): a binary per unit, at most the sum of the actors holding it;
+  members are not counted twice): a binary per unit, at most the sum of the actors holding it; and,
+  when some group within the size limits reaches the target, coverage >= target, since coalesce ranks
+  a core that misses a reachable target below every core that reaches it (capability.MISS_PENALTY);
 - timeliness, Phi((log deadline - b0 - b1 log n - b2 spread) / s). The shipped fit has b2 = 0, so it
   depends on the size alone: a one-hot size carries it. With b1 = 0 it depends on the spread alone and
   a binary per (lowest, highest) member pair carries it ("pair preprocessing", O(n^2) binaries); with
@@ -66,6 +68,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from coalesce import engine  # noqa: E402
 from coalesce.architecture import track_credit, track_seats  # noqa: E402
 from coalesce.compiled import Context  # noqa: E402
+from coalesce.criteria.capability import TOLERANCE, reachable  # noqa: E402
 from coalesce.criteria.legitimacy import CRITERION as LEGITIMACY  # noqa: E402
 from coalesce.criteria.legitimacy import GROUPS  # noqa: E402
 from coalesce.criteria.timeliness import probability_in_time  # noqa: E402
@@ -93,6 +96,8 @@ class Model:
     rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
     actor_var: dict[int, int] = field(default_factory=dict)
     cap_row: int = -1
+    reach_row: int = -1
+    """The row `coverage >= target` (real coefficients: CP-SAT scales it like the capability row)."""
 
     def var(self, kind: str = "bin", lower: float = 0.0, upper: float = 1.0) -> int:
         self.lower.append(lower)
@@ -121,9 +126,12 @@ def formulate(ctx: Context) -> Model:
     low, high = ctx.constraints.min_size, ctx.constraints.max_size
     model.row({x[a]: 1.0 for a in members}, low, high)
 
-    # capability: one binary per atomic unit any member can bring
+    # capability: one binary per atomic unit any member can bring. When some group within the size
+    # limits reaches the target, coalesce ranks every core that misses it below every core that reaches
+    # it (capability.MISS_PENALTY), so the formulation requires the target then: the same ranking.
     w = weights.get("capability", 0.0) / total
-    if w:
+    must_reach = reachable(ctx)
+    if w or must_reach:
         holders: dict[int, list[int]] = {}
         for a in members:
             mask, unit = ctx.unit_masks[a], 0
@@ -132,16 +140,21 @@ def formulate(ctx: Context) -> Model:
                     holders.setdefault(unit, []).append(a)
                 mask >>= 1
                 unit += 1
-        cap = model.var("cap")
-        coverage: dict[int, float] = {cap: ctx.issue.target}
+        held: dict[int, float] = {}
         for unit, who in sorted(holders.items()):
             if ctx.unit_value[unit] <= 0:
                 continue
             y = model.var()
             model.row({y: 1.0, **{x[a]: -1.0 for a in who}}, -math.inf, 0.0)
-            coverage[y] = -ctx.unit_value[unit]
-        model.cap_row = model.row(coverage, -math.inf, 0.0)
-        model.add_obj(cap, w)
+            held[y] = ctx.unit_value[unit]
+        if w:
+            cap = model.var("cap")
+            model.cap_row = model.row(
+                {cap: ctx.issue.target, **{y: -v for y, v in held.items()}}, -math.inf, 0.0
+            )
+            model.add_obj(cap, w)
+        if must_reach:
+            model.reach_row = model.row(held, ctx.issue.target - TOLERANCE, math.inf)
 
     for name in ("expertise", "parsimony", "veto"):
         if weights.get(name, 0.0):
@@ -253,6 +266,10 @@ def solve_cpsat(model: Model, time_limit: float, workers: int) -> Solved:
                 for v, c in coefs.items()
             ]
             cp.add(sum(terms) <= 0)
+            continue
+        if r == model.reach_row:  # coverage >= target, in integers (scaled by CAP_SCALE^2)
+            scale = CAP_SCALE * CAP_SCALE
+            cp.add(sum(round(c * scale) * variables[v] for v, c in coefs.items()) >= math.ceil(lo * scale))
             continue
         expr = sum(round(c) * variables[v] for v, c in coefs.items())
         if lo == hi:
