@@ -381,7 +381,9 @@ def _ratio(solver: Solved | None, ours: float, limit: float) -> str:
     if solver is None:
         return "skipped"
     ratio = solver.seconds / ours if ours > 0 else math.inf
-    return f"> {ratio:,.0f} (not solved)" if not solver.optimal else f"{ratio:,.1f}"
+    if not solver.optimal:
+        return f"> {ratio:,.0f} (not solved)"
+    return f"{ratio:,.1f}" if ratio >= 1 else f"{ratio:.3f} (coalesce {1 / ratio:,.0f} x slower)"
 
 
 def main() -> None:
