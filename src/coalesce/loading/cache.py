@@ -306,7 +306,7 @@ def store(key: str, payload: Any, kind: str = "world") -> bool:
 def validated_file(kind: str, name: str, raw: bytes, expected: type[T], validate: Callable[[], T]) -> T:
     """A data file's validated model, from the cache when the same bytes were validated before under this
     code, else `validate()` (which raises on any problem, with file:line:col), written back when it
-    succeeds. For the smaller files read on first use (data/blocs.yaml, data/alignment/manifest.yaml):
+    succeeds. For the smaller files read on first use (data/blocs.yaml, data/alignment/alignment.yaml):
     their pydantic validation costs more than the search of a small issue."""
     key = key_for([(name, raw)]) if enabled() else None
     if key is not None:
@@ -432,26 +432,25 @@ def compiled_conveners(ctx: ContextView, alignment: AlignmentData | None) -> Con
     if alignment is None or not enabled():
         return architecture.compile_conveners(ctx, alignment)
     categories = architecture.issue_categories(ctx, alignment)
-    files = [alignment.directory / alignment.manifest.votes.categories[c].file for c in categories]
-    digests = []
-    for path in files:
-        try:
-            digests.append(hashlib.sha256(path.read_bytes()).hexdigest())
-        except OSError:  # the compile reports it (or reads no such category)
-            return architecture.compile_conveners(ctx, alignment)
+    memo = architecture._AGREEMENT_CACHE
+    memo_key = (id(alignment), categories, ctx.codes)
+    if memo_key in memo:  # this process has the matrix already
+        return architecture.compile_conveners(ctx, alignment)
+    try:
+        files = [alignment.directory / alignment.manifest.votes.categories[c].file for c in categories]
+        digests = [hashlib.sha256(path.read_bytes()).hexdigest() for path in files]
+    except (KeyError, OSError):  # no such category or file: the compile itself reports it, as before
+        return architecture.compile_conveners(ctx, alignment)
     identity = json.dumps([code_fingerprint(), sys.byteorder, digests, list(categories), list(ctx.codes)])
     key = hashlib.sha256(identity.encode()).hexdigest()
     n = len(ctx.codes)
-    memo = architecture._AGREEMENT_CACHE
-    memo_key = (id(alignment), categories, ctx.codes)
-    looked = memo_key not in memo
-    body = load_blob("agree", key) if looked else None
+    body = load_blob("agree", key)
     hit = body is not None and len(body) == 8 * n * n
     if hit and body is not None:
         flat = array("d")
         flat.frombytes(body)
         memo[memo_key] = tuple(tuple(flat[i * n : (i + 1) * n]) for i in range(n))
     model = architecture.compile_conveners(ctx, alignment)
-    if looked and not hit and memo_key in memo:
+    if not hit and memo_key in memo:
         store_blob("agree", key, array("d", (v for row in model.agreement for v in row)).tobytes())
     return model
