@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 fresh="$(mktemp -d)"
 python3 -m venv "$fresh/venv"
 "$fresh/venv/bin/pip" install -q -U pip
-"$fresh/venv/bin/pip" install -q -U -e '.[test]'
+"$fresh/venv/bin/pip" install -q -U -e '.[test,bench]'  # bench: the solver side-by-side's extra, pinned too
 "$fresh/venv/bin/python" -m pytest -q -x
 {
   echo "# Pinned versions for the README's test command and CI (pip install -c constraints.txt)."

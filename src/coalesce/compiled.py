@@ -252,9 +252,9 @@ def compile_context(
     best = best_coverage_by_size(context, constraints.max_size)
     object.__setattr__(context, "best_coverage", tuple(best))
     object.__setattr__(context, "n_min", fewest_members(best, issue.target, params.passenger_coverage))
-    from coalesce.architecture import compile_conveners
+    from coalesce.loading.cache import compiled_conveners  # the compile, its agreement table cached
 
-    compile_conveners(context, alignment_data)
+    compiled_conveners(context, alignment_data)
     return context
 
 

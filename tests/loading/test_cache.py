@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from coalesce import cli
 from coalesce.errors import DataError
 from coalesce.loading import cache, files
+from coalesce.loading.alignment import AlignmentData
 from coalesce.loading.files import Dataset, default_data_dir, load_dataset
 
 TINY = Path(__file__).resolve().parents[1] / "examples" / "worlds" / "tiny"
@@ -416,3 +417,144 @@ def test_old_entries_are_pruned(cache_home: Path) -> None:
     assert len(kept) == cache.KEEP
     assert cache.load(keys[-1]) == {"i": len(keys) - 1}  # the newest are kept
     assert cache.load(keys[0]) is None
+
+
+# ----------------------------------------------------------------------------------------------------
+# the smaller files read on first use (blocs.yaml, alignment.yaml) and the convener agreement table
+# ----------------------------------------------------------------------------------------------------
+
+
+def _fresh_first_use_loaders() -> None:
+    from coalesce.loading.alignment import load_alignment
+    from coalesce.loading.blocs import load_blocs
+
+    load_blocs.cache_clear()
+    load_alignment.cache_clear()
+
+
+def test_blocs_and_the_alignment_manifest_come_from_the_cache_on_a_hit(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coalesce.loading import alignment, blocs
+
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    _fresh_first_use_loaders()
+    first_blocs, first_manifest = blocs.load_blocs(data), alignment.load_alignment(data)
+    assert first_blocs is not None and first_manifest is not None
+    assert len(list(cache_home.glob("blocs-*.json"))) == 1
+    assert len(list(cache_home.glob("alignment-*.json"))) == 1
+
+    def boom(*args: object, **kwargs: object) -> Any:
+        raise AssertionError("validated although the cache should have answered")
+
+    with monkeypatch.context() as m:
+        m.setattr(blocs, "validate_model", boom)
+        m.setattr(alignment, "validate_model", boom)
+        _fresh_first_use_loaders()
+        warm_blocs, warm_data = blocs.load_blocs(data), alignment.load_alignment(data)
+    assert warm_blocs == first_blocs and warm_blocs is not first_blocs
+    assert warm_data is not None and warm_data.manifest == first_manifest.manifest
+    assert warm_blocs.model_dump() == first_blocs.model_dump()
+    # any change to the file misses, and the change shows
+    text = (data / "blocs.yaml").read_text(encoding="utf-8")
+    (data / "blocs.yaml").write_text(text + "\n# an edit\n", encoding="utf-8")
+    _fresh_first_use_loaders()
+    with monkeypatch.context() as m:
+        m.setattr(blocs, "validate_model", boom)
+        with pytest.raises(AssertionError, match="validated although"):
+            blocs.load_blocs(data)
+    _fresh_first_use_loaders()
+
+
+def test_a_bad_blocs_file_is_still_reported_when_a_good_one_was_cached(
+    cache_home: Path, tmp_path: Path
+) -> None:
+    from coalesce.loading import blocs
+
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    _fresh_first_use_loaders()
+    assert blocs.load_blocs(data) is not None
+    (data / "blocs.yaml").write_text("blocs: 3\n", encoding="utf-8")
+    _fresh_first_use_loaders()
+    with pytest.raises(DataError) as caught:
+        blocs.load_blocs(data)
+    problem = caught.value.problems[0]
+    assert problem.file.endswith("blocs.yaml") and problem.line >= 1, problem
+    _fresh_first_use_loaders()
+
+
+def _convener_state(ctx: Any) -> tuple[Any, ...]:
+    model = ctx.convener_model
+    agreement = [[repr(v) for v in row] for row in model.agreement]  # the same bits, NaN where missing
+    return (
+        agreement,
+        model.palatability,
+        model.capacity,
+        model.components,
+        model.static,
+        model.categories,
+        model.tracks,
+        ctx.convener_pool,
+        ctx.pool_order,
+        ctx.neutrality,
+        ctx.track_conveners,
+    )
+
+
+@pytest.mark.parametrize("issue_id", ["digital-trade", "ai-governance"])
+def test_the_convener_compile_is_the_same_from_the_cache(
+    issue_id: str, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coalesce import architecture
+    from coalesce.problem import compile as compile_problem
+    from coalesce.request import build_request
+
+    ds = load_dataset()
+    request = build_request(ds, issue_id, max_size=10)
+    with monkeypatch.context() as m:
+        m.setenv(cache.DISABLE_ENV, "1")
+        architecture._AGREEMENT_CACHE.clear()
+        reference = _convener_state(compile_problem(ds, request).context)
+    architecture._AGREEMENT_CACHE.clear()
+    cold = _convener_state(compile_problem(ds, request).context)  # computes and writes the table
+    assert len(list(cache_home.glob("agree-*.bin"))) == 1
+    architecture._AGREEMENT_CACHE.clear()
+    calls: list[object] = []
+    real = AlignmentData.votes
+
+    def spy(self: AlignmentData, category: Any) -> Any:
+        calls.append(category)
+        return real(self, category)
+
+    monkeypatch.setattr(AlignmentData, "votes", spy)
+    warm = _convener_state(compile_problem(ds, request).context)
+    assert cold == reference and warm == reference
+    assert any(v == "nan" for row in warm[0] for v in row), "missing agreement stays missing"
+    assert calls == [], "a hit reads no vote matrix: the agreement came from the cache"
+    architecture._AGREEMENT_CACHE.clear()
+    with monkeypatch.context() as m:
+        m.setenv(cache.DISABLE_ENV, "1")
+        assert _convener_state(compile_problem(ds, request).context) == reference
+    assert calls, "with the cache off the matrix is computed from the votes"
+    assert len(list(cache_home.glob("agree-*.bin"))) == 1
+
+
+def test_a_corrupt_agreement_table_is_recomputed(cache_home: Path) -> None:
+    from coalesce import architecture
+    from coalesce.problem import compile as compile_problem
+    from coalesce.request import build_request
+
+    ds = load_dataset()
+    request = build_request(ds, "digital-trade", max_size=10)
+    architecture._AGREEMENT_CACHE.clear()
+    reference = _convener_state(compile_problem(ds, request).context)
+    (path,) = cache_home.glob("agree-*.bin")
+    raw = path.read_bytes()
+    path.write_bytes(raw[:-8] + b"\x00" * 8)  # the checksum no longer holds
+    architecture._AGREEMENT_CACHE.clear()
+    assert _convener_state(compile_problem(ds, request).context) == reference
+    path.write_bytes(raw[: len(raw) // 2])  # truncated
+    architecture._AGREEMENT_CACHE.clear()
+    assert _convener_state(compile_problem(ds, request).context) == reference

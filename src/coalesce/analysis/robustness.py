@@ -22,18 +22,21 @@ import os
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from coalesce import progress
+from coalesce import architecture
 from coalesce.compiled import Context, perturbed, unit_uncertainty
-from coalesce.loading.files import Dataset
-from coalesce.models.analysis import ArchitectureShare, RobustnessResult, Share
-from coalesce.problem import compile as compile_problem
-from coalesce.report import issue_summary, parameters, r6
-from coalesce.request import DEFAULT_WORK_BUDGET, build_request
+from coalesce.request import DEFAULT_WORK_BUDGET
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
 from coalesce.search.budget import ROBUSTNESS_DRAW_WORK
-from coalesce.workers import map_in_processes
+
+if TYPE_CHECKING:
+    from coalesce.loading.files import Dataset
+    from coalesce.models.analysis import RobustnessResult
+
+# `propose` reads `listed_noise` below on every run (report.honest): the command's own result models,
+# progress bar and worker pool are imported where the command runs, not at start-up.
 
 DRAWS_PER_CHUNK = 25
 """Draws per unit of work handed to a process: small enough for the progress bar to move."""
@@ -94,7 +97,8 @@ def _run_draws(indices: list[int]) -> list[Outcome]:
             out.append(((), None, gap))
             continue
         members = outcome.results[0].members
-        convener = evaluate(draw_ctx, members).arch.convener
+        # the convener of the architecture `evaluate` scores (it builds this), without scoring the criteria
+        convener = architecture.build(draw_ctx, members).convener
         out.append((members, convener, gap))
     return out
 
@@ -117,7 +121,13 @@ def robustness(
     work_limit: int = BASELINE_WORK_LIMIT,
 ) -> RobustnessResult:
     """Share of draws each architecture wins, each actor's chance of being in the winning core, conveners."""
+    from coalesce import progress
     from coalesce.errors import UsageError
+    from coalesce.models.analysis import ArchitectureShare, RobustnessResult, Share
+    from coalesce.problem import compile as compile_problem
+    from coalesce.report import issue_summary, parameters, r6
+    from coalesce.request import build_request
+    from coalesce.workers import map_in_processes
 
     if not 1 <= draws <= MAX_DRAWS:
         raise UsageError(f"--draws {draws}: must be from 1 to {MAX_DRAWS:,}")
@@ -239,11 +249,13 @@ def listed_noise(
         best = max(range(len(cores)), key=lambda k: (scores[k], -k))
         winners.append(cores[best])
     tied = [True]
+    # each core once, not once per pair
+    unperturbed = [evaluate(ctx, core).total for core in cores] if len(cores) > 1 else []
     for k in range(1, len(cores)):
         diffs = [a - b for a, b in zip(totals[0], totals[k], strict=True)]
         mean = sum(diffs) / len(diffs)
         sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / max(1, len(diffs) - 1))
-        base = evaluate(ctx, cores[0]).total - evaluate(ctx, cores[k]).total
+        base = unperturbed[0] - unperturbed[k]
         tied.append(base <= TIE_SDS * sd + 1e-12 or min(diffs) < 0)
     shares = [{m: sum(1 for w in winners if m in w) / draws for m in core} for core in cores]
     return tied, shares

@@ -237,12 +237,21 @@ def load_alignment(directory: Path) -> AlignmentData | None:
     path = directory / MANIFEST
     if not path.is_file():
         return None
-    label = str(path)
-    tree = require_mapping(read_tree(path), label, "a mapping with 'votes', 'conveners' and 'igo'")
-    manifest, problems = validate_model(AlignmentManifest, tree, label)
-    if problems or manifest is None:
-        raise DataError(problems)
-    return AlignmentData(manifest, path.parent)
+    from coalesce.loading import cache
+    from coalesce.loading.files import read_bytes
+
+    def validated() -> AlignmentManifest:
+        label = str(path)
+        tree = require_mapping(read_tree(path), label, "a mapping with 'votes', 'conveners' and 'igo'")
+        manifest, problems = validate_model(AlignmentManifest, tree, label)
+        if problems or manifest is None:
+            raise DataError(problems)
+        return manifest
+
+    raw = read_bytes(path)
+    return AlignmentData(
+        cache.validated_file("alignment", "alignment.yaml", raw, AlignmentManifest, validated), path.parent
+    )
 
 
 def check_alignment(

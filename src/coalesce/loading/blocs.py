@@ -18,9 +18,19 @@ BLOCS = Path("blocs.yaml")
 @lru_cache(maxsize=8)
 def load_blocs(directory: Path) -> BlocFile | None:
     """data/blocs.yaml of `directory`, or None when there is none."""
-    tree, label = _blocs_tree(directory)
-    if tree is None:
+    path = directory / BLOCS
+    if not path.is_file():
         return None
+    from coalesce.loading import cache
+    from coalesce.loading.files import read_bytes
+
+    return cache.validated_file(
+        "blocs", "blocs.yaml", read_bytes(path), BlocFile, lambda: _validated(directory)
+    )
+
+
+def _validated(directory: Path) -> BlocFile:
+    tree, label = _blocs_tree(directory)
     blocs, problems = validate_model(BlocFile, tree, label)
     if problems or blocs is None:
         raise DataError(problems)

@@ -32,12 +32,19 @@ import sys
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from coalesce.loading.alignment import AlignmentData
+    from coalesce.shapes import ContextView, ConvenerModel
+
+T = TypeVar("T")
 
 FORMAT = "coalesce-world-cache/1"
 DISABLE_ENV = "COALESCE_NO_CACHE"
 KEEP = 16
-"""At most this many cache files are kept (one per distinct set of data files); the oldest go first."""
+"""At most this many cache files of a kind are kept (one per distinct set of data files); the oldest go
+first."""
 _PREFIX = "world-"
 _SUFFIX = ".json"
 
@@ -104,10 +111,10 @@ def key_for(files: Iterable[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def path_for(key: str, directory: Path | None = None) -> Path | None:
+def path_for(key: str, directory: Path | None = None, kind: str = "world") -> Path | None:
     """Where the cache file of `key` lives (None when there is no cache directory)."""
     folder = directory if directory is not None else cache_dir()
-    return None if folder is None else folder / f"{_PREFIX}{key[:40]}{_SUFFIX}"
+    return None if folder is None else folder / f"{kind}-{key[:40]}{_SUFFIX}"
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -258,11 +265,14 @@ def loads(raw: bytes, key: str) -> Any:
 # ----------------------------------------------------------------------------------------------------
 
 
-def load(key: str) -> Any | None:
-    """The cached payload for `key`, or None (disabled, absent, unreadable, stale, corrupt, foreign)."""
+def load(key: str, kind: str = "world") -> Any | None:
+    """The cached payload for `key`, or None (disabled, absent, unreadable, stale, corrupt, foreign).
+
+    `kind` names the file (the world, or one of the smaller data files read on first use: `blocs`,
+    `alignment`), each kind pruned on its own."""
     if not enabled():
         return None
-    path = path_for(key)
+    path = path_for(key, kind=kind)
     if path is None:
         return None
     try:
@@ -275,22 +285,38 @@ def load(key: str) -> Any | None:
         return None
 
 
-def store(key: str, payload: Any) -> bool:
+def store(key: str, payload: Any, kind: str = "world") -> bool:
     """Write `payload` under `key`; True when written. Any failure (a read-only or missing cache
     directory, a full disk, a value that is not plain) leaves no cache and no error."""
     if not enabled():
         return False
-    path = path_for(key)
+    path = path_for(key, kind=kind)
     if path is None:
         return False
     try:
         data = dumps(payload, key)
     except (Unsupported, ValueError, RecursionError):
         return False
-    if not _write_atomic(path, data, ".world-"):
+    if not _write_atomic(path, data, f".{kind}-"):
         return False
-    _prune(path.parent)
+    _prune(path.parent, f"{kind}-")
     return True
+
+
+def validated_file(kind: str, name: str, raw: bytes, expected: type[T], validate: Callable[[], T]) -> T:
+    """A data file's validated model, from the cache when the same bytes were validated before under this
+    code, else `validate()` (which raises on any problem, with file:line:col), written back when it
+    succeeds. For the smaller files read on first use (data/blocs.yaml, data/alignment/alignment.yaml):
+    their pydantic validation costs more than the search of a small issue."""
+    key = key_for([(name, raw)]) if enabled() else None
+    if key is not None:
+        cached = load(key, kind)
+        if isinstance(cached, expected):
+            return cached
+    value = validate()
+    if key is not None:
+        store(key, value, kind)
+    return value
 
 
 def _write_atomic(path: Path, data: bytes, temporary_prefix: str) -> bool:
@@ -382,3 +408,49 @@ def store_blob(kind: str, key: str, body: bytes) -> bool:
         return False
     _prune(path.parent, f"{kind}-", _BLOB_SUFFIX)
     return True
+
+
+# ----------------------------------------------------------------------------------------------------
+# the convener model's agreement matrix (architecture.compile_conveners), a derived table like the above
+# ----------------------------------------------------------------------------------------------------
+
+
+def compiled_conveners(ctx: ContextView, alignment: AlignmentData | None) -> ConvenerModel:
+    """`architecture.compile_conveners(ctx, alignment)`, with its costly part read from the cache.
+
+    That part is the agreement of every pair of actors in the issue's vote categories (38,000 pairs,
+    each a mean over the categories' matrices), a function of the vote files' bytes, the categories and
+    the actors' codes alone. It is kept as raw doubles (exact, NaN for a missing figure), keyed by the
+    SHA-256 of those files, the categories, the codes and the package fingerprint (a change to the
+    convener code misses); a hit seeds the model's own per-process memo of that matrix, so the compile
+    itself runs unchanged and everything else it computes (palatability, capacity, the pool, the tracks)
+    is computed as before. Without alignment data, or with the cache off, it is the plain compile."""
+    from array import array
+
+    from coalesce import architecture
+
+    if alignment is None or not enabled():
+        return architecture.compile_conveners(ctx, alignment)
+    categories = architecture.issue_categories(ctx, alignment)
+    memo = architecture._AGREEMENT_CACHE
+    memo_key = (id(alignment), categories, ctx.codes)
+    if memo_key in memo:  # this process has the matrix already
+        return architecture.compile_conveners(ctx, alignment)
+    try:
+        files = [alignment.directory / alignment.manifest.votes.categories[c].file for c in categories]
+        digests = [hashlib.sha256(path.read_bytes()).hexdigest() for path in files]
+    except (KeyError, OSError):  # no such category or file: the compile itself reports it, as before
+        return architecture.compile_conveners(ctx, alignment)
+    identity = json.dumps([code_fingerprint(), sys.byteorder, digests, list(categories), list(ctx.codes)])
+    key = hashlib.sha256(identity.encode()).hexdigest()
+    n = len(ctx.codes)
+    body = load_blob("agree", key)
+    hit = body is not None and len(body) == 8 * n * n
+    if hit and body is not None:
+        flat = array("d")
+        flat.frombytes(body)
+        memo[memo_key] = tuple(tuple(flat[i * n : (i + 1) * n]) for i in range(n))
+    model = architecture.compile_conveners(ctx, alignment)
+    if not hit and memo_key in memo:
+        store_blob("agree", key, array("d", (v for row in model.agreement for v in row)).tobytes())
+    return model

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
 from coalesce.errors import DataError, Problem
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -183,6 +181,8 @@ def decode(raw: bytes, label: str) -> str:
 
 def load(text: str, label: str) -> Any:
     """Parse one YAML document into PosDict/PosList/scalars. Raises DataError with file:line:col."""
+    import yaml  # here, not at the top: a warm start reads the plain-type cache and never parses YAML
+
     if "\x00" in text:
         raise DataError([Problem(label, 0, 0, "file contains a NUL byte; it is not a text file")])
     _check_flow_depth(text, label)

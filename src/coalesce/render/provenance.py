@@ -12,10 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from coalesce.render.document import Block, Bullets, Fields, Heading
-
 if TYPE_CHECKING:
     from coalesce.loading.files import Dataset
+    from coalesce.render.document import Block
 
 
 @dataclass(frozen=True)
@@ -114,6 +113,8 @@ def _overrides(p: Provenance) -> tuple[str, str, str]:
 def blocks(p: Provenance) -> list[Block]:
     """A "Provenance" and a "Sources" section for the end of a memo, in every format (no "Sources" for a
     result that cites none by design)."""
+    from coalesce.render.document import Bullets, Fields, Heading  # not on a JSON result's path
+
     scen, weights, sets = _overrides(p)
     sources = tuple(f"{s.id} ({s.quality}): {s.publisher} ({s.year}), {s.title}. {s.url}" for s in p.sources)
     cited: list[Block] = [Heading("Sources", 3), Bullets(sources or ("none cited",))] if p.cites else []
