@@ -1,28 +1,44 @@
 """The back-test under its protocol (docs/backtest.md): every case runs, the metrics and intervals are
-consistent, docs/backtest.md is what scripts/backtest_doc.py writes, and the inputs are checked."""
+consistent, docs/backtest.md is what scripts/backtest_doc.py writes, and the inputs are checked.
+
+The full back-test runs once per suite run, in pieces that pytest-xdist can spread over its workers:
+`test_case_runs[ID]` and `test_failure_runs[ID]` each compute one row (`run.run_case` / `run.run_failure`,
+the protocol's budgets unchanged) and leave it in the run's shared temporary directory; `result` is
+then `backtest(dataset)` itself, with those two functions (and the acceptance calibration) answered
+from that directory, so the assembly, totals and intervals are the command's own code. A row missing
+there (a test deselected, or still running elsewhere) is computed, under a lock, by whoever needs it
+first, never twice.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import math
+import os
+import pickle
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 import pytest
+import yaml
 from conftest import ROOT, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
+import coalesce.analysis.backtest as backtest_module
 from coalesce.analysis.backtest import backtest, metrics, run, vintage
 from coalesce.analysis.calibration import fit
-from coalesce.cases import load_cases
+from coalesce.cases import Case, CaseFile, Failure, load_cases
 from coalesce.criteria.registry import REGISTRY
 from coalesce.errors import DataError
 from coalesce.loading.files import Dataset, load_dataset
-from coalesce.models.backtest import BacktestResult
+from coalesce.models.backtest import AcceptanceCalibration, BacktestCase, BacktestResult, FailureCase
 from coalesce.render.backtest import backtest_markdown, backtest_table
 
 
@@ -34,12 +50,136 @@ def _script(name: str) -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
-def result(dataset: Dataset) -> BacktestResult:
-    """The whole back-test, once for the module (the same call scripts/backtest_doc.py makes)."""
-    return backtest(dataset)
+try:
+    import fcntl
+except ImportError:  # no advisory locks (Windows): a row may then be computed twice, never wrongly
+    fcntl = None  # type: ignore[assignment]
+
+T = TypeVar("T")
+_SHIPPED_CASES = yaml.safe_load((ROOT / "data" / "cases.yaml").read_text(encoding="utf-8"))
+CASE_IDS = [c["id"] for c in _SHIPPED_CASES["cases"]]
+FAILURE_IDS = [f["id"] for f in _SHIPPED_CASES["failures"]]
+"""The shipped cases' ids, for the parametrisation (test_every_case_and_failure_runs checks them)."""
 
 
+@pytest.fixture(scope="session")
+def shared_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This test run's directory for back-test rows: the same for every xdist worker (their base
+    temporary directories are siblings in the run's own), fresh for every run."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    directory = root / "backtest-rows"
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # the lock goes with the file's closing
+
+
+def _once(directory: Path, name: str, compute: Callable[[], T]) -> T:
+    """`compute()` for this run, computed by the first worker to ask and read back by the others."""
+    path = directory / f"{name}.pickle"
+    with _locked(directory / f"{name}.lock"):
+        if path.exists():
+            value: T = pickle.loads(path.read_bytes())
+            return value
+        value = compute()
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(value))
+        partial.replace(path)
+        return value
+
+
+_run_case = run.run_case
+_run_failure = run.run_failure
+_acceptance_calibration = backtest_module.acceptance_calibration
+
+
+@pytest.fixture(scope="session")
+def case_file(dataset: Dataset) -> CaseFile:
+    return load_cases(dataset, dataset.directory / "cases.yaml")
+
+
+def case_row(dataset: Dataset, cases: CaseFile, case: Case, directory: Path) -> BacktestCase:
+    """One shipped case's row under the protocol, once per test run."""
+    return _once(directory, f"case-{case.id}", lambda: _run_case(dataset, cases, case))
+
+
+def failure_row(dataset: Dataset, cases: CaseFile, failure: Failure, directory: Path) -> FailureCase:
+    """One shipped failure's row under the protocol, once per test run."""
+    return _once(directory, f"failure-{failure.id}", lambda: _run_failure(dataset, cases, failure))
+
+
+def acceptance_row(dataset: Dataset, directory: Path) -> AcceptanceCalibration | None:
+    """The acceptance calibration on the shipped signatures, once per test run."""
+    return _once(directory, "acceptance", lambda: _acceptance_calibration(dataset))
+
+
+@pytest.fixture(scope="session")
+def result(dataset: Dataset, shared_rows: Path) -> BacktestResult:
+    """The whole back-test (the call scripts/backtest_doc.py makes, `backtest(dataset)`), its rows and
+    acceptance calibration taken from the per-case tests of this run (see the module's docstring)."""
+
+    def case(data: Dataset, cases: CaseFile, one: Case) -> BacktestCase:
+        assert data is dataset
+        return case_row(data, cases, one, shared_rows)
+
+    def failure(data: Dataset, cases: CaseFile, one: Failure) -> FailureCase:
+        assert data is dataset
+        return failure_row(data, cases, one, shared_rows)
+
+    def acceptance(data: Dataset, path: Path | None = None) -> AcceptanceCalibration | None:
+        assert data is dataset and path is None
+        return acceptance_row(data, shared_rows)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run, "run_case", case)
+        patch.setattr(run, "run_failure", failure)
+        patch.setattr(backtest_module, "acceptance_calibration", acceptance)
+        return backtest(dataset)
+
+
+@pytest.mark.first
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_case_runs(dataset: Dataset, case_file: CaseFile, shared_rows: Path, case_id: str) -> None:
+    """One case under the protocol: its row is well-formed (and kept for `result`)."""
+    (case,) = [c for c in case_file.cases if c.id == case_id]
+    row = case_row(dataset, case_file, case, shared_rows)
+    assert row.id == case_id and row.recommended is not None
+    for o in [row.recommended, *row.baselines.values()]:
+        assert 0 <= o.jaccard <= min(o.precision, o.recall) + 1e-9 or o.jaccard == 0
+        assert 0 <= o.precision <= 1 and 0 <= o.recall <= 1
+    assert set(row.baselines) == set(run.BASELINES)
+    assert row.min_size <= len(row.real_core) <= row.max_size, "every real core must be reachable"
+    assert row.max_size % 10 == 0 or row.max_size == run.prepare(dataset, case_file, case).issue.max_size
+    assert 0 <= row.brier <= 1 and (row.auc is None or 0 <= row.auc <= 1)
+    assert row.nodes <= run.NODE_LIMIT + 1 or row.exact
+    assert row.vintage.applied and row.vintage.year == row.year
+    assert row.convener_settled, "the ranking is defined for members too (protocol)"
+    if row.convener_rank is not None and row.convener_rank <= len(row.convener_chain):
+        assert row.convener_chain[row.convener_rank - 1] in row.conveners
+    if row.convener_rank is not None:
+        assert not set(row.convener_chain[: row.convener_rank - 1]) & set(row.conveners)
+
+
+@pytest.mark.first
+@pytest.mark.parametrize("failure_id", FAILURE_IDS)
+def test_failure_runs(dataset: Dataset, case_file: CaseFile, shared_rows: Path, failure_id: str) -> None:
+    """One failure under the protocol: the refusers are members, the verdict matches its probability."""
+    (failure,) = [f for f in case_file.failures if f.id == failure_id]
+    row = failure_row(dataset, case_file, failure, shared_rows)
+    assert row.id == failure_id and row.members == sorted(failure.members)
+    assert set(row.refused) <= set(row.members)
+    assert row.refuser_named == (row.likeliest_to_block in row.refused)
+    assert row.predicts_failure == (row.veto_probability < 0.5)
+
+
+@pytest.mark.last
 def test_docs_backtest_is_what_the_script_writes(result: BacktestResult) -> None:
     doc = _script("backtest_doc")
     current = (ROOT / "docs" / "backtest.md").read_text(encoding="utf-8")
@@ -50,35 +190,16 @@ def test_docs_backtest_is_what_the_script_writes(result: BacktestResult) -> None
     )
 
 
-def test_every_case_and_failure_runs(dataset: Dataset, result: BacktestResult) -> None:
-    cases = load_cases(dataset, dataset.directory / "cases.yaml")
-    assert [c.id for c in result.cases] == [c.id for c in cases.cases]
-    assert [f.id for f in result.failures] == [f.id for f in cases.failures]
+@pytest.mark.last
+def test_every_case_and_failure_runs(case_file: CaseFile, result: BacktestResult) -> None:
+    """Every shipped case and failure is in the result, in file order, and each has its own test above
+    (test_case_runs / test_failure_runs check its row)."""
+    assert [c.id for c in result.cases] == [c.id for c in case_file.cases] == CASE_IDS
+    assert [f.id for f in result.failures] == [f.id for f in case_file.failures] == FAILURE_IDS
     assert len(result.failures) >= 5
-    for row in result.cases:
-        assert row.recommended is not None, row.id
-        for o in [row.recommended, *row.baselines.values()]:
-            assert 0 <= o.jaccard <= min(o.precision, o.recall) + 1e-9 or o.jaccard == 0
-            assert 0 <= o.precision <= 1 and 0 <= o.recall <= 1
-        assert set(row.baselines) == set(run.BASELINES)
-        assert row.min_size <= len(row.real_core) <= row.max_size, "every real core must be reachable"
-        assert row.max_size % 10 == 0 or row.max_size == _issue_max(dataset, row.id)
-        assert 0 <= row.brier <= 1 and (row.auc is None or 0 <= row.auc <= 1)
-        assert row.nodes <= run.NODE_LIMIT + 1 or row.exact
-        assert row.vintage.applied and row.vintage.year == row.year
-        assert row.convener_settled, "the ranking is defined for members too (protocol)"
-        if row.convener_rank is not None and row.convener_rank <= len(row.convener_chain):
-            assert row.convener_chain[row.convener_rank - 1] in row.conveners
-        if row.convener_rank is not None:
-            assert not set(row.convener_chain[: row.convener_rank - 1]) & set(row.conveners)
 
 
-def _issue_max(dataset: Dataset, case_id: str) -> int:
-    case_file = load_cases(dataset, dataset.directory / "cases.yaml")
-    case = next(c for c in case_file.cases if c.id == case_id)
-    return run.prepare(dataset, case_file, case).issue.max_size
-
-
+@pytest.mark.last
 def test_weights_follow_the_protocol(result: BacktestResult, dataset: Dataset) -> None:
     """Default weights everywhere; capability 0 only where the case says no domain measures it."""
     flagged = {
@@ -90,6 +211,7 @@ def test_weights_follow_the_protocol(result: BacktestResult, dataset: Dataset) -
         assert row.weights == {**defaults, "capability": expected}
 
 
+@pytest.mark.last
 def test_means_and_intervals(result: BacktestResult) -> None:
     by_key = {m.metric: m for m in result.metrics}
     jac = by_key["jaccard"]
@@ -105,6 +227,7 @@ def test_means_and_intervals(result: BacktestResult) -> None:
         assert c.low <= c.difference + 1e-9 <= c.high + 2e-9
 
 
+@pytest.mark.last
 def test_failure_summary_counts(result: BacktestResult) -> None:
     s = result.failure_summary
     assert s.failures == len(result.failures)
@@ -114,6 +237,7 @@ def test_failure_summary_counts(result: BacktestResult) -> None:
         assert f.refuser_named == (f.likeliest_to_block in f.refused)
 
 
+@pytest.mark.last
 def test_acceptance_and_timeliness_are_reported(result: BacktestResult) -> None:
     a = result.acceptance
     assert a is not None and a.decisions >= 4 and a.invitees >= 30 and 0 < a.signed < a.invitees
@@ -129,6 +253,7 @@ def test_acceptance_and_timeliness_are_reported(result: BacktestResult) -> None:
     assert result.timeliness.negotiations >= 8 and result.timeliness.mean_abs_log_error is not None
 
 
+@pytest.mark.last
 def test_table_renders_every_case(result: BacktestResult) -> None:
     text = backtest_table(result, False, 160)
     for row in result.cases:
@@ -136,6 +261,7 @@ def test_table_renders_every_case(result: BacktestResult) -> None:
     assert "Acceptance model" in text
 
 
+@pytest.mark.last
 def test_cli_single_case_in_table_and_json(
     result: BacktestResult, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -152,9 +278,9 @@ def test_cli_single_case_in_table_and_json(
         return calibrate(data, path)
 
     monkeypatch.setattr(module, "acceptance_calibration", from_the_full_run)
-    code, out, err = run_cli("backtest", "--case", "chip-tools-2023", width=160)
+    code, out, err = run_cli("backtest", "--case", "depa-2020", width=160)
     assert code == 0, err
-    assert "chip-tools-2023" in out and "Jaccard" in out
+    assert "depa-2020" in out and "Jaccard" in out
     code, out, err = run_cli("backtest", "--case", "quad-2008", "--format", "json", width=160)
     assert code == 0, err
     report = json.loads(out)
@@ -165,6 +291,7 @@ def test_cli_single_case_in_table_and_json(
     assert code == 2 and "no such case" in err and "Traceback" not in err
 
 
+@pytest.mark.last
 def test_time_estimates_are_leave_one_out(dataset: Dataset, result: BacktestResult) -> None:
     """A case that is a calibration negotiation is estimated by a fit that never saw it."""
     case_file = load_cases(dataset, dataset.directory / "cases.yaml")

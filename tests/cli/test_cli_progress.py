@@ -42,7 +42,7 @@ def reported(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     [
         (["robustness", "chips", "--draws", "30", "--workers", "1", "--data", T], "robustness draws", 30),
         (["frontier", "chips", "--max-size", "3", "--data", T], "frontier sizes", 3),
-        (["backtest", "--case", "chip-tools-2023", "--data", str(DATA)], "backtest cases", 1),
+        (["backtest", "--case", "depa-2020", "--data", str(DATA)], "backtest cases", 1),
     ],
 )
 def test_the_long_runs_report_their_steps(

@@ -26,7 +26,7 @@ RUNS: dict[str, list[str]] = {
     "compare": ["compare", "chips", "--scenario", "china-walks-out", "--top", "2", "--data", T],
     "robustness": ["robustness", "chips", "--draws", "20", "--workers", "1", "--data", T],
     "sweep": ["sweep", "chips", "--vary", "weights.veto=0..2", "--steps", "2", "--data", T],
-    "backtest": ["backtest", "--case", "chip-tools-2023", "--data", str(DATA)],
+    "backtest": ["backtest", "--case", "depa-2020", "--data", str(DATA)],
 }
 
 
