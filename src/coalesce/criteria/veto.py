@@ -20,7 +20,6 @@ Failing example: the US and China in one consensus core without a track.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from coalesce.criteria.base import Criterion, Scored
 from coalesce.models.base import Frozen
 from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, QualifiedMajority, WeightedVote
 from coalesce.rules import (
+    WEIGHT_SCALE,
     count_distribution,
     describe,
     institution_total,
@@ -429,10 +429,12 @@ def _base_by_size(ctx: ContextView, node: Node, sizes: range, span: float) -> li
     at most the table's ceiling; under any other rule 1 (an added ally can raise the chance of acting).
     """
     rule = ctx.issue.decision_rule
+    if not sizes:
+        return []
     if len(sizes) == 1 and sizes[0] == node.size and node.size > 0:
         return [_own_value(ctx, tuple(sorted(node.members)))]
     if isinstance(rule, WeightedVote) and rule.of == "institution":
-        return [_institution_reach(ctx, node, size, rule) for size in sizes]
+        return [institution_bound(ctx, node, max(sizes[-1], ctx.constraints.max_size), rule)] * len(sizes)
     if isinstance(rule, Consensus):
         return [consensus_bound(ctx, node.members, max(0, size - node.size)) for size in sizes]
     if isinstance(rule, Majority | QualifiedMajority):
@@ -448,20 +450,55 @@ def _base_by_size(ctx: ContextView, node: Node, sizes: range, span: float) -> li
 _REACH: dict[int, tuple[object, Any]] = {}
 
 
-def _institution_reach(ctx: ContextView, node: Node, size: int, rule: WeightedVote) -> float:
-    """Under a weighted vote of the whole institution: 0 when no core of `size` holding the node can
-    weigh the quota even if everyone accepts (the node's weight plus the largest weights of any
-    size - |node| seated actors, node members included, which only overstates), else 1."""
+def institution_bound(ctx: ContextView, node: Node, size: int, rule: WeightedVote) -> float:
+    """Under a weighted vote of the whole institution, an upper bound on P(pass) for every core of at
+    most `size` members holding the node.
 
-    def running_sums() -> tuple[float, ...]:
-        seated = sorted((rule.weight_of(ctx.actors[i]) for i in (*ctx.candidates, *ctx.forced)), reverse=True)
-        return tuple(itertools.accumulate(seated, initial=0.0))
+    The weights are the score's own integers (rules.py rounds each share to 1/WEIGHT_SCALE and asks
+    for ceil(quota * WEIGHT_SCALE)). A core F passes when the weight opposing in F is at most W_F less
+    the quota; W_F is at most the node's weight plus the largest `size` - |node| weights of the seated
+    actors outside the node (`_institution_most`), so 0 when even that is short of the quota, else
+    P(the weight opposing among the node's own members <= that slack), taken at the
+    `acceptance_bounds` (an exact DP, as `weighted_bound`). The search asks it at the largest size
+    allowed, for every size: the bound must never rise with size (contract property 3)."""
+    slack = _institution_most(ctx, node, size, rule) - _institution_needed(rule)
+    if slack < 0:
+        return 0.0
+    ordered = sorted(node.members)
+    ints, _ = _institution_weights(ctx, rule)
+    return _opposing_within(acceptance_bounds(ctx, ordered, 0), [ints[m] for m in ordered], slack)
 
-    prefix = _per_context(_REACH, ctx, running_sums)
-    own = sum(rule.weight_of(ctx.actors[m]) for m in node.members)
-    extra = prefix[min(len(prefix) - 1, max(0, size - node.size))]
-    needed = rule.quota * (institution_total(rule) or 1.0)
-    return 1.0 if own + extra >= needed - 1e-9 else 0.0
+
+def _institution_needed(rule: WeightedVote) -> int:
+    """The accepting weight the score's DP asks for, in its integers (rules._weighted_quota)."""
+    return math.ceil(rule.quota * (institution_total(rule) or 1.0) * WEIGHT_SCALE - 1e-9)
+
+
+def _institution_weights(ctx: ContextView, rule: WeightedVote) -> tuple[list[int], list[tuple[int, int]]]:
+    """Per actor its integer weight as the score reads it, and the seated actors (the candidates and the
+    forced members) by weight, heaviest first; once per context."""
+
+    def ranked() -> tuple[list[int], list[tuple[int, int]]]:
+        ints = [round(rule.weight_of(a) * WEIGHT_SCALE) for a in ctx.actors]
+        seated = sorted(((ints[i], i) for i in (*ctx.candidates, *ctx.forced)), reverse=True)
+        return ints, seated
+
+    return _per_context(_REACH, ctx, ranked)
+
+
+def _institution_most(ctx: ContextView, node: Node, size: int, rule: WeightedVote) -> int:
+    """The most (integer) weight any core of `size` holding the node can have."""
+    ints, seated = _institution_weights(ctx, rule)
+    inside = set(node.members)
+    total = sum(ints[m] for m in inside)
+    extra = size - len(inside)
+    for w, a in seated:
+        if extra <= 0 or w <= 0:
+            break
+        if a not in inside:
+            total += w
+            extra -= 1
+    return total
 
 
 _SHARES: dict[int, tuple[object, Any]] = {}
@@ -509,10 +546,16 @@ def weighted_bound(ctx: ContextView, members: Collection[int], rule: WeightedVot
     tolerance = total - math.ceil(rule.quota * total - 1e-9)
     if total == 0 or tolerance < 0:
         return 0.0 if tolerance < 0 else 1.0
+    return _opposing_within(acceptance_bounds(ctx, ordered, 0), [ints[m] for m in ordered], tolerance)
+
+
+def _opposing_within(accepts: Sequence[float], weights: Sequence[int], tolerance: int) -> float:
+    """P(the weight of the members who do not accept is at most `tolerance`), exact; it only grows with
+    each member's acceptance."""
     dist = [0.0] * (tolerance + 1)  # P(the weight opposing so far is exactly o), o <= tolerance
     dist[0] = 1.0
-    for p, m in zip(acceptance_bounds(ctx, ordered, 0), ordered, strict=True):
-        w, q = ints[m], 1.0 - p
+    for p, w in zip(accepts, weights, strict=True):
+        q = 1.0 - p
         accepted = [mass * p for mass in dist]
         if w <= tolerance:
             accepted[w:] = [a + q * b for a, b in zip(accepted[w:], dist[: tolerance + 1 - w], strict=True)]
