@@ -139,3 +139,23 @@ def test_the_institution_bound_sees_that_no_core_within_the_size_limit_weighs_th
     node = Node.of(ctx, tuple(sorted(heavy[:3])))
     bound = veto.CRITERION.base_by_size(ctx, node, range(4, 9), 0.0)
     assert 0.0 < bound[0] < 1.0 and len(set(bound)) == 1
+
+
+@pytest.mark.parametrize("pool", sorted(POOLS))
+def test_an_actor_that_cannot_be_seated_drafts_nothing(pool: str) -> None:
+    # With the actor of most coverage excluded, no core can have it as lead: the members' bounds read
+    # only the drafts of the seated actors, and still hold for every superset (brute force)
+    ds = _dataset()
+    request = build_request(ds, "ai-governance", min_size=1, max_size=8, exclude=["USA"])
+    ctx = compile_problem(ds, request).context
+    usa = ctx.index["USA"]
+    assert usa not in ctx.candidates
+    first = min(ctx.candidates, key=lambda a: (-ctx.actor_values[a], a))  # TWN
+    checked, below_one = _check(ctx, tuple(c for c in POOLS[pool] if c != "USA"))
+    assert checked > 200 and below_one > 0
+    # the next actor now ranks first among the seated: nobody can outrank it, so an added member
+    # accepts at most its acceptance of that actor's draft, not of the excluded USA's
+    bounds = veto.acceptance_bounds(ctx, (first,), 2)
+    t = veto.table(ctx)
+    assert max(bounds[1:]) <= max(t.accept[a][first] for a in ctx.candidates if a != first)
+    assert max(bounds[1:]) < t.ceiling

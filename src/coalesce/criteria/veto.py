@@ -273,19 +273,24 @@ def _score(ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
 
 
 class _Prefix:
-    """For the bound: rank[i] is i's place by standalone coverage; best(m, k) is the most m accepts the
-    draft of any other actor ranked k or better. Rows are computed on first use (a search reads the rows
-    of the few actors in its nodes, and a robustness draw, whose coverage values change the ranks, starts
-    afresh); by_rank[k], also on first use, is the candidates by best(a, k), highest first."""
+    """For the bound: rank[i] is i's place by standalone coverage among the seated actors (the
+    candidates and the forced members: only they can be in a core, so only they can draft its text);
+    best(m, k) is the most m accepts the draft of any other seated actor ranked k or better. Rows are
+    computed on first use (a search reads the rows of the few actors in its nodes, and a robustness
+    draw, whose coverage values change the ranks, starts afresh); by_rank[k], also on first use, is the
+    candidates by best(a, k), highest first. An actor that is not seated ranks after every seated one."""
 
-    __slots__ = ("accept", "by_rank", "order", "rank", "rows", "values")
+    __slots__ = ("accept", "by_rank", "order", "rank", "rows", "seated", "values")
 
-    def __init__(self, values: tuple[float, ...], accept: tuple[tuple[float, ...], ...]) -> None:
+    def __init__(
+        self, values: tuple[float, ...], accept: tuple[tuple[float, ...], ...], seated: tuple[int, ...]
+    ) -> None:
         n = len(values)
         self.values = values
         self.accept = accept
-        self.order = sorted(range(n), key=lambda i: (-values[i], i))
-        rank = [0] * n
+        self.seated = seated
+        self.order = sorted(seated, key=lambda i: (-values[i], i))
+        rank = [n] * n
         for k, i in enumerate(self.order):
             rank[i] = k
         self.rank = rank
@@ -330,10 +335,11 @@ _PREFIX: dict[int, tuple[AcceptanceTable, _Prefix]] = {}
 
 def _prefix(ctx: ContextView, t: AcceptanceTable) -> _Prefix:
     """Per (table, coverage values): a robustness draw changes the values, not the table."""
+    seated = (*ctx.candidates, *ctx.forced)
     hit = _PREFIX.get(id(ctx.actor_values))
-    if hit is not None and hit[0] is t and hit[1].values is ctx.actor_values:
+    if hit is not None and hit[0] is t and hit[1].values is ctx.actor_values and hit[1].seated == seated:
         return hit[1]
-    built = _Prefix(ctx.actor_values, t.accept)
+    built = _Prefix(ctx.actor_values, t.accept, seated)
     if len(_PREFIX) >= 16:
         _PREFIX.clear()
     _PREFIX[id(ctx.actor_values)] = (t, built)
