@@ -30,7 +30,9 @@ POOLS = {
 }
 
 
-INSTITUTION_LOW = WeightedVote(kind="weighted", field="capabilities.imf-voting.share", quota=0.3, of="institution")
+INSTITUTION_LOW = WeightedVote(
+    kind="weighted", field="capabilities.imf-voting.share", quota=0.3, of="institution"
+)
 """A third of the IMF vote: cores of five to eight of the pools' members can weigh it, and some cannot."""
 
 

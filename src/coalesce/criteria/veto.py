@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import Field
 
 from coalesce.acceptance import Coefficients, Features, FeatureTable, link_of, pair_table
-from coalesce.criteria.base import Criterion, Scored
+from coalesce.criteria.base import Criterion, Reaching, Scored
 from coalesce.models.base import Frozen
 from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, QualifiedMajority, WeightedVote
 from coalesce.rules import (
@@ -392,6 +392,63 @@ def acceptance_bounds(ctx: ContextView, members: Collection[int], extra: int) ->
     )
 
 
+REACHING_STEPS = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+"""The multipliers `reaching_consensus` tries, in log-acceptance per shortfall."""
+
+
+def reaching_consensus(
+    ctx: ContextView, members: Collection[int], reaching: Reaching, extras: range
+) -> list[float]:
+    """Per number of additions e in `extras`, an upper bound on the consensus probability of a core
+    holding `members` and e allowed additions whose covers sum to at least the shortfall.
+
+    Each added member a accepts at most f(a): the table's ceiling if it outranks the node's lead (it
+    may become the lead), else its best draft of a lead ranked at or above the node's lead; the node's
+    members at most their `acceptance_bounds`. For every lambda >= 0, the sum of log f over such an A is
+    at most the e largest of log f(a) + lambda * cover(a), less lambda * shortfall (the coverage
+    constraint relaxed); the bound is the product with the node's factors at the best lambda of a few.
+    Only the allowed candidates with the largest f, those that may become the lead and those with the
+    most coverage are listed; every other one has f at most the last listed and cover at most
+    `reaching.floor`, and e copies of that pair stand for them."""
+    own = math.prod(acceptance_bounds(ctx, members, 0))
+    top = extras[-1] if extras else 0
+    if not members or own <= 0.0 or top <= 0:
+        return [own] * len(extras)
+    t = table(ctx)
+    p = _prefix(ctx, t)
+    k = p.rank[lead_of(ctx, members)]
+    allowed, cover_of, short = reaching.allowed, reaching.cover_of, reaching.short
+    pool = {a for a in p.order[:k] if allowed(a)}  # may become the lead: at the ceiling
+    listed, f_floor = 0, 0.0
+    for u, a in p.column(k, ctx.candidates):
+        if not allowed(a):
+            continue
+        if listed >= top:
+            f_floor = u
+            break
+        pool.add(a)
+        listed += 1
+    pool.update(reaching.by_cover)
+    logs, covers = [], []
+    for a in pool:
+        f = t.ceiling if p.rank[a] < k else p.best(a, k)
+        logs.append(math.log(f) if f > 0.0 else -math.inf)
+        covers.append(cover_of(a))
+    rest = math.log(f_floor) if f_floor > 0.0 else -math.inf
+    best = [math.inf] * (top + 1)
+    for step in REACHING_STEPS:
+        lam = step / short if short > 0 else 0.0
+        shifted = [v + lam * c for v, c in zip(logs, covers, strict=True)]
+        shifted.extend([rest + lam * reaching.floor] * top)
+        shifted.sort(reverse=True)
+        running = -lam * short
+        for e in range(1, top + 1):
+            running = running + shifted[e - 1] if e <= len(shifted) else -math.inf
+            if running < best[e]:
+                best[e] = running
+    return [min(1.0, own * math.exp(best[e])) if best[e] < math.inf else own for e in extras]
+
+
 def consensus_bound(ctx: ContextView, members: Collection[int], extra: int) -> float:
     """An upper bound on the consensus probability (the product of `acceptance_bounds`: the product is
     symmetric and rises with each factor)."""
@@ -608,6 +665,15 @@ class Veto(Criterion[VetoParameters]):
     ) -> float:
         """An upper bound on the score of any superset of `node` with `size` members (_base_by_size)."""
         return _base_by_size(ctx, node, range(size, size + 1), span)[0]
+
+    def reaching_bound(
+        self, ctx: ContextView, node: Node, reaching: Reaching, extras: range
+    ) -> list[float] | None:
+        """Under consensus, the acceptances of the members who must bring the coverage
+        (`reaching_consensus`); None under the other rules."""
+        if not isinstance(ctx.issue.decision_rule, Consensus) or not node.members:
+            return None
+        return reaching_consensus(ctx, node.members, reaching, extras)
 
 
 CRITERION = Veto()
