@@ -155,3 +155,37 @@ def test_the_reaching_hook_is_met_and_sharper_on_the_shipped_data() -> None:
     assert sharp < plain / 2
     twn, kor, eu = (ctx.index[c] for c in ("TWN", "KOR", "EU"))
     assert _veto_score(ctx, tuple(sorted((usa, twn, kor, eu)))) <= sharp
+
+
+@given(spec=world_specs(max_states=7), legitimacy=st.sampled_from([0.0, 1.0, 3.0]))
+@examples(40)
+def test_the_riders_split_alone_holds_for_every_superset(spec: WorldSpec, legitimacy: float) -> None:
+    """bounds._riders on its own (the node bound takes the least of several): for every node of up to
+    two candidates and every position, at least the value of every superset at every size."""
+    ctx = _context(spec, legitimacy)
+    bounds = Bounds(ctx)
+    order, checked = bounds.order, 0
+    for k in range(3):
+        for picked in itertools.combinations(order, k):
+            node = Node.of(ctx, tuple(sorted((*ctx.forced, *picked))))
+            for start in range(len(order) + 1):
+                sizes = bounds.sizes(node, start, 1)
+                if not sizes:
+                    continue
+                fixed, growing = bounds.unsized_values(node, start)
+                tables = bounds.tables_at(node)
+                if bounds.must_miss(node, start, sizes[-1]):
+                    penalty, reach = 1.0, None
+                else:
+                    penalty, reach = 0.0, bounds._reach_left(node, start)
+                rest = [a for a in order[start:] if a not in node.members]
+                for size in sizes:
+                    bound = bounds._riders(
+                        node, start, range(size, size + 1), fixed, growing, tables, penalty, reach
+                    )
+                    for added in itertools.combinations(rest, size - node.size):
+                        members = tuple(sorted((*node.members, *added)))
+                        note(f"node {node.members} start {start} added {added}")
+                        assert _value(ctx, members) <= bound + 1e-9
+                        checked += 1
+    assert checked > 0 or len(order) < 2

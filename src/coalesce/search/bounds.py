@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple, cast
 
 from coalesce.criteria.base import Reaching, overrides
 from coalesce.criteria.capability import MISS_PENALTY, TOLERANCE, must_miss, reachable
+from coalesce.criteria.parsimony import ROLE_EXEMPTIONS, joins_as_rider, size_score, sure_riders
 from coalesce.criteria.registry import REGISTRY
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ class Bounds:
         self.min_size = ctx.constraints.min_size
         self.sized = [i for i, c in enumerate(self.criteria) if c.SIZE_DEPENDENT]
         self.capability = next(i for i, c in enumerate(self.criteria) if c.NAME == "capability")
+        self.parsimony = next(i for i, c in enumerate(self.criteria) if c.NAME == "parsimony")
+        self.parsimony_weight = self.weights[self.parsimony]
         self.blocs = frozenset(a for a in ctx.candidates if ctx.unit_masks[a] & (ctx.unit_masks[a] - 1))
         self.unsized = [i for i, c in enumerate(self.criteria) if not c.SIZE_DEPENDENT]
         # Optional hooks, resolved once: the hot path never asks a criterion what it provides.
@@ -86,6 +89,12 @@ class Bounds:
         self.keyed_tables: dict[tuple[Hashable, ...], GainTables] = {}
         self.keyed_gains: dict[tuple[int, Hashable], list[float]] = {}
         self.summaries: list[Sequence[object] | None] = [c.summarise(ctx, self.order) for c in self.criteria]
+        self.by_tag = [
+            sorted(
+                (a for a in self.order if ctx.tag_scores[a][t] > 0), key=lambda a: (-ctx.tag_scores[a][t], a)
+            )
+            for t in range(len(ctx.tag_ids))
+        ]
         self.position = {a: p for p, a in enumerate(self.order)}
         self.position.update((a, -1) for a in ctx.forced)  # never an addition
         self.by_value = sorted(self.order, key=lambda a: (-ctx.actor_values[a], a))
@@ -190,6 +199,102 @@ class Bounds:
                 return best
         if start_reach is not None:
             best = min(best, self._reaching(node, start, sizes, fixed, growing, tables, start_reach))
+            if threshold is not None and best < threshold:
+                return best
+        if self.parsimony_weight > 0:
+            best = min(best, self._riders(node, start, sizes, fixed, growing, tables, penalty, start_reach))
+        return best
+
+    def _riders(
+        self,
+        node: Node,
+        start: int,
+        sizes: range,
+        fixed: float,
+        growing: list[tuple[int, float, float, float]],
+        tables: GainTables,
+        penalty: float,
+        reach: tuple[float, ...] | None,
+    ) -> float:
+        """The bound split by how many additions are riders (parsimony's passengers but for the
+        convener's exemption) in every superset.
+
+        A candidate that joins the node as a rider (`parsimony.joins_as_rider`: under a point of
+        coverage beyond the node, no needed expertise beyond its members', no key rival) stays one in
+        every superset; only the few others (`N`: much coverage, a better tag score, a rival) may not.
+        With r riders among e additions the final set has at least |Q(node)| + r - ROLE_EXEMPTIONS
+        passengers, and the other e - r additions come from N, so each growing criterion gains at most
+        the best e - r of N's gains plus the best r of all (and at most the best e of all). The bound is
+        the best case over r and the final sizes (all of them: no size is skipped here)."""
+        ctx, values, members, position = self.ctx, self.ctx.actor_values, set(node.members), self.position
+        floor = ctx.params.passenger_coverage
+        found: set[int] = set()
+
+        def consider(a: int) -> None:
+            if (
+                a not in found
+                and position[a] >= start
+                and a not in members
+                and not joins_as_rider(ctx, node, a)
+            ):
+                found.add(a)
+
+        for a in self.by_value:
+            if values[a] < floor:
+                break
+            consider(a)
+        for t, ranked in enumerate(self.by_tag):
+            held = node.tagmax[t]
+            for a in ranked:
+                if ctx.tag_scores[a][t] <= held:
+                    break
+                consider(a)
+        for a in ctx.rival_set:
+            if a in position:
+                consider(a)
+        size_now = node.size
+        known = len(sure_riders(ctx, node))
+        not_riders = len(found)
+        weights = self.weights
+        target = ctx.issue.target - TOLERANCE
+        last_reach = len(reach) - 1 if reach is not None else 0
+        n_tops: dict[int, list[float]] = {}
+        for c, _, _, _ in growing:
+            gains = tables.gains[c]
+            n_tops[c] = [0.0, *accumulate(sorted((gains[a] for a in found), reverse=True))]
+        memo = node.memo
+        if memo is None:
+            memo = node.memo = {}
+        key = ("riders", sizes.start, sizes.stop)
+        sized_all = cast("list[list[float]] | None", memo.get(key))
+        if sized_all is None:
+            sized_all = [self.sized_values(c, node, sizes, node.spread) for c in self.sized]
+            memo[key] = sized_all
+        others = [(c, v) for c, v in zip(self.sized, sized_all, strict=True) if c != self.parsimony]
+        best = float("-inf")
+        for i, size in enumerate(sizes):
+            extra = size - size_now
+            base_total = fixed - penalty
+            if reach is not None and node.coverage + reach[min(extra, last_reach)] < target:
+                base_total -= MISS_PENALTY
+            for c, column in others:
+                x = column[i]
+                base_total += weights[c] * (x if x < 1.0 else 1.0)
+            most = size_score(ctx, size)
+            for r in range(max(0, extra - not_riders), extra + 1):
+                passengers = max(0, known + r - ROLE_EXEMPTIONS)
+                total = base_total + self.parsimony_weight * min(1.0, most * (1.0 - passengers / size))
+                for c, weight, value, cap in growing:
+                    tops = tables.suffix_tops[c][start]
+                    last = len(tops) - 1
+                    mine = n_tops[c]
+                    added = min(
+                        tops[min(extra, last)], mine[min(extra - r, len(mine) - 1)] + tops[min(r, last)]
+                    )
+                    v = value + added
+                    total += weight * (v if v < cap else cap)
+                if total > best:
+                    best = total
         return best
 
     def _reaching(
