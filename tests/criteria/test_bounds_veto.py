@@ -30,6 +30,12 @@ POOLS = {
 }
 
 
+INSTITUTION_LOW = WeightedVote(
+    kind="weighted", field="capabilities.imf-voting.share", quota=0.3, of="institution"
+)
+"""A third of the IMF vote: cores of five to eight of the pools' members can weigh it, and some cannot."""
+
+
 @cache
 def _dataset() -> Dataset:
     return load_dataset()
@@ -77,8 +83,18 @@ def _check(ctx: Context, pool_codes: tuple[str, ...]) -> tuple[int, int]:
         ("ai-governance", None, 8),
         ("ai-governance", Majority(kind="majority"), 8),
         ("maritime-decarbonisation", QualifiedMajority(kind="qualified-majority", quota=0.67), 6),
+        ("imf-quota-reform", INSTITUTION_LOW, 8),
+        ("imf-quota-reform", INSTITUTION_LOW, 5),
     ],
-    ids=["weighted-shares", "weighted-population", "consensus", "majority", "qualified-majority"],
+    ids=[
+        "weighted-shares",
+        "weighted-population",
+        "consensus",
+        "majority",
+        "qualified-majority",
+        "institution-reachable",
+        "institution-at-the-edge",
+    ],
 )
 def test_superset_bounds_hold_against_brute_force(
     issue_id: str, rule: object, max_size: int, pool: str
@@ -109,3 +125,39 @@ def test_consensus_added_members_accept_at_most_their_best_draft() -> None:
     t = veto.table(ctx)
     assert bounds[0] == t.ceiling  # the node's lead
     assert max(bounds[1:]) < t.ceiling, "added members no longer all at the table's ceiling"
+
+
+def test_the_institution_bound_sees_that_no_core_within_the_size_limit_weighs_the_quota() -> None:
+    # 85% of the IMF vote needs dozens of members: no core of 20 can pass, whoever joins (the bound
+    # counted the node's own members twice before, and read 1 for nodes of about 15)
+    ctx = _context("imf-quota-reform", None, 20)
+    rule = ctx.issue.decision_rule
+    assert isinstance(rule, WeightedVote) and rule.of == "institution"
+    heavy = [ctx.index[c] for c in ("USA", "JPN", "CHN", "DEU", "FRA", "GBR", "ITA", "IND", "RUS", "BRA")]
+    node = Node.of(ctx, tuple(sorted(heavy)))
+    assert veto.CRITERION.base_by_size(ctx, node, range(11, 21), 0.0) == [0.0] * 10
+    # and at a third of the vote the bound is a probability below one, not the old 1
+    ctx = _context("imf-quota-reform", INSTITUTION_LOW, 8)
+    node = Node.of(ctx, tuple(sorted(heavy[:3])))
+    bound = veto.CRITERION.base_by_size(ctx, node, range(4, 9), 0.0)
+    assert 0.0 < bound[0] < 1.0 and len(set(bound)) == 1
+
+
+@pytest.mark.parametrize("pool", sorted(POOLS))
+def test_an_actor_that_cannot_be_seated_drafts_nothing(pool: str) -> None:
+    # With the actor of most coverage excluded, no core can have it as lead: the members' bounds read
+    # only the drafts of the seated actors, and still hold for every superset (brute force)
+    ds = _dataset()
+    request = build_request(ds, "ai-governance", min_size=1, max_size=8, exclude=["USA"])
+    ctx = compile_problem(ds, request).context
+    usa = ctx.index["USA"]
+    assert usa not in ctx.candidates
+    first = min(ctx.candidates, key=lambda a: (-ctx.actor_values[a], a))  # TWN
+    checked, below_one = _check(ctx, tuple(c for c in POOLS[pool] if c != "USA"))
+    assert checked > 200 and below_one > 0
+    # the next actor now ranks first among the seated: nobody can outrank it, so an added member
+    # accepts at most its acceptance of that actor's draft, not of the excluded USA's
+    bounds = veto.acceptance_bounds(ctx, (first,), 2)
+    t = veto.table(ctx)
+    assert max(bounds[1:]) <= max(t.accept[a][first] for a in ctx.candidates if a != first)
+    assert max(bounds[1:]) < t.ceiling

@@ -26,7 +26,7 @@ Lifecycle, in the order the engine calls it:
    added in: reported scores use nodes built in code order, the search grows them in its own order.
 3. `score(ctx, arch, explain)`: a value in [0, 1]; with `explain`, the reasons, sources and details.
 4. Bounds, for the search: `gain`, `gains_given`, `base`, `base_by_size`, `ceiling`, `single_bound`,
-   `summarise`.
+   `reaching_bound`, `summarise`.
 
 Properties the search relies on (tests/criteria/ checks 1-5 against brute force on random worlds). For
 every node S, every set A of additions drawn from the candidates at or after the search position, and
@@ -45,6 +45,10 @@ n = |S| + |A|:
 5. **Single additions.** For a size-dependent criterion, single_bound(S, a, |S| + 1) >= score(S + {a})
    and is at most base(S, |S| + 1, None, spread(S)); None means "no sharper bound".
 6. **Range.** Values are in [0, 1]; the search clips bounds at 1.
+7. **Reaching additions.** For a size-dependent criterion, reaching_bound(S, R, extras)[i] >= score(S u A)
+   for every A of allowed candidates (`R.allowed`) with |A| = extras[i] whose covers (`R.cover_of`,
+   each at least what that candidate adds to the node's coverage) sum to at least `R.short`; None means
+   "no sharper bound" (the search uses it for the supersets that reach capability's target).
 
 The engine resolves the optional hooks once per search (`overrides`); nothing is probed on the hot path.
 """
@@ -52,9 +56,9 @@ The engine resolves the optional hooks once per search (`overrides`); nothing is
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, Generic, NamedTuple, TypeVar, cast
 
 from coalesce.models.base import Frozen
 
@@ -63,6 +67,18 @@ if TYPE_CHECKING:
     from coalesce.coalition import Node
     from coalesce.models.world import Actor, World
     from coalesce.shapes import ContextView, IssueView
+
+
+class Reaching(NamedTuple):
+    """What `reaching_bound` may read: the additions allowed, each one's cover (at least what it adds to
+    the node's coverage, capped at the shortfall), the allowed candidates with the most standalone
+    coverage (`by_cover`; every other allowed one covers at most `floor`) and the shortfall."""
+
+    allowed: Callable[[int], bool]
+    cover_of: Callable[[int], float]
+    by_cover: Sequence[int]
+    floor: float
+    short: float
 
 
 @dataclass(frozen=True)
@@ -150,6 +166,13 @@ class Criterion(ABC, Generic[P]):
 
     def single_bound(self, ctx: ContextView, node: Node, actor: int, size: int) -> float | None:
         """A bound for exactly node + {actor} (size-dependent criteria), or None for none sharper."""
+        return None
+
+    def reaching_bound(
+        self, ctx: ContextView, node: Node, reaching: Reaching, extras: range
+    ) -> list[float] | None:
+        """Per number of additions in `extras`, a bound for the supersets whose allowed additions bring
+        at least the shortfall of coverage (property 7), or None for none sharper."""
         return None
 
     def summarise(self, ctx: ContextView, order: Sequence[int]) -> Sequence[object] | None:

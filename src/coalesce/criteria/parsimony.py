@@ -147,6 +147,11 @@ def _riders(ctx: ContextView, node: Node) -> tuple[int, ...]:
     return node.riders
 
 
+def sure_riders(ctx: ContextView, node: Node) -> tuple[int, ...]:
+    """Q of the node's members: riders in every superset (see `riders`)."""
+    return _riders(ctx, node)
+
+
 def sure_passengers(ctx: ContextView, node: Node) -> int:
     """The fewest passengers any superset of `node` can have: Q, less the role exemptions (the final
     convener could be any of them)."""

@@ -20,7 +20,6 @@ Failing example: the US and China in one consensus core without a track.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -29,10 +28,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import Field
 
 from coalesce.acceptance import Coefficients, Features, FeatureTable, link_of, pair_table
-from coalesce.criteria.base import Criterion, Scored
+from coalesce.criteria.base import Criterion, Reaching, Scored
 from coalesce.models.base import Frozen
 from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, QualifiedMajority, WeightedVote
 from coalesce.rules import (
+    WEIGHT_SCALE,
     count_distribution,
     describe,
     institution_total,
@@ -273,19 +273,24 @@ def _score(ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
 
 
 class _Prefix:
-    """For the bound: rank[i] is i's place by standalone coverage; best(m, k) is the most m accepts the
-    draft of any other actor ranked k or better. Rows are computed on first use (a search reads the rows
-    of the few actors in its nodes, and a robustness draw, whose coverage values change the ranks, starts
-    afresh); by_rank[k], also on first use, is the candidates by best(a, k), highest first."""
+    """For the bound: rank[i] is i's place by standalone coverage among the seated actors (the
+    candidates and the forced members: only they can be in a core, so only they can draft its text);
+    best(m, k) is the most m accepts the draft of any other seated actor ranked k or better. Rows are
+    computed on first use (a search reads the rows of the few actors in its nodes, and a robustness
+    draw, whose coverage values change the ranks, starts afresh); by_rank[k], also on first use, is the
+    candidates by best(a, k), highest first. An actor that is not seated ranks after every seated one."""
 
-    __slots__ = ("accept", "by_rank", "order", "rank", "rows", "values")
+    __slots__ = ("accept", "by_rank", "order", "rank", "rows", "seated", "values")
 
-    def __init__(self, values: tuple[float, ...], accept: tuple[tuple[float, ...], ...]) -> None:
+    def __init__(
+        self, values: tuple[float, ...], accept: tuple[tuple[float, ...], ...], seated: tuple[int, ...]
+    ) -> None:
         n = len(values)
         self.values = values
         self.accept = accept
-        self.order = sorted(range(n), key=lambda i: (-values[i], i))
-        rank = [0] * n
+        self.seated = seated
+        self.order = sorted(seated, key=lambda i: (-values[i], i))
+        rank = [n] * n
         for k, i in enumerate(self.order):
             rank[i] = k
         self.rank = rank
@@ -330,10 +335,11 @@ _PREFIX: dict[int, tuple[AcceptanceTable, _Prefix]] = {}
 
 def _prefix(ctx: ContextView, t: AcceptanceTable) -> _Prefix:
     """Per (table, coverage values): a robustness draw changes the values, not the table."""
+    seated = (*ctx.candidates, *ctx.forced)
     hit = _PREFIX.get(id(ctx.actor_values))
-    if hit is not None and hit[0] is t and hit[1].values is ctx.actor_values:
+    if hit is not None and hit[0] is t and hit[1].values is ctx.actor_values and hit[1].seated == seated:
         return hit[1]
-    built = _Prefix(ctx.actor_values, t.accept)
+    built = _Prefix(ctx.actor_values, t.accept, seated)
     if len(_PREFIX) >= 16:
         _PREFIX.clear()
     _PREFIX[id(ctx.actor_values)] = (t, built)
@@ -386,6 +392,63 @@ def acceptance_bounds(ctx: ContextView, members: Collection[int], extra: int) ->
     )
 
 
+REACHING_STEPS = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+"""The multipliers `reaching_consensus` tries, in log-acceptance per shortfall."""
+
+
+def reaching_consensus(
+    ctx: ContextView, members: Collection[int], reaching: Reaching, extras: range
+) -> list[float]:
+    """Per number of additions e in `extras`, an upper bound on the consensus probability of a core
+    holding `members` and e allowed additions whose covers sum to at least the shortfall.
+
+    Each added member a accepts at most f(a): the table's ceiling if it outranks the node's lead (it
+    may become the lead), else its best draft of a lead ranked at or above the node's lead; the node's
+    members at most their `acceptance_bounds`. For every lambda >= 0, the sum of log f over such an A is
+    at most the e largest of log f(a) + lambda * cover(a), less lambda * shortfall (the coverage
+    constraint relaxed); the bound is the product with the node's factors at the best lambda of a few.
+    Only the allowed candidates with the largest f, those that may become the lead and those with the
+    most coverage are listed; every other one has f at most the last listed and cover at most
+    `reaching.floor`, and e copies of that pair stand for them."""
+    own = math.prod(acceptance_bounds(ctx, members, 0))
+    top = extras[-1] if extras else 0
+    if not members or own <= 0.0 or top <= 0:
+        return [own] * len(extras)
+    t = table(ctx)
+    p = _prefix(ctx, t)
+    k = p.rank[lead_of(ctx, members)]
+    allowed, cover_of, short = reaching.allowed, reaching.cover_of, reaching.short
+    pool = {a for a in p.order[:k] if allowed(a)}  # may become the lead: at the ceiling
+    listed, f_floor = 0, 0.0
+    for u, a in p.column(k, ctx.candidates):
+        if not allowed(a):
+            continue
+        if listed >= top:
+            f_floor = u
+            break
+        pool.add(a)
+        listed += 1
+    pool.update(reaching.by_cover)
+    logs, covers = [], []
+    for a in pool:
+        f = t.ceiling if p.rank[a] < k else p.best(a, k)
+        logs.append(math.log(f) if f > 0.0 else -math.inf)
+        covers.append(cover_of(a))
+    rest = math.log(f_floor) if f_floor > 0.0 else -math.inf
+    best = [math.inf] * (top + 1)
+    for step in REACHING_STEPS:
+        lam = step / short if short > 0 else 0.0
+        shifted = [v + lam * c for v, c in zip(logs, covers, strict=True)]
+        shifted.extend([rest + lam * reaching.floor] * top)
+        shifted.sort(reverse=True)
+        running = -lam * short
+        for e in range(1, top + 1):
+            running = running + shifted[e - 1] if e <= len(shifted) else -math.inf
+            if running < best[e]:
+                best[e] = running
+    return [min(1.0, own * math.exp(best[e])) if best[e] < math.inf else own for e in extras]
+
+
 def consensus_bound(ctx: ContextView, members: Collection[int], extra: int) -> float:
     """An upper bound on the consensus probability (the product of `acceptance_bounds`: the product is
     symmetric and rises with each factor)."""
@@ -429,10 +492,12 @@ def _base_by_size(ctx: ContextView, node: Node, sizes: range, span: float) -> li
     at most the table's ceiling; under any other rule 1 (an added ally can raise the chance of acting).
     """
     rule = ctx.issue.decision_rule
+    if not sizes:
+        return []
     if len(sizes) == 1 and sizes[0] == node.size and node.size > 0:
         return [_own_value(ctx, tuple(sorted(node.members)))]
     if isinstance(rule, WeightedVote) and rule.of == "institution":
-        return [_institution_reach(ctx, node, size, rule) for size in sizes]
+        return [institution_bound(ctx, node, max(sizes[-1], ctx.constraints.max_size), rule)] * len(sizes)
     if isinstance(rule, Consensus):
         return [consensus_bound(ctx, node.members, max(0, size - node.size)) for size in sizes]
     if isinstance(rule, Majority | QualifiedMajority):
@@ -448,20 +513,55 @@ def _base_by_size(ctx: ContextView, node: Node, sizes: range, span: float) -> li
 _REACH: dict[int, tuple[object, Any]] = {}
 
 
-def _institution_reach(ctx: ContextView, node: Node, size: int, rule: WeightedVote) -> float:
-    """Under a weighted vote of the whole institution: 0 when no core of `size` holding the node can
-    weigh the quota even if everyone accepts (the node's weight plus the largest weights of any
-    size - |node| seated actors, node members included, which only overstates), else 1."""
+def institution_bound(ctx: ContextView, node: Node, size: int, rule: WeightedVote) -> float:
+    """Under a weighted vote of the whole institution, an upper bound on P(pass) for every core of at
+    most `size` members holding the node.
 
-    def running_sums() -> tuple[float, ...]:
-        seated = sorted((rule.weight_of(ctx.actors[i]) for i in (*ctx.candidates, *ctx.forced)), reverse=True)
-        return tuple(itertools.accumulate(seated, initial=0.0))
+    The weights are the score's own integers (rules.py rounds each share to 1/WEIGHT_SCALE and asks
+    for ceil(quota * WEIGHT_SCALE)). A core F passes when the weight opposing in F is at most W_F less
+    the quota; W_F is at most the node's weight plus the largest `size` - |node| weights of the seated
+    actors outside the node (`_institution_most`), so 0 when even that is short of the quota, else
+    P(the weight opposing among the node's own members <= that slack), taken at the
+    `acceptance_bounds` (an exact DP, as `weighted_bound`). The search asks it at the largest size
+    allowed, for every size: the bound must never rise with size (contract property 3)."""
+    slack = _institution_most(ctx, node, size, rule) - _institution_needed(rule)
+    if slack < 0:
+        return 0.0
+    ordered = sorted(node.members)
+    ints, _ = _institution_weights(ctx, rule)
+    return _opposing_within(acceptance_bounds(ctx, ordered, 0), [ints[m] for m in ordered], slack)
 
-    prefix = _per_context(_REACH, ctx, running_sums)
-    own = sum(rule.weight_of(ctx.actors[m]) for m in node.members)
-    extra = prefix[min(len(prefix) - 1, max(0, size - node.size))]
-    needed = rule.quota * (institution_total(rule) or 1.0)
-    return 1.0 if own + extra >= needed - 1e-9 else 0.0
+
+def _institution_needed(rule: WeightedVote) -> int:
+    """The accepting weight the score's DP asks for, in its integers (rules._weighted_quota)."""
+    return math.ceil(rule.quota * (institution_total(rule) or 1.0) * WEIGHT_SCALE - 1e-9)
+
+
+def _institution_weights(ctx: ContextView, rule: WeightedVote) -> tuple[list[int], list[tuple[int, int]]]:
+    """Per actor its integer weight as the score reads it, and the seated actors (the candidates and the
+    forced members) by weight, heaviest first; once per context."""
+
+    def ranked() -> tuple[list[int], list[tuple[int, int]]]:
+        ints = [round(rule.weight_of(a) * WEIGHT_SCALE) for a in ctx.actors]
+        seated = sorted(((ints[i], i) for i in (*ctx.candidates, *ctx.forced)), reverse=True)
+        return ints, seated
+
+    return _per_context(_REACH, ctx, ranked)
+
+
+def _institution_most(ctx: ContextView, node: Node, size: int, rule: WeightedVote) -> int:
+    """The most (integer) weight any core of `size` holding the node can have."""
+    ints, seated = _institution_weights(ctx, rule)
+    inside = set(node.members)
+    total = sum(ints[m] for m in inside)
+    extra = size - len(inside)
+    for w, a in seated:
+        if extra <= 0 or w <= 0:
+            break
+        if a not in inside:
+            total += w
+            extra -= 1
+    return total
 
 
 _SHARES: dict[int, tuple[object, Any]] = {}
@@ -509,10 +609,16 @@ def weighted_bound(ctx: ContextView, members: Collection[int], rule: WeightedVot
     tolerance = total - math.ceil(rule.quota * total - 1e-9)
     if total == 0 or tolerance < 0:
         return 0.0 if tolerance < 0 else 1.0
+    return _opposing_within(acceptance_bounds(ctx, ordered, 0), [ints[m] for m in ordered], tolerance)
+
+
+def _opposing_within(accepts: Sequence[float], weights: Sequence[int], tolerance: int) -> float:
+    """P(the weight of the members who do not accept is at most `tolerance`), exact; it only grows with
+    each member's acceptance."""
     dist = [0.0] * (tolerance + 1)  # P(the weight opposing so far is exactly o), o <= tolerance
     dist[0] = 1.0
-    for p, m in zip(acceptance_bounds(ctx, ordered, 0), ordered, strict=True):
-        w, q = ints[m], 1.0 - p
+    for p, w in zip(accepts, weights, strict=True):
+        q = 1.0 - p
         accepted = [mass * p for mass in dist]
         if w <= tolerance:
             accepted[w:] = [a + q * b for a, b in zip(accepted[w:], dist[: tolerance + 1 - w], strict=True)]
@@ -559,6 +665,15 @@ class Veto(Criterion[VetoParameters]):
     ) -> float:
         """An upper bound on the score of any superset of `node` with `size` members (_base_by_size)."""
         return _base_by_size(ctx, node, range(size, size + 1), span)[0]
+
+    def reaching_bound(
+        self, ctx: ContextView, node: Node, reaching: Reaching, extras: range
+    ) -> list[float] | None:
+        """Under consensus, the acceptances of the members who must bring the coverage
+        (`reaching_consensus`); None under the other rules."""
+        if not isinstance(ctx.issue.decision_rule, Consensus) or not node.members:
+            return None
+        return reaching_consensus(ctx, node.members, reaching, extras)
 
 
 CRITERION = Veto()

@@ -15,8 +15,9 @@ from collections.abc import Hashable, Sequence
 from itertools import accumulate, islice
 from typing import TYPE_CHECKING, NamedTuple, cast
 
-from coalesce.criteria.base import overrides
+from coalesce.criteria.base import Reaching, overrides
 from coalesce.criteria.capability import MISS_PENALTY, TOLERANCE, must_miss, reachable
+from coalesce.criteria.parsimony import ROLE_EXEMPTIONS, joins_as_rider, size_score, sure_riders
 from coalesce.criteria.registry import REGISTRY
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ class Bounds:
         self.min_size = ctx.constraints.min_size
         self.sized = [i for i, c in enumerate(self.criteria) if c.SIZE_DEPENDENT]
         self.capability = next(i for i, c in enumerate(self.criteria) if c.NAME == "capability")
+        self.parsimony = next(i for i, c in enumerate(self.criteria) if c.NAME == "parsimony")
+        self.parsimony_weight = self.weights[self.parsimony]
         self.blocs = frozenset(a for a in ctx.candidates if ctx.unit_masks[a] & (ctx.unit_masks[a] - 1))
         self.unsized = [i for i, c in enumerate(self.criteria) if not c.SIZE_DEPENDENT]
         # Optional hooks, resolved once: the hot path never asks a criterion what it provides.
@@ -59,6 +62,10 @@ class Bounds:
             (i, c) for i, c in enumerate(self.criteria) if overrides(c, "gain_key") and self.weights[i] > 0
         ]
         self.ceilings = [c.ceiling if overrides(c, "ceiling") else None for c in self.criteria]
+        self.reaching_by = [
+            c.reaching_bound if c.SIZE_DEPENDENT and overrides(c, "reaching_bound") else None
+            for c in self.criteria
+        ]
         self.singles_by = [
             (i, c.single_bound)
             for i, c in enumerate(self.criteria)
@@ -82,6 +89,15 @@ class Bounds:
         self.keyed_tables: dict[tuple[Hashable, ...], GainTables] = {}
         self.keyed_gains: dict[tuple[int, Hashable], list[float]] = {}
         self.summaries: list[Sequence[object] | None] = [c.summarise(ctx, self.order) for c in self.criteria]
+        self.by_tag = [
+            sorted(
+                (a for a in self.order if ctx.tag_scores[a][t] > 0), key=lambda a: (-ctx.tag_scores[a][t], a)
+            )
+            for t in range(len(ctx.tag_ids))
+        ]
+        self.position = {a: p for p, a in enumerate(self.order)}
+        self.position.update((a, -1) for a in ctx.forced)  # never an addition
+        self.by_value = sorted(self.order, key=lambda a: (-ctx.actor_values[a], a))
         # Capability's threshold: per position, the best coverage any m further members drawn from
         # order[start:] can hold (m = 0..max_size), which bounds what they add to any node (coverage is
         # subadditive). A final size whose additions cannot lift a node to a reachable target pays the
@@ -174,10 +190,225 @@ class Bounds:
         plain = [(0.0, {c: tables.suffix_tops[c][start] for c, _, _, _ in growing})]
         best = self._best_over(node, sizes, fixed, growing, plain, start_reach) - penalty
         max_extra = sizes[-1] - node.size if sizes else 0
-        if (threshold is not None and best < threshold) or node.size == 0 or max_extra <= 0 or not growing:
+        if (threshold is not None and best < threshold) or node.size == 0 or max_extra <= 0:
             return best
-        levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra, tables)
-        return self._best_over(node, sizes, fixed, growing, levels, start_reach) - penalty
+        if growing:
+            levels = self._stretch_levels(node, start, [c for c, _, _, _ in growing], max_extra, tables)
+            best = self._best_over(node, sizes, fixed, growing, levels, start_reach) - penalty
+            if threshold is not None and best < threshold:
+                return best
+        if start_reach is not None:
+            best = min(best, self._reaching(node, start, sizes, fixed, growing, tables, start_reach))
+            if threshold is not None and best < threshold:
+                return best
+        if self.parsimony_weight > 0:
+            best = min(best, self._riders(node, start, sizes, fixed, growing, tables, penalty, start_reach))
+        return best
+
+    def _riders(
+        self,
+        node: Node,
+        start: int,
+        sizes: range,
+        fixed: float,
+        growing: list[tuple[int, float, float, float]],
+        tables: GainTables,
+        penalty: float,
+        reach: tuple[float, ...] | None,
+    ) -> float:
+        """The bound split by how many additions are riders (parsimony's passengers but for the
+        convener's exemption) in every superset.
+
+        A candidate that joins the node as a rider (`parsimony.joins_as_rider`: under a point of
+        coverage beyond the node, no needed expertise beyond its members', no key rival) stays one in
+        every superset; only the few others (`N`: much coverage, a better tag score, a rival) may not.
+        With r riders among e additions the final set has at least |Q(node)| + r - ROLE_EXEMPTIONS
+        passengers, and the other e - r additions come from N, so each growing criterion gains at most
+        the best e - r of N's gains plus the best r of all (and at most the best e of all). The bound is
+        the best case over r and the final sizes (all of them: no size is skipped here)."""
+        ctx, values, members, position = self.ctx, self.ctx.actor_values, set(node.members), self.position
+        floor = ctx.params.passenger_coverage
+        found: set[int] = set()
+
+        def consider(a: int) -> None:
+            if (
+                a not in found
+                and position[a] >= start
+                and a not in members
+                and not joins_as_rider(ctx, node, a)
+            ):
+                found.add(a)
+
+        for a in self.by_value:
+            if values[a] < floor:
+                break
+            consider(a)
+        for t, ranked in enumerate(self.by_tag):
+            held = node.tagmax[t]
+            for a in ranked:
+                if ctx.tag_scores[a][t] <= held:
+                    break
+                consider(a)
+        for a in ctx.rival_set:
+            if a in position:
+                consider(a)
+        size_now = node.size
+        known = len(sure_riders(ctx, node))
+        not_riders = len(found)
+        weights = self.weights
+        target = ctx.issue.target - TOLERANCE
+        last_reach = len(reach) - 1 if reach is not None else 0
+        n_tops: dict[int, list[float]] = {}
+        for c, _, _, _ in growing:
+            gains = tables.gains[c]
+            n_tops[c] = [0.0, *accumulate(sorted((gains[a] for a in found), reverse=True))]
+        memo = node.memo
+        if memo is None:
+            memo = node.memo = {}
+        key = ("riders", sizes.start, sizes.stop)
+        sized_all = cast("list[list[float]] | None", memo.get(key))
+        if sized_all is None:
+            sized_all = [self.sized_values(c, node, sizes, node.spread) for c in self.sized]
+            memo[key] = sized_all
+        others = [(c, v) for c, v in zip(self.sized, sized_all, strict=True) if c != self.parsimony]
+        best = float("-inf")
+        for i, size in enumerate(sizes):
+            extra = size - size_now
+            base_total = fixed - penalty
+            if reach is not None and node.coverage + reach[min(extra, last_reach)] < target:
+                base_total -= MISS_PENALTY
+            for c, column in others:
+                x = column[i]
+                base_total += weights[c] * (x if x < 1.0 else 1.0)
+            most = size_score(ctx, size)
+            for r in range(max(0, extra - not_riders), extra + 1):
+                passengers = max(0, known + r - ROLE_EXEMPTIONS)
+                total = base_total + self.parsimony_weight * min(1.0, most * (1.0 - passengers / size))
+                for c, weight, value, cap in growing:
+                    tops = tables.suffix_tops[c][start]
+                    last = len(tops) - 1
+                    mine = n_tops[c]
+                    added = min(
+                        tops[min(extra, last)], mine[min(extra - r, len(mine) - 1)] + tops[min(r, last)]
+                    )
+                    v = value + added
+                    total += weight * (v if v < cap else cap)
+                if total > best:
+                    best = total
+        return best
+
+    def _reaching(
+        self,
+        node: Node,
+        start: int,
+        sizes: range,
+        fixed: float,
+        growing: list[tuple[int, float, float, float]],
+        tables: GainTables,
+        reach: tuple[float, ...],
+    ) -> float:
+        """The bound split by whether the final set reaches capability's (reachable) target.
+
+        A superset that misses it is worth at most its total less MISS_PENALTY. One that reaches it
+        holds additions A whose coverage beyond the node, at most the sum of each one's own (`cover`,
+        coverage is subadditive), is at least the shortfall. For every lambda >= 0 the sum of any
+        criterion's gains over such an A is then at most the largest |A| values of gain + lambda * cover
+        less lambda * shortfall (a Lagrangian relaxation of the coverage constraint; lambda 0 is the plain
+        bound); each growing criterion takes its best lambda of a few. Size-dependent criteria with a
+        `reaching_bound` (veto under consensus) bound their own score the same way, and capability is
+        at its cap. The members who bring the coverage are then the ones whose gains count: a core that
+        needs Taiwan to reach the target gets Taiwan's acceptance, not the best ally's."""
+        ctx, masks, values = self.ctx, self.ctx.unit_masks, self.ctx.actor_values
+        size_now = node.size
+        short = ctx.issue.target - TOLERANCE - node.coverage
+        missing = 1.0 - MISS_PENALTY  # a total is at most 1
+        last_reach = len(reach) - 1
+        first = next(
+            (e for e in range(max_extra_of(sizes, size_now) + 1) if reach[min(e, last_reach)] >= short), None
+        )
+        if first is None:
+            return missing
+        window = range(max(sizes[0], size_now + first), sizes[-1] + 1)
+        if not window:
+            return missing
+        inside, members, position = node.mask, set(node.members), self.position
+        top_extra = window[-1] - size_now
+        covers: dict[int, float] = {}
+
+        def cover_of(a: int) -> float:
+            found = covers.get(a)
+            if found is None:
+                found = covers[a] = min(
+                    short, ctx.mask_value(masks[a] & ~inside) if masks[a] & inside else values[a]
+                )
+            return found
+
+        def allowed(a: int) -> bool:
+            return position[a] >= start and a not in members
+
+        # The candidates with the most standalone coverage (which bounds what each adds); every other
+        # allowed candidate adds at most `floor`.
+        by_cover: list[int] = []
+        floor = 0.0
+        for a in self.by_value:
+            if not allowed(a):
+                continue
+            if len(by_cover) >= top_extra:
+                floor = min(short, values[a])
+                break
+            by_cover.append(a)
+        weights = self.weights
+        totals = [fixed] * len(window)
+        for c, weight, value, cap in growing:
+            if c == self.capability:
+                for i in range(len(window)):
+                    totals[i] += weight * cap
+                continue
+            gains = tables.gains[c]
+            kept: list[int] = []
+            g_floor = 0.0
+            for p, _, g in tables.by_gain[c]:
+                if p < start or order_at(self.order, p) in members:
+                    continue
+                if len(kept) >= top_extra:
+                    g_floor = g
+                    break
+                kept.append(order_at(self.order, p))
+            pool = set(kept).union(by_cover)
+            limit = _lagrangian(
+                [gains[a] for a in pool],
+                [cover_of(a) for a in pool],
+                (g_floor, floor, top_extra),
+                short,
+                top_extra,
+                LAMBDAS_GAIN,
+                max((gains[a] for a in pool), default=0.0),
+            )
+            tops = tables.suffix_tops[c][start]
+            last = len(tops) - 1
+            for i, size in enumerate(window):
+                extra = size - size_now
+                added = min(tops[min(extra, last)], limit[extra])
+                v = value + added
+                totals[i] += weight * (v if v < cap else cap)
+        memo = node.memo
+        if memo is None:
+            memo = node.memo = {}
+        key = (window.start, window.stop, 0.0)
+        sized_all = cast("list[list[float]] | None", memo.get(key))
+        if sized_all is None:
+            sized_all = [self.sized_values(c, node, window, node.spread) for c in self.sized]
+            memo[key] = sized_all
+        for c, sized in zip(self.sized, sized_all, strict=True):
+            sharper = self.reaching_by[c]
+            if sharper is not None:
+                extras = range(window[0] - size_now, top_extra + 1)
+                tighter = sharper(ctx, node, Reaching(allowed, cover_of, by_cover, floor, short), extras)
+                if tighter is not None:
+                    sized = [min(v, t) for v, t in zip(sized, tighter, strict=True)]
+            for i, v in enumerate(sized):
+                totals[i] += weights[c] * (v if v < 1.0 else 1.0)
+        return max(missing, max(totals))
 
     def _reach_left(self, node: Node, start: int) -> tuple[float, ...] | None:
         """The most coverage any m further members from order[start:] can add, for m = 0, 1, ...; None
@@ -372,6 +603,50 @@ class Bounds:
         low = max(self.min_size, node.size + at_least)
         high = min(self.max_size, node.size + len(self.order) - start)
         return range(low, high + 1)
+
+
+LAMBDAS_GAIN = (0.0, 0.5, 1.0, 2.0, 4.0)
+"""The multipliers `_reaching` tries for a growing criterion, in units of its largest gain over the
+shortfall."""
+
+
+def max_extra_of(sizes: range, size_now: int) -> int:
+    """The most members a final size in `sizes` adds to a node of `size_now`."""
+    return sizes[-1] - size_now if sizes else 0
+
+
+def order_at(order: Sequence[int], position: int) -> int:
+    """The candidate at a search position."""
+    return order[position]
+
+
+def _lagrangian(
+    values: Sequence[float],
+    cover: Sequence[float],
+    rest: tuple[float, float, int],
+    short: float,
+    top: int,
+    grid: Sequence[float],
+    scale: float,
+) -> list[float]:
+    """Index e (0..top): min over lambda in grid * scale / short of the sum of the e largest of
+    value + lambda * cover, less lambda * short: an upper bound on the sum of the values of any e
+    candidates whose covers sum to at least `short`. `values` and `cover` list some candidates; every
+    other one has value at most rest[0] and cover at most rest[1], so rest[2] copies of that pair
+    stand for them (the e largest over all candidates are at most the e largest of the two together)."""
+    best = [float("inf")] * (top + 1)
+    value_floor, cover_floor, copies = rest
+    for step in grid:
+        lam = step * scale / short if short > 0 else 0.0
+        shifted = [v + lam * c for v, c in zip(values, cover, strict=True)]
+        shifted.extend([value_floor + lam * cover_floor] * copies)
+        shifted.sort(reverse=True)
+        running = -lam * short
+        for e in range(1, top + 1):
+            running = running + shifted[e - 1] if e <= len(shifted) else float("-inf")
+            if running < best[e]:
+                best[e] = running
+    return best
 
 
 def suffix_reach(ctx: Context, order: Sequence[int], max_size: int) -> list[tuple[float, ...]]:

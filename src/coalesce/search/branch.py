@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 EPSILON = 1e-9
 """A branch is cut when its bound is below the K-th best less this."""
+POLISH_ROUNDS = 8
+"""The local search (`polish`) restarts from a new best at most this many times."""
 SEED_WIDTH = 48
 """The greedy seed looks at this many of the most promising candidates at each step."""
 
@@ -122,6 +124,35 @@ class _Search(Bounds):
             if node.coverage >= target and self.min_size <= node.size <= self.max_size:
                 self.offer(node.members)
 
+    def polish(self) -> None:
+        """Local search on the best set found so far, so the exact search prunes by a better K-th best:
+        every set one addition, one removal or one swap away from it is a candidate, and those whose
+        bound reaches the K-th best are evaluated (`singles` on the set and on the set less each
+        member). Repeated from the new best while it improves, at most POLISH_ROUNDS times. Deterministic
+        and counted in the work budget; it changes speed, never the result of a finished search."""
+        ctx, forced = self.ctx, set(self.ctx.forced)
+        tried: set[tuple[int, ...]] = set()
+        for _ in range(POLISH_ROUNDS):
+            ranked = self.top.ranked()
+            if not ranked or ranked[0].members in tried:
+                return
+            best = ranked[0]
+            tried.add(best.members)
+            members = best.members
+            inside = frozenset(members)
+            if self._past_deadline() or self._out_of_work():
+                return
+            if self.singles(Node.of(ctx, members), 0, inside) is not None:
+                return
+            for m in members:
+                if m in forced:
+                    continue
+                rest = tuple(x for x in members if x != m)
+                if len(rest) >= self.min_size and rest:
+                    self.offer(rest)
+                if self.singles(Node.of(ctx, rest), 0, inside) is not None:
+                    return
+
     def _out_of_work(self) -> bool:
         return self.budget.out_of_work(self.nodes, self.checked, len(self.offered))
 
@@ -153,6 +184,8 @@ class _Search(Bounds):
             self.seed_reaching(root)
         if self.greedy or not self.top.heap or any(found.missed for found in self.top.ranked()):
             self.seed(root)
+        if self.greedy:
+            self.polish()
         # Each stack item is (node, start, multi). With multi False it stands for every superset of node
         # with at least one member from order[start:]; its expansion checks each single addition in one
         # pass, then hands the rest to (node, start, True): the supersets with at least two more members,
@@ -194,8 +227,9 @@ class _Search(Bounds):
         sizes = self.sizes(node, start, 2 if multi else 1)
         return self.bound(node, start, sizes) if sizes and start < len(self.order) else float("-inf")
 
-    def singles(self, node: Node, start: int) -> int | None:
-        """Offer every set node + {a} for a in order[start:] whose bound reaches the K-th best.
+    def singles(self, node: Node, start: int, skip: frozenset[int] = frozenset()) -> int | None:
+        """Offer every set node + {a} for a in order[start:] (not in `skip`, nor in the node) whose bound
+        reaches the K-th best.
 
         A cheap first filter adds each candidate's own gains to the node's values, with the size-dependent
         criteria at the node's spread (spread only grows); the survivors get their exact own bound.
@@ -228,6 +262,8 @@ class _Search(Bounds):
         reach_bar = ctx.issue.target - TOLERANCE - node.coverage if reachable(ctx) else None
         for position in range(start, end):
             actor = order[position]
+            if skip and actor in skip:
+                continue
             level = 0
             if node.members:
                 a = alignment[actor]
