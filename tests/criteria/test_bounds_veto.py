@@ -86,7 +86,13 @@ def test_superset_bounds_hold_against_brute_force(
     ctx = _context(issue_id, rule, max_size)
     checked, below_one = _check(ctx, POOLS[pool])
     assert checked > 300
-    if not (isinstance(rule, WeightedVote) and rule.field == "population_m"):
+    # Under a (qualified) majority the count bound takes every member at the most it accepts any
+    # possible lead's draft (the lead is the core's convener when it sits in it: any pool member); among
+    # allies that is about 0.96, so a majority of them is certain to within 0.001 (issue 15, the lead).
+    trivial_ok = (isinstance(rule, WeightedVote) and rule.field == "population_m") or (
+        isinstance(rule, Majority) and pool == "allies"
+    )
+    if not trivial_ok:
         assert below_one > 0, "the bound reads the members (it is not the trivial 1)"
 
 

@@ -65,6 +65,26 @@ def test_the_lead_drafts_and_is_never_the_likeliest_to_block() -> None:
     assert scored.value == pytest.approx(acceptance["USA"] * acceptance["JPN"] * acceptance["NLD"])
 
 
+def test_the_convener_drafts_when_it_sits_in_the_core_else_the_largest_holder() -> None:
+    ctx = _context("chip-supply-resilience")
+    # Korea convenes Japan, Korea and Taiwan from inside: it drafts, though Taiwan holds the most
+    inside = _idx(ctx, ("JPN", "KOR", "TWN"))
+    arch = architecture.build(ctx, inside)
+    assert ctx.codes[arch.convener] == "KOR"
+    assert ctx.codes[veto.largest_holder(ctx, inside)] == "TWN"
+    scored = veto.CRITERION.score(ctx, arch, True)
+    assert scored.details["lead"] == "KOR" and "drafted by KOR (the convener)" in scored.rationale
+    acceptance = scored.details["acceptance"]
+    assert isinstance(acceptance, dict)
+    assert acceptance["KOR"] == pytest.approx(1 - ctx.params.baseline_defection)
+    # with an outside convener the largest holder drafts
+    outside = _idx(ctx, ("JPN", "KOR", "TWN", "USA"))
+    arch = architecture.build(ctx, outside)
+    assert arch.convener not in outside
+    assert veto.lead_of(ctx, outside, arch.convener) == veto.largest_holder(ctx, outside)
+    assert veto.CRITERION.score(ctx, arch, True).details["lead"] == "TWN"
+
+
 def test_acceptance_is_the_fitted_logistic_of_the_affinity_with_the_lead() -> None:
     ctx = _context("semiconductor-export-controls")
     t = veto.table(ctx)
