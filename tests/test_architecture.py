@@ -100,6 +100,43 @@ def test_rivals_are_not_palatable_and_great_powers_are_discounted_where_there_is
     assert plain.convener_model is not None and set(plain.convener_model.palatability) == {1.0}
 
 
+def test_palatability_counts_only_a_rivalry_seated_in_the_core(dataset: Dataset) -> None:
+    ctx = ctx_for(dataset, "ai-governance")  # rivals: USA and CHN
+    model = ctx.convener_model
+    assert model is not None
+    usa, nor = ctx.index["USA"], ctx.index["NOR"]
+    both = idx(ctx, "CHN", "GBR", "USA")
+    one_side = idx(ctx, "GBR", "JPN", "USA")
+    # with both rivals in the core the convener has to bridge them: the rivalry's palatability counts
+    assert architecture.seated_rivalries(ctx, both) == (0,)
+    assert math.isclose(convener_figures(ctx, usa, both)["palatability"], model.palatability[usa])
+    # with China outside, its track reaches it with its own convener: nobody is discounted in the core
+    assert architecture.seated_rivalries(ctx, one_side) == ()
+    assert convener_figures(ctx, usa, one_side)["palatability"] == 1.0
+    assert architecture.palatability_in(ctx, nor, one_side) == 1.0
+    # adding members can only lower it (the search's expertise bound relies on the quality falling)
+    assert architecture.palatability_in(ctx, usa, both) <= architecture.palatability_in(ctx, usa, one_side)
+    for c, q in convener_ranking(ctx, both)[:5]:
+        assert q <= dict(convener_ranking(ctx, idx(ctx, "GBR", "USA")))[c] + 1e-12
+
+
+def test_a_tag_no_dataset_measures_is_missing_from_the_fit_not_zero(dataset: Dataset) -> None:
+    from coalesce.models.issue import Issue
+
+    ctx = ctx_for(dataset, "online-extremism")
+    issue = ctx.issue.model_copy(update={"expertise": ["counter-terrorism", "cyber"]})
+    assert isinstance(issue, Issue)
+    request = build_request(dataset, "online-extremism")
+    from dataclasses import replace
+
+    bare = problem.compile(dataset, replace(request, issue=issue)).context
+    assert bare.convener_model is not None
+    # neither tag has a score for any state: no fit figure, rather than a 0 in every capacity mean
+    assert all("fit" not in c for c in bare.convener_model.components)
+    full = ctx.convener_model
+    assert full is not None and any("fit" in c for c in full.components)
+
+
 def test_stake_counts_only_where_capability_measures_the_problem(dataset: Dataset) -> None:
     ctx = ctx_for(dataset, "semiconductor-export-controls")
     model = ctx.convener_model

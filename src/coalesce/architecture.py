@@ -8,19 +8,20 @@ weighs, each in [0, 1]:
   the candidate and any other member (a convener has to be acceptable to every party, so the farthest
   member decides; a member agrees with itself, so it is not counted against itself). Adding members can
   only lower it, which the search's bounds rely on.
-- **palatability to the rivals**: for each of the issue's rivalries, the candidate's agreement with the
-  rival it agrees with least divided by the one it agrees with most (1 when it sits evenly between them,
-  a rival agrees with itself), averaged over rivalries; 1 without rivals. Where the issue names a
-  rivalry, a great power (a permanent member of the Security Council or a G7 member) is discounted by
-  `GREAT_POWER_PALATABILITY`: Cohen and Fontaine's argument that leadership by smaller countries makes
-  an effort more palatable to great powers locked in rivalry. Small and middle powers keep that edge.
+- **palatability to the rivals seated in the core**: for each of the issue's rivalries whose members all
+  sit in the core, the candidate's agreement with the rival it agrees with least divided by the one it
+  agrees with most (1 when it sits evenly between them, a rival agrees with itself), with a great power (a permanent member of the Security
+  Council or a G7 member) discounted by `GREAT_POWER_PALATABILITY`: Cohen and Fontaine's argument that
+  leadership by smaller countries makes an effort more palatable to great powers locked in rivalry. A
+  rivalry not wholly in the core counts 1: its rival track, with its own convener, reaches it. The mean
+  over rivalries; 1 without rivals. Adding members can only lower it.
 - **capacity to convene**: the mean of the figures the candidate has, each relative to the best:
   its diplomatic network (posts abroad, Lowy Global Diplomacy Index 2023, log scale), its mediation and
   hosting record (PA-X third-party and hosted agreements, log scale), its stake in the issue (its share
   of the issue's capability relative to the largest holder, only where a capability domain measures the
   problem: the minilateralism-for-AI seed's "where the labs and the chips are"), and its niche fit (its
-  mean score in the issue's needed expertise, where the issue names any). A missing figure is left out of
-  the mean, never read as 0.
+  mean score over the issue's needed expertise tags it has a figure for). A missing figure is left out
+  of the mean, never read as 0.
 
 Without the alignment data (a test world), agreement is the acceptance curve on the UNGA ideal points
 and the network and record figures are missing.
@@ -32,14 +33,14 @@ A rival track is a separate channel that brings in the key rivals the core leave
 answer of the AI-minilateralism seed), convened by the state best placed between that rivalry's members
 (the same quality, with acceptability to the rivals). It carries its own probability of agreement (each
 rival accepts the convener's text with the probability that it votes with the convener in the issue's
-categories; the product over the rivals) and its cost (a separate negotiation: its expected months from
-the timeliness model). A rivalry no state can convene gets no track.
+categories; the product over the rivals) and its cost (a separate negotiation: its expected months from the timeliness model). A rivalry
+no state can convene gets no track.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, overload
 
@@ -223,7 +224,11 @@ def _capacity(ctx: ContextView, alignment: AlignmentData | None) -> tuple[dict[s
         if measured and top_value > 0:
             parts["stake"] = ctx.actor_values[i] / top_value
         if ctx.tag_ids:
-            parts["fit"] = ctx.fit[i]
+            # the mean over the needed tags the candidate has a figure for: a tag no dataset measures
+            # (counter-terrorism, cyber) or a state the index does not cover is missing, not 0
+            held = [ctx.actors[i].expertise[t].score for t in ctx.tag_ids if t in ctx.actors[i].expertise]
+            if held:
+                parts["fit"] = sum(held) / len(held)
         out.append(parts)
     return tuple(out)
 
@@ -242,30 +247,33 @@ def compile_conveners(ctx: ContextView, alignment: AlignmentData | None) -> Conv
     n = len(ctx.codes)
     categories = issue_categories(ctx, alignment)
     agreement = _agreement(ctx, alignment, categories)
-    palatability = []
-    for i in range(n):
-        if not ctx.rivalries:
-            palatability.append(1.0)
-            continue
-        total = 0.0
-        for group in ctx.rivalries:
+    per_rivalry: list[tuple[float, ...]] = []
+    for group in ctx.rivalries:
+        values = []
+        for i in range(n):
             value = _neutrality(agreement, i, group)
-            if value is None:  # too few vote figures: the ideal-point neutrality
+            if value is None:  # too few figures: the ideal-point neutrality
                 value = rival_neutrality(ctx.alignment[i], [ctx.alignment[r] for r in group])
-            total += value
-        modesty = GREAT_POWER_PALATABILITY if great_power(ctx, i) else 1.0
-        palatability.append(modesty * total / len(ctx.rivalries))
+            modesty = GREAT_POWER_PALATABILITY if great_power(ctx, i) else 1.0
+            values.append(modesty * value)
+        per_rivalry.append(tuple(values))
+    palatability = tuple(
+        sum(r[i] for r in per_rivalry) / len(per_rivalry) if per_rivalry else 1.0 for i in range(n)
+    )
     components = _capacity(ctx, alignment)
     capacity = tuple((sum(c.values()) / len(c)) if c else 1.0 for c in components)
-    static = tuple(p * c for p, c in zip(palatability, capacity, strict=True))
+    # palatability counts only the rivalries seated in the core (`palatability_in`), at most 1, so the
+    # capacity is the part of the quality that bounds it whatever the core
+    static = capacity
     model = ConvenerModel(
         agreement=agreement,
-        palatability=tuple(palatability),
+        palatability=palatability,
         capacity=capacity,
         components=components,
         static=static,
         categories=categories,
         source="votes" if alignment is not None else "ideal points",
+        rivalry_palatability=tuple(per_rivalry),
     )
     # A state with no agreement figure at all (Taiwan casts no UN votes) cannot be assessed as convener:
     # its missing figures are not read as agreement.
@@ -337,6 +345,33 @@ def _least_agreement(model: ConvenerModel, candidate: int, members: tuple[int, .
 # --------------------------------------------------------------------------------------------------
 
 
+def seated_rivalries(ctx: ContextView, members: Collection[int]) -> tuple[int, ...]:
+    """The rivalries whose every available member sits in the core (no track needed): the rivals a
+    core's convener has to bridge itself. Adding members can only add to them."""
+    inside = set(members)
+    return tuple(
+        r
+        for r, group in enumerate(ctx.rivalries)
+        if (seats := track_seats(ctx, group)) and all(i in inside for i in seats)
+    )
+
+
+def _palatability_given(model: ConvenerModel, candidate: int, seated: tuple[int, ...]) -> float:
+    total = len(model.rivalry_palatability)
+    if not total or not seated:
+        return 1.0
+    per = model.rivalry_palatability
+    return (sum(per[r][candidate] for r in seated) + (total - len(seated))) / total
+
+
+def palatability_in(ctx: ContextView, candidate: int, members: Collection[int]) -> float:
+    """Palatability to the rivals seated in the core: over the issue's rivalries, the candidate's
+    palatability for each rivalry wholly in the core (great-power discount included) and 1 for the
+    others, which a rival track reaches with its own convener; averaged. Adding members can only lower
+    it."""
+    return _palatability_given(_model(ctx), candidate, seated_rivalries(ctx, members))
+
+
 def acceptability(ctx: ContextView, candidate: int, members: tuple[int, ...]) -> float:
     """How acceptable the convener is to the member that agrees with it least (1.0 for an empty core).
 
@@ -345,10 +380,10 @@ def acceptability(ctx: ContextView, candidate: int, members: tuple[int, ...]) ->
     return _least_agreement(_model(ctx), candidate, members)
 
 
-def convener_quality(ctx: ContextView, candidate: int, accept: float) -> float:
+def convener_quality(ctx: ContextView, candidate: int, accept: float, palatability: float = 1.0) -> float:
     """The convener formula: the geometric mean of acceptability to the members (`accept`), palatability
-    to the rivals and capacity to convene."""
-    quality: float = (_model(ctx).static[candidate] * accept) ** (1.0 / 3.0)
+    to the rivals seated in the core and capacity to convene."""
+    quality: float = (_model(ctx).static[candidate] * palatability * accept) ** (1.0 / 3.0)
     return quality
 
 
@@ -365,10 +400,11 @@ def _choose_convener(ctx: ContextView, node: Node) -> tuple[int | None, float, f
     best_quality, best_accept = -1.0, 0.0
     ideal = model.agreement if isinstance(model.agreement, _IdealRows) else None
     span = ideal.span(node.members) if ideal is not None else None
+    seated = seated_rivalries(ctx, node.members)
     for candidate in ctx.pool_order:
         static = model.static[candidate]
-        # With acceptability at its best (1) the static part bounds every later candidate of the pool,
-        # which is sorted by it.
+        # With acceptability and palatability at their best (1) the static part (capacity) bounds every
+        # later candidate of the pool, which is sorted by it.
         if best is not None and static ** (1.0 / 3.0) < best_quality:
             break
         accept = (
@@ -376,7 +412,7 @@ def _choose_convener(ctx: ContextView, node: Node) -> tuple[int | None, float, f
             if ideal is not None
             else _least_agreement(model, candidate, node.members)
         )
-        quality = (static * accept) ** (1.0 / 3.0)
+        quality = (static * _palatability_given(model, candidate, seated) * accept) ** (1.0 / 3.0)
         if quality > best_quality or (quality == best_quality and best is not None and candidate < best):
             best, best_quality, best_accept = candidate, quality, accept
     if best is None:
@@ -391,8 +427,14 @@ def convener_ranking(ctx: ContextView, members: tuple[int, ...] | list[int]) -> 
     """
     model = _model(ctx)
     inside = tuple(sorted(members))
+    seated = seated_rivalries(ctx, inside)
     ranked = [
-        (c, (model.static[c] * _least_agreement(model, c, inside)) ** (1.0 / 3.0)) for c in ctx.pool_order
+        (
+            c,
+            (model.static[c] * _palatability_given(model, c, seated) * _least_agreement(model, c, inside))
+            ** (1.0 / 3.0),
+        )
+        for c in ctx.pool_order
     ]
     ranked.sort(key=lambda t: (-t[1], ctx.codes[t[0]]))
     return ranked
@@ -413,7 +455,7 @@ def convener_figures(ctx: ContextView, candidate: int, members: tuple[int, ...])
     model = _model(ctx)
     out = {
         "acceptability": _least_agreement(model, candidate, members),
-        "palatability": model.palatability[candidate],
+        "palatability": _palatability_given(model, candidate, seated_rivalries(ctx, members)),
         "capacity": model.capacity[candidate],
     }
     out.update(model.components[candidate])

@@ -33,6 +33,16 @@ InstrumentType = Literal[
     "institution-decision",
 ]
 
+IssueClass = Literal["supply-side", "institutional-reform", "norm-setting", "burden-sharing"]
+"""The issue classes of docs/model.md (legitimacy), read from a case's subject (protocol, docs/backtest.md)."""
+LEGITIMACY_BY_CLASS: dict[str, float] = {
+    "supply-side": 0.25,
+    "institutional-reform": 0.5,
+    "norm-setting": 0.75,
+    "burden-sharing": 1.0,
+}
+"""Legitimacy's weight per issue class, fixed a priori in docs/model.md (the shipped issues' weights)."""
+
 
 class Instrument(Frozen):
     """What the case's sources say the instrument is; it fixes the case's decision rule (docs/backtest.md)."""
@@ -92,7 +102,17 @@ class Case(Frozen):
     sources: list[Identifier] = Field(default_factory=list)
     instrument: Instrument | None = None
     """The instrument as its sources record it; it fixes the decision rule (None: the issue's rule)."""
+    issue_class: IssueClass | None = None
+    """The issue's class (docs/backtest.md, issue parameters); it fixes legitimacy's weight (None: 0)."""
+    class_basis: str | None = None
+    """Which words of the issue's title, summary or instrument decide the class."""
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _class_has_basis(self) -> Case:
+        if (self.issue_class is None) != (self.class_basis is None):
+            raise ValueError("issue_class and class_basis go together")
+        return self
 
     @model_validator(mode="after")
     def _one_source_of_the_rule(self) -> Case:

@@ -66,16 +66,22 @@ class ConvenerModel:
     agreement: Sequence[Sequence[float]]
     """Per pair, agreement in the issue's vote categories in [0, 1] (1 on the diagonal); NaN = missing."""
     palatability: tuple[float, ...]
+    """Palatability over every rivalry (the figure shown as neutrality; the quality reads only the
+    rivalries seated in the core)."""
     capacity: tuple[float, ...]
     components: tuple[dict[str, float], ...]
     """Per actor, the capacity figures it has (network, mediation, stake, fit)."""
     static: tuple[float, ...]
-    """palatability x capacity: the part of the quality that does not depend on the core."""
+    """capacity: the part of the quality that does not depend on the core, and a bound on the quality's
+    product (acceptability and palatability are at most 1)."""
     categories: tuple[VoteCategoryId, ...]
     source: str
     """'votes' (the issue's UN vote categories) or 'ideal points' (no alignment data)."""
     tracks: tuple[Track | None, ...] = ()
     """Per rivalry, its track (None: no seats or no convener), whatever the core."""
+    rivalry_palatability: tuple[tuple[float, ...], ...] = ()
+    """Per rivalry, each actor's palatability to its rivals (great-power discount included): counted
+    for a core only when the rivalry sits in it (architecture.palatability_in)."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 import coalesce.analysis.backtest as backtest_module
 from coalesce.analysis.backtest import backtest, metrics, run, vintage
 from coalesce.analysis.calibration import fit
-from coalesce.cases import Case, CaseFile, Failure, load_cases
+from coalesce.cases import LEGITIMACY_BY_CLASS, Case, CaseFile, Failure, load_cases
 from coalesce.criteria.registry import REGISTRY
 from coalesce.errors import DataError
 from coalesce.loading.files import Dataset, load_dataset
@@ -201,14 +201,16 @@ def test_every_case_and_failure_runs(case_file: CaseFile, result: BacktestResult
 
 @pytest.mark.last
 def test_weights_follow_the_protocol(result: BacktestResult, dataset: Dataset) -> None:
-    """Default weights everywhere; capability 0 only where the case says no domain measures it."""
-    flagged = {
-        c.id for c in load_cases(dataset, dataset.directory / "cases.yaml").cases if c.capability_unmeasured
-    }
+    """Default weights everywhere; capability 0 only where the case says no domain measures it;
+    legitimacy its issue class's a priori weight (amended protocol, issue 15)."""
+    cases = {c.id: c for c in load_cases(dataset, dataset.directory / "cases.yaml").cases}
     defaults = {c.NAME: c.DEFAULT_WEIGHT for c in REGISTRY}
     for row in result.cases:
-        expected = 0.0 if row.id in flagged else defaults["capability"]
-        assert row.weights == {**defaults, "capability": expected}
+        case = cases[row.id]
+        expected = 0.0 if case.capability_unmeasured else defaults["capability"]
+        assert case.issue_class is not None
+        legitimacy = LEGITIMACY_BY_CLASS[case.issue_class]
+        assert row.weights == {**defaults, "capability": expected, "legitimacy": legitimacy}
 
 
 @pytest.mark.last

@@ -65,6 +65,28 @@ def test_the_lead_drafts_and_is_never_the_likeliest_to_block() -> None:
     assert scored.value == pytest.approx(acceptance["USA"] * acceptance["JPN"] * acceptance["NLD"])
 
 
+def test_the_convener_drafts_when_it_sits_in_the_core_else_the_largest_holder() -> None:
+    ctx = _context("semiconductor-export-controls")
+    # Japan convenes Japan, the Netherlands and Singapore from inside: it drafts, though the
+    # Netherlands holds more of the tool market
+    inside = _idx(ctx, ("JPN", "NLD", "SGP"))
+    arch = architecture.build(ctx, inside)
+    assert ctx.codes[arch.convener] == "JPN"
+    assert ctx.codes[veto.largest_holder(ctx, inside)] == "NLD"
+    scored = veto.CRITERION.score(ctx, arch, True)
+    assert scored.details["lead"] == "JPN" and "drafted by JPN (the convener)" in scored.rationale
+    acceptance = scored.details["acceptance"]
+    assert isinstance(acceptance, dict)
+    assert acceptance["JPN"] == pytest.approx(1 - ctx.params.baseline_defection)
+    # with an outside convener the largest holder drafts
+    aml = _context("anti-money-laundering")
+    outside = _idx(aml, ("JPN", "KOR", "USA"))
+    arch = architecture.build(aml, outside)
+    assert arch.convener is not None and arch.convener not in outside
+    assert veto.lead_of(aml, outside, arch.convener) == veto.largest_holder(aml, outside)
+    assert veto.CRITERION.score(aml, arch, True).details["lead"] == "USA"
+
+
 def test_acceptance_is_the_fitted_logistic_of_the_affinity_with_the_lead() -> None:
     ctx = _context("semiconductor-export-controls")
     t = veto.table(ctx)

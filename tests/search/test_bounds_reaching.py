@@ -16,7 +16,7 @@ import itertools
 from typing import Any
 
 from conftest import WorldSpec, examples, world_specs, write_world
-from hypothesis import given, note
+from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from coalesce import architecture, problem
@@ -38,6 +38,9 @@ def _with_rule(spec: WorldSpec, rule: dict[str, Any]) -> WorldSpec:
 
 
 def _context(spec: WorldSpec, legitimacy: float) -> Context:
+    stated = spec.issues["issues"][0].get("weights", {})
+    # an issue that weighs legitimacy alone has no positive weight left at legitimacy 0 (a usage error)
+    assume(legitimacy > 0 or any(v for name, v in stated.items() if name != "legitimacy"))
     ds = load_dataset(write_world(spec.states, spec.issues))
     request = build_request(ds, spec.issue_id, min_size=1, weights={"legitimacy": legitimacy})
     return problem.compile(ds, request).context
@@ -152,7 +155,9 @@ def test_the_reaching_hook_is_met_and_sharper_on_the_shipped_data() -> None:
     )
     sharp = veto.reaching_consensus(ctx, (usa,), reaching, range(3, 4))[0]
     plain = veto.consensus_bound(ctx, (usa,), 3)
-    assert sharp < plain / 2
+    # Sharper, though not by half since the initiator drafts (issue 15): the lead may be any convener
+    # who sits in the core, so each added member's bound is its best acceptance of such a draft too.
+    assert sharp < plain * 0.95
     twn, kor, eu = (ctx.index[c] for c in ("TWN", "KOR", "EU"))
     assert _veto_score(ctx, tuple(sorted((usa, twn, kor, eu)))) <= sharp
 

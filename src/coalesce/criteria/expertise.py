@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from coalesce.architecture import choose_convener
+from coalesce.architecture import choose_convener, convener_figures
 from coalesce.criteria.base import Criterion, Scored
 from coalesce.models.base import Frozen, Unit
 
@@ -114,9 +114,11 @@ def _score(ctx: ContextView, arch: Architecture, explain: bool, share: float) ->
     else:
         c = arch.convener
         where = "inside" if c in arch.members else "outside"
+        figures = convener_figures(ctx, c, arch.members)  # what the quality read (issue 15)
+        fit = f"{figures['fit']:.2f}" if "fit" in figures else "missing"
         conv = (
-            f"convener {ctx.codes[c]} ({where} the core): fit {ctx.fit[c]:.2f}, "
-            f"neutrality between rivals {ctx.neutrality[c]:.2f}, acceptability to members "
+            f"convener {ctx.codes[c]} ({where} the core): fit {fit}, "
+            f"palatability to the rivals in the core {figures['palatability']:.2f}, acceptability to members "
             f"{arch.convener_acceptability:.2f}"
         )
     sources = sorted({ctx.world_tag_source(t) for t in ctx.tag_ids})

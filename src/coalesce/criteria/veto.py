@@ -1,9 +1,11 @@
 """veto: the risk that the group is blocked, or for a pledge how much of it signs, under the decision rule.
 
 Model (Tsebelis's veto players: more players and wider distance shrink the set of feasible agreements).
-The text is anchored on what the group would propose: the lead's draft, the lead being the member with
-the most standalone coverage of the issue's domains (ties to the lower code), as the US drafted the chip
-controls and New Zealand the Christchurch text. Each other member accepts it with the probability the
+The text is anchored on what the group would propose: the lead's draft. The initiator drafts: the lead
+is the core's convener when the convener sits in the core (architecture.choose_convener), as the US,
+which convened them, drafted the chip controls and New Zealand the Christchurch text; when the convener
+is an outside broker (Norway at Oslo), the member with the most standalone coverage of the issue's
+domains drafts (ties to the lower code). Each other member accepts it with the probability the
 acceptance model gives for its issue-specific affinity with the lead (coalesce.acceptance: UN votes in
 the issue's categories against the Assembly baseline, shared regimes, shared IGOs; a logistic fitted on
 data/signatures.yaml, never on the back-test cases); the lead accepts its own draft with 1 - e, e =
@@ -20,10 +22,11 @@ Failing example: the US and China in one consensus core without a track.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import Field
 
@@ -52,13 +55,13 @@ if TYPE_CHECKING:
 class VetoParameters(Frozen):
     """The acceptance model's coefficients, fitted by scripts/fit_acceptance.py on data/signatures.yaml."""
 
-    acceptance_intercept: float = Field(default=-1.005, ge=-10.0, le=10.0, allow_inf_nan=False)
+    acceptance_intercept: float = Field(default=-1.0158, ge=-10.0, le=10.0, allow_inf_nan=False)
     """Log-odds of accepting the lead's text at mean affinity and no shared regime."""
-    acceptance_votes: float = Field(default=0.681, ge=0.0, le=10.0, allow_inf_nan=False)
+    acceptance_votes: float = Field(default=0.6913, ge=0.0, le=10.0, allow_inf_nan=False)
     """>= 0: log-odds per z unit of issue vote affinity with the lead."""
-    acceptance_regimes: float = Field(default=0.807, ge=0.0, le=10.0, allow_inf_nan=False)
+    acceptance_regimes: float = Field(default=0.7891, ge=0.0, le=10.0, allow_inf_nan=False)
     """>= 0: log-odds for sharing every one of the issue's regimes with the lead."""
-    acceptance_igos: float = Field(default=0.5077, ge=0.0, le=10.0, allow_inf_nan=False)
+    acceptance_igos: float = Field(default=0.5177, ge=0.0, le=10.0, allow_inf_nan=False)
     """>= 0: log-odds per z unit of shared-IGO overlap with the lead."""
 
     def coefficients(self) -> Coefficients:
@@ -173,17 +176,37 @@ def _table(ctx: ContextView) -> AcceptanceTable:
     return built
 
 
-def lead_of(ctx: ContextView, members: Collection[int]) -> int:
-    """The member that drafts: the most standalone coverage, ties to the lower index (code order)."""
+def largest_holder(ctx: ContextView, members: Collection[int]) -> int:
+    """The member with the most standalone coverage, ties to the lower index (code order)."""
     return min(members, key=lambda m: (-ctx.actor_values[m], m))
 
 
-def member_acceptances(ctx: ContextView, members: tuple[int, ...]) -> tuple[int | None, list[float]]:
-    """The lead and each member's probability of accepting the lead's draft."""
+def lead_of(ctx: ContextView, members: Collection[int], convener: int | None) -> int:
+    """The member that drafts: the initiator, i.e. the core's convener when it sits in the core, else
+    (an outside broker, or no convener) the largest holder (docs/model.md, veto)."""
+    if convener is not None and convener in members:
+        return convener
+    return largest_holder(ctx, members)
+
+
+def _convener_of(ctx: ContextView, members: tuple[int, ...]) -> int | None:
+    from coalesce.architecture import choose_convener
+    from coalesce.coalition import Node
+
+    return choose_convener(ctx, Node.of(ctx, members))[0]
+
+
+def member_acceptances(
+    ctx: ContextView, members: tuple[int, ...], convener: int | Literal["find"] | None = "find"
+) -> tuple[int | None, list[float]]:
+    """The lead and each member's probability of accepting the lead's draft (the core's convener is
+    found when not given)."""
     if not members:
         return None, []
     accept = table(ctx).accept
-    lead = lead_of(ctx, members)
+    if convener == "find":
+        convener = _convener_of(ctx, members)
+    lead = lead_of(ctx, members, convener)
     return lead, [accept[m][lead] for m in members]
 
 
@@ -238,7 +261,7 @@ def _describe_affinity(ctx: ContextView, t: AcceptanceTable, member: int, lead: 
 def _score(ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
     members = arch.members
     rule = ctx.issue.decision_rule
-    lead, probs = member_acceptances(ctx, members)
+    lead, probs = member_acceptances(ctx, members, arch.convener)
     value = _value(ctx, members, probs)
     if not explain:
         return Scored(value)
@@ -251,7 +274,8 @@ def _score(ctx: ContextView, arch: Architecture, explain: bool) -> Scored:
             "acceptance": {ctx.codes[m]: round(p, 6) for m, p in zip(members, probs, strict=True)},
         }
         others = [i for i, m in enumerate(members) if m != lead]
-        risk = f"; the text is drafted by {ctx.codes[lead]} (most coverage)"
+        role = "the convener" if lead == arch.convener else "most coverage"
+        risk = f"; the text is drafted by {ctx.codes[lead]} ({role})"
         if others:
             weakest = min(others, key=lambda i: (probs[i], ctx.codes[members[i]]))
             w = members[weakest]
@@ -277,10 +301,11 @@ class _Prefix:
     candidates and the forced members: only they can be in a core, so only they can draft its text);
     best(m, k) is the most m accepts the draft of any other seated actor ranked k or better. Rows are
     computed on first use (a search reads the rows of the few actors in its nodes, and a robustness
-    draw, whose coverage values change the ranks, starts afresh); by_rank[k], also on first use, is the
-    candidates by best(a, k), highest first. An actor that is not seated ranks after every seated one."""
+    draw, whose coverage values change the ranks, starts afresh); not_lead_column[k], also on first use,
+    is the candidates by `_not_lead` at k, highest first. An actor that is not seated ranks after every
+    seated one."""
 
-    __slots__ = ("accept", "by_rank", "order", "rank", "rows", "seated", "values")
+    __slots__ = ("accept", "not_lead_column", "order", "rank", "rows", "seated", "values")
 
     def __init__(
         self, values: tuple[float, ...], accept: tuple[tuple[float, ...], ...], seated: tuple[int, ...]
@@ -295,7 +320,9 @@ class _Prefix:
             rank[i] = k
         self.rank = rank
         self.rows: dict[int, list[float]] = {}
-        self.by_rank: dict[int, list[tuple[float, int]]] = {}
+        self.not_lead_column: dict[int, tuple[object, object, list[tuple[float, int]]]] = {}
+        """Per k: the candidates and reach rows it was built for, and (`_not_lead`, a) for those
+        candidates, highest first."""
 
     def best(self, m: int, k: int) -> float:
         """The most m accepts the draft of an actor other than m ranked k or better (0 if none)."""
@@ -309,25 +336,6 @@ class _Prefix:
                 row.append(running)
             self.rows[m] = row
         return row[k]
-
-    def column(self, k: int, actors: Sequence[int]) -> list[tuple[float, int]]:
-        """(best(a, k), a) for each of `actors`, highest first (cached per k)."""
-        found = self.by_rank.get(k)
-        if found is None:
-            leads = self.order[: k + 1]
-            out = []
-            for a in actors:
-                row = self.rows.get(a)
-                if row is not None:
-                    out.append((row[k], a))
-                    continue
-                accept, running = self.accept[a], 0.0
-                for j in leads:
-                    if j != a and accept[j] > running:
-                        running = accept[j]
-                out.append((running, a))
-            found = self.by_rank[k] = sorted(out, reverse=True)
-        return found
 
 
 _PREFIX: dict[int, tuple[AcceptanceTable, _Prefix]] = {}
@@ -346,19 +354,48 @@ def _prefix(ctx: ContextView, t: AcceptanceTable) -> _Prefix:
     return built
 
 
-def _added_bounds(ctx: ContextView, p: _Prefix, members: Collection[int], k: int, extra: int) -> list[float]:
-    """Bounds on the acceptances of `extra` members added to a node whose lead has rank k, as a vector
-    that dominates theirs once both are sorted.
+_REACH_ROWS: dict[int, tuple[object, Any]] = {}
 
-    The final lead ranks k or better. An added member that is not the final lead accepts a text drafted
-    by an actor ranked k or better, so at most u(a) = best[a][k]; at most one added member is the final
-    lead, and only one ranked above the node's lead, accepting its own text with at most the ceiling.
-    So with u_1 >= u_2 >= ... the largest u over the candidates outside the node, the added members'
-    sorted bounds are at most (ceiling, u_1, ..., u_{extra-1}) when some candidate outranks the node's
-    lead, else (u_1, ..., u_extra). Each entry is at most the ceiling the bound used before."""
+
+def _reach(ctx: ContextView, t: AcceptanceTable) -> list[float]:
+    """Per actor m, the most m accepts a draft by any possible convener-lead: a state of the convener
+    pool that can sit in a core (a candidate or forced), other than m (0 if none)."""
+
+    def build() -> list[float]:
+        pool = set(ctx.pool_order) & {*ctx.candidates, *ctx.forced}
+        rows = []
+        for m, row in enumerate(t.accept):
+            rows.append(max((row[j] for j in pool if j != m), default=0.0))
+        return rows
+
+    return _per_context(_REACH_ROWS, ctx, build)
+
+
+def _not_lead(p: _Prefix, reach: list[float], m: int, k: int) -> float:
+    """The most m accepts a draft it does not write, in any core whose largest holder ranks k or better:
+    the lead is that largest holder (ranked k or better: `best(m, k)`) or the core's convener sitting in
+    it (a pool member that can sit: `reach`)."""
+    return max(p.best(m, k), reach[m])
+
+
+def _not_lead_ranked(ctx: ContextView, p: _Prefix, reach: list[float], k: int) -> list[tuple[float, int]]:
+    """(`_not_lead`, a) for every candidate, highest first (cached per k)."""
+    hit = p.not_lead_column.get(k)
+    if hit is not None and hit[0] is ctx.candidates and hit[1] is reach:
+        return hit[2]
+    ranked = sorted(((_not_lead(p, reach, a, k), a) for a in ctx.candidates), reverse=True)
+    p.not_lead_column[k] = (ctx.candidates, reach, ranked)
+    return ranked
+
+
+def _added_bounds(
+    ctx: ContextView, p: _Prefix, reach: list[float], members: Collection[int], k: int, extra: int
+) -> list[float]:
+    """The largest `extra` of `_not_lead` over the candidates outside the node, highest first (the
+    table's ceiling for slots beyond the candidates)."""
     if extra <= 0:
         return []
-    ranked = p.column(k, ctx.candidates)
+    ranked = _not_lead_ranked(ctx, p, reach, k)
     inside = set(members)
     tops: list[float] = []
     for u, a in ranked:
@@ -366,30 +403,43 @@ def _added_bounds(ctx: ContextView, p: _Prefix, members: Collection[int], k: int
             tops.append(u)
             if len(tops) >= extra:
                 break
-    ceiling = table(ctx).ceiling
-    outranked = any(p.rank[a] < k for a in ctx.candidates if a not in inside) if k > 0 else False
-    if outranked:
-        tops = [ceiling, *tops[: extra - 1]]
-    return tops + [ceiling] * (extra - len(tops))  # fewer candidates than slots: the old bound
+    return tops + [table(ctx).ceiling] * (extra - len(tops))
 
 
 def acceptance_bounds(ctx: ContextView, members: Collection[int], extra: int) -> list[float]:
-    """Per member of any core holding `members` and `extra` more, an upper bound on its acceptance (the
-    added members' as `_added_bounds` gives them: a vector that dominates theirs once sorted).
+    """Per member of any core holding `members` and `extra` more, upper bounds on the acceptances, as a
+    vector that dominates theirs once both are sorted (node members first, in code order, then the added).
 
-    The final lead ranks at or above the node's lead by coverage (a superset's best member is at least as
-    good), so each node member other than the node's lead accepts at most the best draft of a state ranked
-    at or above the node's lead; the node's lead at most the table's ceiling.
+    The lead (docs/model.md, veto) is the core's convener when it sits in the core, else its largest
+    holder, who ranks at or above the node's largest holder by coverage (k). Every member other than the
+    lead accepts at most `_not_lead` (u); the lead its own draft with at most the table's ceiling. So with
+    the node's u and the added members' largest u (u_1 >= u_2 >= ...), the vector with the node's least u
+    (f) raised to the ceiling and each added entry raised to at least f dominates both cases: the lead in
+    the node (its entry at most the ceiling, the added at most u_i) and the lead among the added (the
+    node at u, the added at most (ceiling, u_1, ..., u_{extra-1})).
     """
     t = table(ctx)
     if not members:
         return [t.ceiling] * extra
     p = _prefix(ctx, t)
-    lead = lead_of(ctx, members)
-    k = p.rank[lead]
-    return [t.ceiling if m == lead else p.best(m, k) for m in sorted(members)] + _added_bounds(
-        ctx, p, members, k, extra
-    )
+    reach = _reach(ctx, t)
+    k = p.rank[largest_holder(ctx, members)]
+    ordered = sorted(members)
+    node = [_not_lead(p, reach, m, k) for m in ordered]
+    low = min(range(len(node)), key=lambda i: (node[i], i))
+    floor = node[low]
+    node[low] = t.ceiling
+    return node + [max(u, floor) for u in _added_bounds(ctx, p, reach, ordered, k, extra)]
+
+
+def not_lead_bounds(ctx: ContextView, members: Collection[int]) -> list[float]:
+    """Per node member (code order), the most it accepts a draft it does not write in any superset
+    (`_not_lead`); any one of them may instead be the lead, accepting at most the table's ceiling."""
+    t = table(ctx)
+    p = _prefix(ctx, t)
+    reach = _reach(ctx, t)
+    k = p.rank[largest_holder(ctx, members)]
+    return [_not_lead(p, reach, m, k) for m in sorted(members)]
 
 
 REACHING_STEPS = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
@@ -402,57 +452,123 @@ def reaching_consensus(
     """Per number of additions e in `extras`, an upper bound on the consensus probability of a core
     holding `members` and e allowed additions whose covers sum to at least the shortfall.
 
-    Each added member a accepts at most f(a): the table's ceiling if it outranks the node's lead (it
-    may become the lead), else its best draft of a lead ranked at or above the node's lead; the node's
-    members at most their `acceptance_bounds`. For every lambda >= 0, the sum of log f over such an A is
-    at most the e largest of log f(a) + lambda * cover(a), less lambda * shortfall (the coverage
-    constraint relaxed); the bound is the product with the node's factors at the best lambda of a few.
-    Only the allowed candidates with the largest f, those that may become the lead and those with the
-    most coverage are listed; every other one has f at most the last listed and cover at most
-    `reaching.floor`, and e copies of that pair stand for them."""
+    The lead is the core's convener when it sits in the core, else its largest holder (docs/model.md,
+    veto), and every member other than the lead accepts at most `_not_lead` (u). Two cases, each bounded
+    by a Lagrangian relaxation of the coverage constraint (for every lambda >= 0, the sum of log f over
+    such an A is at most the e largest of log f(a) + lambda * cover(a), less lambda * shortfall), and the
+    bound is the larger of the two, each at its best lambda of a few:
+    - the lead in the node: the node at `acceptance_bounds` (its least u raised to the table's
+      ceiling, which covers whichever member leads), every added member at u(a);
+    - the lead among the added: the node at u, one added member at the ceiling (with the most cover any
+      listed one has), the others at u(a) (the e - 1 largest).
+    Only the allowed candidates with the largest u and those with the most coverage are listed; every
+    other one has u at most the last listed and cover at most `reaching.floor`, and e copies of that pair
+    stand for them."""
     own = math.prod(acceptance_bounds(ctx, members, 0))
     top = extras[-1] if extras else 0
     if not members or own <= 0.0 or top <= 0:
         return [own] * len(extras)
     t = table(ctx)
     p = _prefix(ctx, t)
-    k = p.rank[lead_of(ctx, members)]
+    reach = _reach(ctx, t)
+    ordered = sorted(members)
+    k = p.rank[largest_holder(ctx, ordered)]
+    own_led = math.prod(_not_lead(p, reach, m, k) for m in ordered)  # the lead among the added
     allowed, cover_of, short = reaching.allowed, reaching.cover_of, reaching.short
-    pool = {a for a in p.order[:k] if allowed(a)}  # may become the lead: at the ceiling
-    listed, f_floor = 0, 0.0
-    for u, a in p.column(k, ctx.candidates):
+    pool: set[int] = set()
+    listed, u_floor = 0, 0.0
+    for u, a in _not_lead_ranked(ctx, p, reach, k):
         if not allowed(a):
             continue
         if listed >= top:
-            f_floor = u
+            u_floor = u
             break
         pool.add(a)
         listed += 1
     pool.update(reaching.by_cover)
     logs, covers = [], []
     for a in pool:
-        f = t.ceiling if p.rank[a] < k else p.best(a, k)
-        logs.append(math.log(f) if f > 0.0 else -math.inf)
+        u = _not_lead(p, reach, a, k)
+        logs.append(math.log(u) if u > 0.0 else -math.inf)
         covers.append(cover_of(a))
-    rest = math.log(f_floor) if f_floor > 0.0 else -math.inf
-    best = [math.inf] * (top + 1)
+    rest = math.log(u_floor) if u_floor > 0.0 else -math.inf
+    most_cover = max([*covers, reaching.floor])
+    lead_log = math.log(t.ceiling) if t.ceiling > 0.0 else -math.inf
+    in_node = [math.inf] * (top + 1)
+    added = [math.inf] * (top + 1)
     for step in REACHING_STEPS:
         lam = step / short if short > 0 else 0.0
         shifted = [v + lam * c for v, c in zip(logs, covers, strict=True)]
         shifted.extend([rest + lam * reaching.floor] * top)
         shifted.sort(reverse=True)
-        running = -lam * short
+        lead_term = lead_log + lam * most_cover
+        running = -lam * short  # the sum of the e largest, less lambda * shortfall
         for e in range(1, top + 1):
+            before = running  # the e - 1 largest
             running = running + shifted[e - 1] if e <= len(shifted) else -math.inf
-            if running < best[e]:
-                best[e] = running
-    return [min(1.0, own * math.exp(best[e])) if best[e] < math.inf else own for e in extras]
+            in_node[e] = min(in_node[e], running)
+            added[e] = min(added[e], before + lead_term)
+    out = []
+    for e in extras:
+        if e <= 0 or in_node[e] == math.inf:
+            out.append(own)
+            continue
+        value = max(own * math.exp(in_node[e]), own_led * math.exp(added[e]))
+        out.append(min(1.0, value))
+    return out
 
 
 def consensus_bound(ctx: ContextView, members: Collection[int], extra: int) -> float:
-    """An upper bound on the consensus probability (the product of `acceptance_bounds`: the product is
-    symmetric and rises with each factor)."""
-    return math.prod(acceptance_bounds(ctx, members, extra))
+    """An upper bound on the consensus probability of any core holding `members` and `extra` more."""
+    return consensus_bounds(ctx, members, [extra])[0]
+
+
+def consensus_bounds(ctx: ContextView, members: Collection[int], extras: Sequence[int]) -> list[float]:
+    """`consensus_bound` for each number of added members in `extras`.
+
+    Under consensus every member accepts one text, the lead's: P(F acts) = prod over m in F of
+    accept[m][L] (the lead's own entry is its 1 - e). The lead L sits in F, so it is a node member or an
+    added candidate. With L in the node: the node's product for that L times the added members' largest
+    `_not_lead` bounds u_1 >= u_2 >= ...; with L added: its own 1 - e times the node's product for L,
+    times u_1 ... u_{extra-1}. The bound is the larger of the two, each maximised over L (the node's
+    product for every possible L is one pass over the node's rows), then the largest over every larger
+    number of additions in `extras`, so that it never rises with size.
+    """
+    t = table(ctx)
+    if not members:
+        return [math.prod(acceptance_bounds(ctx, members, e)) for e in extras]
+    ordered = sorted(members)
+    inside = set(ordered)
+    n = len(t.accept)
+    column = [1.0] * n  # column[L] = prod over node members m of accept[m][L]
+    for m in ordered:
+        row = t.accept[m]
+        column = [c * r for c, r in zip(column, row, strict=True)]
+    in_node = max(column[L] for L in ordered)
+    added_lead = max(
+        (column[L] * t.accept[L][L] for L in ctx.candidates if L not in inside),
+        default=0.0,
+    )
+    p = _prefix(ctx, t)
+    reach = _reach(ctx, t)
+    k = p.rank[largest_holder(ctx, ordered)]
+    top = max(extras, default=0)
+    tops = _added_bounds(ctx, p, reach, ordered, k, top)
+    prefix = [1.0, *itertools.accumulate(tops, lambda a, b: a * b)]
+    out = []
+    for e in extras:
+        value = in_node * prefix[e]
+        if e >= 1:
+            value = max(value, added_lead * prefix[e - 1])
+        out.append(value)
+    # a lead among the added can make a larger core's bound exceed a smaller one's; the search needs
+    # bounds that never rise with size, so each is the largest over it and every larger size asked for
+    order = sorted(range(len(extras)), key=lambda i: extras[i], reverse=True)
+    running = 0.0
+    for i in order:
+        running = max(running, out[i])
+        out[i] = running
+    return out
 
 
 def count_bounds(
@@ -495,11 +611,17 @@ def _base_by_size(ctx: ContextView, node: Node, sizes: range, span: float) -> li
     if not sizes:
         return []
     if len(sizes) == 1 and sizes[0] == node.size and node.size > 0:
-        return [_own_value(ctx, tuple(sorted(node.members)))]
+        from coalesce.architecture import choose_convener
+
+        return [_own_value(ctx, tuple(sorted(node.members)), choose_convener(ctx, node)[0])]
     if isinstance(rule, WeightedVote) and rule.of == "institution":
         return [institution_bound(ctx, node, max(sizes[-1], ctx.constraints.max_size), rule)] * len(sizes)
     if isinstance(rule, Consensus):
-        return [consensus_bound(ctx, node.members, max(0, size - node.size)) for size in sizes]
+        # every size up to the largest allowed, so that the running maximum is the same whatever sizes
+        # the caller asks for
+        top = max(node.size + 1, ctx.constraints.max_size, sizes[-1] if sizes else 0)
+        bounds = consensus_bounds(ctx, node.members, range(top - node.size + 1))
+        return [bounds[max(0, size - node.size)] for size in sizes]
     if isinstance(rule, Majority | QualifiedMajority):
         bounds = count_bounds(ctx, node.members, rule)
         return [bounds[min(len(bounds) - 1, max(0, size - node.size))] for size in sizes]
@@ -522,14 +644,14 @@ def institution_bound(ctx: ContextView, node: Node, size: int, rule: WeightedVot
     the quota; W_F is at most the node's weight plus the largest `size` - |node| weights of the seated
     actors outside the node (`_institution_most`), so 0 when even that is short of the quota, else
     P(the weight opposing among the node's own members <= that slack), taken at the
-    `acceptance_bounds` (an exact DP, as `weighted_bound`). The search asks it at the largest size
+    not-lead bounds with the best-placed lead (`_lead_within`, as `weighted_bound`). The search asks it at the largest size
     allowed, for every size: the bound must never rise with size (contract property 3)."""
     slack = _institution_most(ctx, node, size, rule) - _institution_needed(rule)
     if slack < 0:
         return 0.0
     ordered = sorted(node.members)
     ints, _ = _institution_weights(ctx, rule)
-    return _opposing_within(acceptance_bounds(ctx, ordered, 0), [ints[m] for m in ordered], slack)
+    return _lead_within(ctx, ordered, [ints[m] for m in ordered], slack)
 
 
 def _institution_needed(rule: WeightedVote) -> int:
@@ -589,8 +711,11 @@ def weighted_bound(ctx: ContextView, members: Collection[int], rule: WeightedVot
     ceil(quota W_F) (integer weights, as rules.py computes them). The weight opposing among S alone is at
     most that, T never falls as W_F grows, and W_F is at most W_S plus the largest max_size - |S| weights
     of the candidates outside S; so P(pass) <= P(the weight opposing in S <= T(that total)), which only
-    grows with each member's acceptance and is taken at the `acceptance_bounds` (an exact DP over S's
-    opposing weight). It does not depend on the final size, so it never rises with it.
+    grows with each member's acceptance. The weights differ, so the bound is taken member by member:
+    every member at `not_lead_bounds` except one, the lead, at the table's ceiling, the largest over
+    which member leads (a lead among the added leaves every node member at its bound, which is below;
+    an exact DP over S's opposing weight each). It does not depend on the final size, so it never rises
+    with it.
     """
     ints, ranked = _share_weights(ctx, rule)
     if ints is None:
@@ -609,7 +734,23 @@ def weighted_bound(ctx: ContextView, members: Collection[int], rule: WeightedVot
     tolerance = total - math.ceil(rule.quota * total - 1e-9)
     if total == 0 or tolerance < 0:
         return 0.0 if tolerance < 0 else 1.0
-    return _opposing_within(acceptance_bounds(ctx, ordered, 0), [ints[m] for m in ordered], tolerance)
+    return _lead_within(ctx, ordered, [ints[m] for m in ordered], tolerance)
+
+
+def _lead_within(ctx: ContextView, ordered: list[int], weights: Sequence[int], tolerance: int) -> float:
+    """An upper bound on P(the weight of the node's members who do not accept is at most `tolerance`)
+    in any superset: every member at `not_lead_bounds` except one, the lead, at the table's ceiling, the
+    largest over which member leads (a lead among the added leaves every node member at its bound, which
+    is below). The weights differ, so the lead's place matters: one exact DP per possible lead."""
+    if not ordered:
+        return 1.0
+    bounds = not_lead_bounds(ctx, ordered)
+    ceiling = table(ctx).ceiling
+    best = 0.0
+    for lead in range(len(ordered)):
+        accepts = [ceiling if i == lead else u for i, u in enumerate(bounds)]
+        best = max(best, _opposing_within(accepts, weights, tolerance))
+    return min(1.0, best)
 
 
 def _opposing_within(accepts: Sequence[float], weights: Sequence[int], tolerance: int) -> float:
@@ -626,11 +767,11 @@ def _opposing_within(accepts: Sequence[float], weights: Sequence[int], tolerance
     return min(1.0, sum(dist))
 
 
-def _own_value(ctx: ContextView, members: tuple[int, ...]) -> float:
+def _own_value(ctx: ContextView, members: tuple[int, ...], convener: int | None) -> float:
     rule = ctx.issue.decision_rule
     if isinstance(rule, DoubleMajority):
         return 1.0
-    _, probs = member_acceptances(ctx, members)
+    _, probs = member_acceptances(ctx, members, convener)
     if isinstance(rule, WeightedVote):
         return veto_player_bound(probs, _rule_weights(ctx, members), rule.quota, institution_total(rule))
     return _value(ctx, members, probs)

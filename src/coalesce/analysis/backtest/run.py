@@ -15,7 +15,7 @@ from coalesce.analysis.backtest import metrics, vintage
 from coalesce.analysis.calibration import fit
 from coalesce.analysis.robustness import robustness
 from coalesce.architecture import convener_ranking
-from coalesce.cases import Case, CaseFile, Failure, case_dataset
+from coalesce.cases import LEGITIMACY_BY_CLASS, Case, CaseFile, Failure, case_dataset
 from coalesce.loading.files import Dataset
 from coalesce.models.backtest import BacktestCase, FailureCase, MemberProbability, Overlap, VintageInfo
 from coalesce.models.issue import Issue, Weights
@@ -71,12 +71,14 @@ def _loo_params(dataset: Dataset, cases: CaseFile, case: Case) -> Dataset:
 
 
 def prepare(dataset: Dataset, cases: CaseFile, case: Case) -> Prepared:
-    """Vintage layer, the case's issue, default weights (capability 0 where unmeasured), size limits."""
+    """Vintage layer, the case's issue, default weights (capability 0 where unmeasured, legitimacy its
+    issue class's), size limits."""
     dated, info = vintage.apply(_loo_params(dataset, cases, case), case.year)
     data, issue = case_dataset(dated, case)
     weights = Weights().as_dict()
     if case.capability_unmeasured:
         weights["capability"] = 0.0
+    weights["legitimacy"] = LEGITIMACY_BY_CLASS[case.issue_class] if case.issue_class is not None else 0.0
     n = len(case.members)
     low = case.min_size if case.min_size is not None else min(issue.min_size, n)
     high = case.max_size if case.max_size is not None else max(issue.max_size, 10 * math.ceil(n / 10))
