@@ -5,7 +5,8 @@ Usage: python scripts/face_validity.py [--check]
 The analogous groupings, their sources and the analysis of why the engine differs live in
 docs/face-validity.yaml; this script scores each grouping with the current engine (the public Python
 API, the shipped data, default weights) and writes the table. `--check` exits 1 if the committed file is
-not what the script would write (tests/test_face_validity.py runs it that way).
+not what the script would write. The suite does not run it (proposing every shipped issue costs about a
+minute of CPU); tests/test_face_validity.py checks the table's inputs.
 """
 
 from __future__ import annotations

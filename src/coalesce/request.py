@@ -19,8 +19,9 @@ DEFAULT_WORK_BUDGET = 40_000
 """THE default budget: the work every search a command or API call runs may do unless `--budget`
 (`work_limit`) says otherwise. Nodes, single additions checked (an eighth of a node each) and sets
 evaluated, counted as `search.budget.Budget` counts them. Work, not seconds, so the same input gives the
-same bytes on every machine (SPEC); every shipped issue but imf-quota-reform certifies within it
-(pandemic-preparedness, the hardest, in about 33,000). `--time-limit` is a safety net on top.
+same bytes on every machine (SPEC); at the shipped weights every shipped issue but
+maritime-decarbonisation and online-extremism certifies within it (docs/speed.md, stop 21, measured
+after integration). `--time-limit` is a safety net on top.
 
 `search.budget.DEFAULT_WORK_LIMIT` (250,000) is not a second default: it is the search's own backstop
 for a caller that passes no limit at all, so no search anywhere is unbounded; every command passes this
