@@ -76,6 +76,37 @@ def test_the_in_process_runner_matches_a_real_process(args: list[str]) -> None:
     assert run_cli(*args) == (proc.returncode, proc.stdout, proc.stderr)
 
 
+def test_a_search_that_spends_its_budget_answers_the_same_in_any_process(tmp_path: Path) -> None:
+    """SPEC's determinism on a search that stops on its work budget (maritime-decarbonisation is not
+    certified at 2,000): a fresh process reading the YAML through pydantic (an empty cache), a fresh
+    process reading the plain-type cache it left, each under its own PYTHONHASHSEED, and the in-process
+    runner twice (the second time with every per-process memo warm from the first) give the same JSON,
+    byte for byte. A top five that depended on set or dict order, on the load path or on what an earlier
+    search left in the process would differ here."""
+    args = ["propose", "maritime-decarbonisation", "--budget", "2000", "--format", "json"]
+    outputs = []
+    for seed in ("1", "2"):  # the first fills the empty cache, the second reads it
+        proc = subprocess.run(
+            [*COALESCE, *args],
+            cwd=ROOT,
+            env=cli_env(PYTHONHASHSEED=seed, XDG_CACHE_HOME=str(tmp_path)),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=TIMEOUT,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        outputs.append(proc.stdout)
+    assert any(tmp_path.rglob("world-*.json")), "the first process left no cache for the second to read"
+    for _ in range(2):
+        code, out, err = run_cli(*args)
+        assert code == 0, err
+        outputs.append(out)
+    assert json.loads(outputs[0])["search"]["stopped_by"] == "work budget"
+    assert outputs[1:] == outputs[:1] * 3
+
+
 # ---------------------------------------------------------------------------------------------------
 # readers that go away
 # ---------------------------------------------------------------------------------------------------
