@@ -27,14 +27,15 @@ own text with 1 - baseline_defection.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
 import sys
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -469,3 +470,222 @@ def fit(xs: Sequence[Features], ys: Sequence[bool]) -> Coefficients:
             best = (ll, coef)
     assert best is not None  # the intercept-only model always has a solution
     return best[1]
+
+
+# ----------------------------------------------------------------------------------------------------
+# without alignment data: the ideal-point fallback, computed on first use
+# ----------------------------------------------------------------------------------------------------
+
+_WINDOW = 1e-9
+"""Closeness values (z units) this close to the largest one are all evaluated for the ceiling, so a
+logistic that rounds a hair above at a slightly smaller argument cannot be missed."""
+
+
+class IdealPointCloseness(Mapping[tuple[int, int], float]):
+    """Minus the ideal-point distance of each pair (i, j), i != j, both with a point, standardised over
+    all such pairs: the mapping the acceptance table reads without alignment data.
+
+    The mean and the standard deviation are summed over the pairs in the same order as a full table
+    would list them (i, then j), so each value is the same double; the values themselves are computed
+    only when asked for. A world of 1,000 actors has 10^6 pairs and a search reads a few thousand."""
+
+    def __init__(self, points: Sequence[float], has: Sequence[bool]) -> None:
+        self._points = points
+        self._has = has
+        known = [(i, a) for i, a in enumerate(points) if has[i]]
+        self._known = known
+        self._count = len(known) * (len(known) - 1)
+        self.mu = 0.0
+        self.sd = 1.0
+        if self._count:
+            mu = sum(-abs(a - b) for i, a in known for j, b in known if i != j) / self._count
+            variance = sum((-abs(a - b) - mu) ** 2 for i, a in known for j, b in known if i != j)
+            self.mu = mu
+            self.sd = math.sqrt(variance / self._count) or 1.0
+
+    def get(self, key: tuple[int, int], default: float | None = None) -> float | None:  # type: ignore[override]
+        i, j = key
+        n = len(self._points)
+        if not (0 <= i < n and 0 <= j < n) or i == j or not (self._has[i] and self._has[j]):
+            return default
+        return (-abs(self._points[i] - self._points[j]) - self.mu) / self.sd
+
+    def __getitem__(self, key: tuple[int, int]) -> float:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return ((i, j) for i, _ in self._known for j, _ in self._known if i != j)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def extremes(self) -> list[float]:
+        """Every distinct value within _WINDOW of the largest, of the smallest and of +-CLIP (where a
+        non-decreasing or non-increasing function of the clipped value, as the logistic is, can take its
+        largest value; the window covers rounding in the logistic), from the sorted points alone: []
+        without pairs."""
+        if not self._count:
+            return []
+        unique = sorted({a for _, a in self._known})
+        m = len(unique)
+        duplicates = m < len(self._known)
+        near = 0.0 if duplicates else min(unique[k + 1] - unique[k] for k in range(m - 1))
+        far = unique[-1] - unique[0]
+        mu, sd = self.mu, self.sd
+        # z = (-d - mu) / sd, so d = -z sd - mu: windows of distance around the z values that matter
+        margin = 2.0 * _WINDOW * sd
+        windows = [(near, near + margin), (far - margin, far)]
+        for z in (CLIP, -CLIP):
+            d = -z * sd - mu
+            if near - margin <= d <= far + margin:
+                windows.append((d - margin, d + margin))
+        found: set[float] = {0.0} if duplicates else set()
+        for low, high in windows:
+            for k in range(m):
+                start = bisect.bisect_left(unique, unique[k] + low, k + 1)
+                for index in range(max(start - 1, k + 1), m):
+                    d = unique[index] - unique[k]
+                    if d > high:
+                        break
+                    if d >= low:
+                        found.add(d)
+        return [(-d - mu) / sd for d in sorted(found)]
+
+
+_SINGLE_READS = 16
+"""Entries of a row computed one by one (the diagonal, a lead's column) before the whole row is."""
+
+
+class IdealPointRows(Sequence[Sequence[float]]):
+    """accept[i][j] without alignment data: `keep` on the diagonal, else `coef.probability` of the
+    pair's standardised ideal-point closeness (missing: at the mean), with the other two features
+    missing. Entries are computed on first use: a row read whole (iterated) is computed in one pass and
+    kept; `ceiling` is the largest entry, found without computing the rows (the probability does not fall
+    as closeness rises, since the slope is >= 0, or does not rise, if it were negative: its extremes are
+    at the closest and the farthest pairs, and at the clip)."""
+
+    def __init__(self, closeness: IdealPointCloseness, n: int, coef: Coefficients, keep: float) -> None:
+        self.closeness = closeness
+        self._n = n
+        self._coef = coef
+        self._keep = keep
+        self._missing = coef.probability((None, 0.0, None))
+        self._rows: dict[int, _IdealPointRow] = {}
+        candidates = [keep]
+        if n > 1 and len(closeness) < n * (n - 1):  # some pair has no closeness: read at the mean
+            candidates.append(self._missing)
+        values = closeness.extremes()
+        if values and coef.votes == 0.0:
+            values = values[:1]
+        elif values and abs(coef.votes) * _WINDOW < 1e-12:  # too flat to trust the window: every pair
+            values = [closeness[pair] for pair in closeness]
+        candidates.extend(coef.probability((z, 0.0, None)) for z in values)
+        self.ceiling = max(candidates)
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> Sequence[float]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Sequence[float]]: ...
+    def __getitem__(self, i: int | slice) -> Sequence[float] | Sequence[Sequence[float]]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(self._n)[i]]
+        if i < 0:
+            i += self._n
+        row = self._rows.get(i)
+        if row is None:
+            if not 0 <= i < self._n:
+                raise IndexError(i)
+            row = self._rows[i] = _IdealPointRow(self, i)
+        return row
+
+    def entry(self, i: int, j: int) -> float:
+        """accept[i][j], computed."""
+        if i == j:
+            return self._keep
+        z = self.closeness.get((i, j))
+        return self._missing if z is None else self._coef.probability((z, 0.0, None))
+
+    def whole_row(self, i: int) -> tuple[float, ...]:
+        """Row i in one pass: `entry` for every j, with the per-pair calls folded into one loop (the same
+        arithmetic as Coefficients.probability of (z, 0.0, None); the tests compare every entry)."""
+        c = self.closeness
+        points, has, mu, sd = c._points, c._has, c.mu, c.sd
+        if not has[i] or not c._count:
+            return tuple(self._keep if j == i else self._missing for j in range(self._n))
+        coef, a, keep, missing = self._coef, points[i], self._keep, self._missing
+        intercept, slope = coef.intercept, coef.votes
+        regimes, igos = coef.regimes * 0.0, coef.igos * 0.0  # both features read at 0, as `filled` does
+        out = []
+        for j in range(self._n):
+            if j == i:
+                out.append(keep)
+            elif not has[j]:
+                out.append(missing)
+            else:
+                z = (-abs(a - points[j]) - mu) / sd
+                votes = -CLIP if z < -CLIP else (CLIP if z > CLIP else z)
+                eta = intercept + slope * votes + regimes + igos
+                if eta >= 0:
+                    out.append(1.0 / (1.0 + math.exp(-eta)))
+                else:
+                    e = math.exp(eta)
+                    out.append(e / (1.0 + e))
+        return tuple(out)
+
+
+class _IdealPointRow(Sequence[float]):
+    """One row of IdealPointRows: an entry computed when read, the whole row when iterated."""
+
+    __slots__ = ("_i", "_reads", "_table", "_whole")
+
+    def __init__(self, table: IdealPointRows, i: int) -> None:
+        self._table, self._i = table, i
+        self._whole: tuple[float, ...] | None = None
+        self._reads = 0
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    @overload
+    def __getitem__(self, j: int) -> float: ...
+    @overload
+    def __getitem__(self, j: slice) -> Sequence[float]: ...
+    def __getitem__(self, j: int | slice) -> float | Sequence[float]:
+        whole = self._whole
+        if whole is not None:
+            return whole[j]
+        if isinstance(j, slice):
+            return self.whole()[j]
+        n = len(self._table)
+        if j < 0:
+            j += n
+        if not 0 <= j < n:
+            raise IndexError(j)
+        self._reads += 1
+        if self._reads > _SINGLE_READS:  # read across: the whole row in one pass is cheaper
+            return self.whole()[j]
+        return self._table.entry(self._i, j)
+
+    def __iter__(self) -> Iterator[float]:
+        return iter(self.whole())
+
+    def whole(self) -> tuple[float, ...]:
+        """The row as a tuple (computed once)."""
+        if self._whole is None:
+            self._whole = self._table.whole_row(self._i)
+        return self._whole
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _IdealPointRow):
+            return self.whole() == other.whole()
+        if isinstance(other, tuple):
+            return self.whole() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]

@@ -24,13 +24,21 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import Field
 
-from coalesce.acceptance import Coefficients, Features, FeatureTable, link_of, pair_table
+from coalesce.acceptance import (
+    Coefficients,
+    Features,
+    FeatureTable,
+    IdealPointCloseness,
+    IdealPointRows,
+    link_of,
+    pair_table,
+)
 from coalesce.criteria.base import Criterion, Reaching, Scored
 from coalesce.models.base import Frozen
 from coalesce.models.rules import Consensus, DoubleMajority, Majority, OptIn, QualifiedMajority, WeightedVote
@@ -77,12 +85,13 @@ class VetoParameters(Frozen):
 class AcceptanceTable:
     """accept[i][j]: the probability that i accepts a text drafted by j (j accepts its own with 1 - e)."""
 
-    accept: tuple[tuple[float, ...], ...]
+    accept: Sequence[Sequence[float]]
+    """A tuple of rows, or without alignment data rows computed on first use (acceptance.IdealPointRows)."""
     ceiling: float
     """The most any member accepts any text, its own included: a bound for each added member."""
     features: FeatureTable | None
     """The pair features (None: the ideal-point fallback)."""
-    fallback: dict[tuple[int, int], float]
+    fallback: Mapping[tuple[int, int], float]
     """Without alignment data: the standardised ideal-point closeness per pair (i, j)."""
     source: str | None
 
@@ -95,22 +104,6 @@ def _members_and_memberships(
 ) -> tuple[dict[str, list[str]], dict[str, frozenset[str]]]:
     members = {a.code: sorted(a.members) for a in actors if a.kind == "bloc"}
     return members, {a.code: frozenset(a.memberships) for a in actors}
-
-
-def _fallback_closeness(ctx: ContextView) -> dict[tuple[int, int], float]:
-    """Minus the ideal-point distance, standardised over the pairs that have both points."""
-    n = len(ctx.codes)
-    raw = {
-        (i, j): -abs(ctx.alignment[i] - ctx.alignment[j])
-        for i in range(n)
-        for j in range(n)
-        if i != j and ctx.has_alignment[i] and ctx.has_alignment[j]
-    }
-    if not raw:
-        return raw
-    mu = sum(raw.values()) / len(raw)
-    sd = math.sqrt(sum((v - mu) ** 2 for v in raw.values()) / len(raw)) or 1.0
-    return {k: (v - mu) / sd for k, v in raw.items()}
 
 
 _Memo = TypeVar("_Memo")
@@ -158,20 +151,18 @@ def _table(ctx: ContextView) -> AcceptanceTable:
     hit = _TABLES.get(key)
     if hit is not None:
         return hit
-    n = len(ctx.codes)
     features: FeatureTable | None = None
-    fallback: dict[tuple[int, int], float] = {}
+    fallback: Mapping[tuple[int, int], float] = {}
+    rows: Sequence[Sequence[float]]
     if data is not None and link is not None:
         rows, features = pair_table(data, link, ctx.codes, members, memberships, coef, keep)
-    else:
-        fallback = _fallback_closeness(ctx)
-        rows = tuple(
-            tuple(keep if i == j else coef.probability((fallback.get((i, j)), 0.0, None)) for j in range(n))
-            for i in range(n)
-        )
-    ceiling = max([keep, *(p for r in rows for p in r)])
+        ceiling = max([keep, *(p for r in rows for p in r)])
+    else:  # the ideal-point fallback, computed as the search reads it (the same values)
+        fallback = IdealPointCloseness(ctx.alignment, ctx.has_alignment)
+        rows = IdealPointRows(fallback, len(ctx.codes), coef, keep)
+        ceiling = rows.ceiling
     source = data.manifest.votes.source if data is not None else None
-    built = AcceptanceTable(tuple(rows), ceiling, features, fallback, source)
+    built = AcceptanceTable(rows, ceiling, features, fallback, source)
     if len(_TABLES) >= 16:
         _TABLES.clear()
     _TABLES[key] = built
@@ -310,7 +301,7 @@ class _Prefix:
     __slots__ = ("accept", "not_lead_column", "order", "rank", "rows", "seated", "values")
 
     def __init__(
-        self, values: tuple[float, ...], accept: tuple[tuple[float, ...], ...], seated: tuple[int, ...]
+        self, values: tuple[float, ...], accept: Sequence[Sequence[float]], seated: tuple[int, ...]
     ) -> None:
         n = len(values)
         self.values = values
