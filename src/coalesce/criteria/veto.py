@@ -355,13 +355,24 @@ def _reach(ctx: ContextView, t: AcceptanceTable) -> list[float]:
     pool that can sit in a core (a candidate or forced), other than m (0 if none)."""
 
     def build() -> list[float]:
-        pool = set(ctx.pool_order) & {*ctx.candidates, *ctx.forced}
+        pool = frozenset(ctx.pool_order) & {*ctx.candidates, *ctx.forced}
+        # the rows read only the table and the pool, which a robustness draw does not change: kept
+        # across the draws' contexts (the identity check keeps a recycled id from another table's rows)
+        hit = _REACH_BY_TABLE.get((id(t), pool))
+        if hit is not None and hit[0] is t:
+            return hit[1]
         rows = []
         for m, row in enumerate(t.accept):
             rows.append(max((row[j] for j in pool if j != m), default=0.0))
+        if len(_REACH_BY_TABLE) >= 16:
+            _REACH_BY_TABLE.clear()
+        _REACH_BY_TABLE[(id(t), pool)] = (t, rows)
         return rows
 
     return _per_context(_REACH_ROWS, ctx, build)
+
+
+_REACH_BY_TABLE: dict[tuple[int, frozenset[int]], tuple[AcceptanceTable, list[float]]] = {}
 
 
 def _not_lead(p: _Prefix, reach: list[float], m: int, k: int) -> float:
