@@ -588,13 +588,7 @@ class IdealPointRows(Sequence[Sequence[float]]):
     def __len__(self) -> int:
         return self._n
 
-    @overload
-    def __getitem__(self, i: int) -> Sequence[float]: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Sequence[float]]: ...
-    def __getitem__(self, i: int | slice) -> Sequence[float] | Sequence[Sequence[float]]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(self._n)[i]]
+    def __getitem__(self, i: int) -> Sequence[float]:  # type: ignore[override]  # rows by index only
         if i < 0:
             i += self._n
         row = self._rows.get(i)
