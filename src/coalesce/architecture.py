@@ -177,7 +177,7 @@ def _agreement(
 ) -> Sequence[Sequence[float]]:
     if alignment is None:
         return _IdealRows(ctx)
-    key = (id(alignment), categories, ctx.codes)
+    key = (alignment, categories, ctx.codes)  # the object (identity hash), never a recyclable id
     hit = _AGREEMENT_CACHE.get(key)
     if hit is not None:
         return hit

@@ -139,7 +139,7 @@ def _table(ctx: ContextView) -> AcceptanceTable:
     link = link_of(data, issue_id=ctx.issue.id) if data is not None else None
     members, memberships = _members_and_memberships(ctx.actors)
     key: tuple[object, ...] = (
-        id(data),
+        data,  # the object, not its id: a freed object's id is handed on (identity hash)
         link,
         ctx.codes,
         tuple(sorted((k, tuple(v)) for k, v in members.items())),

@@ -433,7 +433,7 @@ def compiled_conveners(ctx: ContextView, alignment: AlignmentData | None) -> Con
         return architecture.compile_conveners(ctx, alignment)
     categories = architecture.issue_categories(ctx, alignment)
     memo = architecture._AGREEMENT_CACHE
-    memo_key = (id(alignment), categories, ctx.codes)
+    memo_key = (alignment, categories, ctx.codes)  # architecture._agreement's key
     if memo_key in memo:  # this process has the matrix already
         return architecture.compile_conveners(ctx, alignment)
     try:
