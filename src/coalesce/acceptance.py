@@ -598,6 +598,78 @@ class IdealPointRows(Sequence[Sequence[float]]):
             row = self._rows[i] = _IdealPointRow(self, i)
         return row
 
+    def reach(self, pool: Collection[int]) -> list[float]:
+        """Per row m, the largest entry over the columns j in `pool`, j != m (0.0 when there is none),
+        without computing the rows: the entry is a monotone function of the pair's distance (see the
+        class), so only the pool's points nearest to m (or farthest, for a negative slope) and those
+        within _WINDOW of them in closeness, or of the clip, can give it; one column per distinct point
+        is evaluated, with `entry`. Too flat a slope to trust the window: every column."""
+        c, n = self.closeness, self._n
+        points, has, sd = c._points, c._has, c.sd
+        placed = sorted((points[j], j) for j in pool if has[j])
+        unplaced = [j for j in pool if not has[j]]
+        if abs(self._coef.votes) * _WINDOW < 1e-12 and self._coef.votes != 0.0:
+            return [max((self.entry(m, j) for j in pool if j != m), default=0.0) for m in range(n)]
+        # one or two representatives per distinct point (two, so that one is never m itself)
+        values: list[float] = []
+        holders: list[list[int]] = []
+        for value, j in placed:
+            if values and values[-1] == value:
+                if len(holders[-1]) < 2:
+                    holders[-1].append(j)
+            else:
+                values.append(value)
+                holders.append([j])
+        margin = 2.0 * _WINDOW * sd
+        out = []
+        for m in range(n):
+            best = 0.0
+            if any(j != m for j in unplaced) or (not has[m] and any(j != m for _, j in placed)):
+                best = self._missing
+            if has[m] and values:
+                best = max(best, self._reach_placed(m, values, holders, margin))
+            out.append(best)
+        return out
+
+    def _reach_placed(self, m: int, values: list[float], holders: list[list[int]], margin: float) -> float:
+        """The largest entry of row m over the pool's placed columns (m has a point): the distinct
+        points in sorted order, scanned outward from m's place (or inward from the ends, for a negative
+        slope) while they can still give the largest entry."""
+        a, mu, sd = self.closeness._points[m], self.closeness.mu, self.closeness.sd
+        count = len(values)
+        here = bisect.bisect_left(values, a)
+        own = here if here < count and holders[here] == [m] else -1  # m's point, held by m alone
+
+        def column(k: int) -> int:
+            return next(j for j in holders[k] if j != m)
+
+        if self._coef.votes >= 0.0:
+            left = range(here - 1, -1, -1)
+            right = range(here + 1 if own == here else here, count)
+            firsts = [abs(a - values[side[0]]) for side in (left, right) if side]
+            if not firsts:
+                return 0.0
+            if self._coef.votes == 0.0:  # every pair's entry is the same double
+                return self.entry(m, column((left or right)[0]))
+            z_best = min(CLIP, (-min(firsts) - mu) / sd)
+            limit = -(z_best - _WINDOW) * sd - mu + margin
+            chosen = []
+            for side in (left, right):
+                for k in side:
+                    if abs(a - values[k]) > limit:
+                        break
+                    chosen.append(k)
+        else:
+            ends = [k for k in (0, count - 1) if k != own]
+            if not ends:
+                ends = [k for k in range(count) if k != own][:1]
+                if not ends:
+                    return 0.0
+            z_best = max(-CLIP, (-max(abs(a - values[k]) for k in ends) - mu) / sd)
+            limit = -(z_best + _WINDOW) * sd - mu - margin
+            chosen = [k for k in range(count) if k != own and abs(a - values[k]) >= limit]
+        return max(self.entry(m, column(k)) for k in chosen)
+
     def entry(self, i: int, j: int) -> float:
         """accept[i][j], computed."""
         if i == j:

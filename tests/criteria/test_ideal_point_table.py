@@ -65,6 +65,9 @@ def test_the_lazy_table_is_the_full_table(
     fresh = IdealPointRows(lazy_closeness, n, coef, keep)
     assert [tuple(fresh[i]) for i in range(n)] == list(rows)  # each row in one pass
     assert len(lazy) == n and lazy[-1] == rows[-1]
+    for pool in (range(n), range(0, n, 2), [n - 1], []):
+        expected = [max((rows[m][j] for j in pool if j != m), default=0.0) for m in range(n)]
+        assert lazy.reach(pool) == expected
 
 
 def test_a_wide_world_reads_only_the_rows_it_asks_for() -> None:
@@ -81,3 +84,5 @@ def test_a_wide_world_reads_only_the_rows_it_asks_for() -> None:
     assert [row[j] for j in range(n)] == list(rows[3])  # one by one, then from the whole row
     assert lazy[5] == rows[5] and tuple(lazy[5]) == rows[5] and lazy[-1][:4] == rows[-1][:4]
     assert lazy.ceiling == ceiling
+    pool = [i for i in range(n) if i % 3]  # the bound's reach: the best column in a pool, per row
+    assert lazy.reach(pool) == [max(rows[m][j] for j in pool if j != m) for m in range(n)]

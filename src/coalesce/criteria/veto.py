@@ -361,9 +361,10 @@ def _reach(ctx: ContextView, t: AcceptanceTable) -> list[float]:
         hit = _REACH_BY_TABLE.get((id(t), pool))
         if hit is not None and hit[0] is t:
             return hit[1]
-        rows = []
-        for m, row in enumerate(t.accept):
-            rows.append(max((row[j] for j in pool if j != m), default=0.0))
+        if isinstance(t.accept, IdealPointRows):  # without alignment data: from the sorted points
+            rows = t.accept.reach(pool)
+        else:
+            rows = [max((row[j] for j in pool if j != m), default=0.0) for m, row in enumerate(t.accept)]
         if len(_REACH_BY_TABLE) >= 16:
             _REACH_BY_TABLE.clear()
         _REACH_BY_TABLE[(id(t), pool)] = (t, rows)
