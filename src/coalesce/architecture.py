@@ -242,11 +242,29 @@ def _neutrality(model_agreement: Sequence[Sequence[float]], i: int, group: tuple
     return min(values) / top if top > 0 else 0.0
 
 
-def compile_conveners(ctx: ContextView, alignment: AlignmentData | None) -> ConvenerModel:
-    """The convener model for this context; also sets the context's pool, order and track conveners."""
+_STATIC: dict[int, tuple[tuple[object, ...], list[tuple[float, ...]], tuple[int, ...]]] = {}
+
+
+def _static_part(
+    ctx: ContextView, agreement: Sequence[Sequence[float]]
+) -> tuple[list[tuple[float, ...]], tuple[int, ...]]:
+    """Each rivalry's palatability per actor and the convener pool: what a robustness draw (new shares
+    and weights, the same actors and agreement) does not change, so computed once per agreement matrix
+    and actors and kept (the identity of every input is checked; never for the ideal-point rows, built
+    afresh per context)."""
+    inputs = (
+        agreement,
+        ctx.memberships,
+        ctx.rivalries,
+        ctx.alignment,
+        ctx.has_alignment,
+        ctx.is_bloc,
+        ctx.excluded,
+    )
+    hit = _STATIC.get(id(agreement))
+    if hit is not None and all(a is b for a, b in zip(hit[0], inputs, strict=True)):
+        return hit[1], hit[2]
     n = len(ctx.codes)
-    categories = issue_categories(ctx, alignment)
-    agreement = _agreement(ctx, alignment, categories)
     per_rivalry: list[tuple[float, ...]] = []
     for group in ctx.rivalries:
         values = []
@@ -257,6 +275,32 @@ def compile_conveners(ctx: ContextView, alignment: AlignmentData | None) -> Conv
             modesty = GREAT_POWER_PALATABILITY if great_power(ctx, i) else 1.0
             values.append(modesty * value)
         per_rivalry.append(tuple(values))
+    # A state with no agreement figure at all (Taiwan casts no UN votes) cannot be assessed as convener:
+    # its missing figures are not read as agreement.
+    pool = tuple(
+        i
+        for i in range(n)
+        if not ctx.is_bloc[i]
+        and i not in ctx.excluded
+        and ctx.has_alignment[i]
+        and (
+            isinstance(agreement, _IdealRows)  # every actor with an ideal point has figures
+            or any(not math.isnan(v) for j, v in enumerate(agreement[i]) if j != i)
+        )
+    )
+    if not isinstance(agreement, _IdealRows):
+        if len(_STATIC) >= 16:
+            _STATIC.clear()
+        _STATIC[id(agreement)] = (inputs, per_rivalry, pool)
+    return per_rivalry, pool
+
+
+def compile_conveners(ctx: ContextView, alignment: AlignmentData | None) -> ConvenerModel:
+    """The convener model for this context; also sets the context's pool, order and track conveners."""
+    n = len(ctx.codes)
+    categories = issue_categories(ctx, alignment)
+    agreement = _agreement(ctx, alignment, categories)
+    per_rivalry, pool = _static_part(ctx, agreement)
     palatability = tuple(
         sum(r[i] for r in per_rivalry) / len(per_rivalry) if per_rivalry else 1.0 for i in range(n)
     )
@@ -274,19 +318,6 @@ def compile_conveners(ctx: ContextView, alignment: AlignmentData | None) -> Conv
         categories=categories,
         source="votes" if alignment is not None else "ideal points",
         rivalry_palatability=tuple(per_rivalry),
-    )
-    # A state with no agreement figure at all (Taiwan casts no UN votes) cannot be assessed as convener:
-    # its missing figures are not read as agreement.
-    pool = tuple(
-        i
-        for i in range(n)
-        if not ctx.is_bloc[i]
-        and i not in ctx.excluded
-        and ctx.has_alignment[i]
-        and (
-            isinstance(agreement, _IdealRows)  # every actor with an ideal point has figures
-            or any(not math.isnan(v) for j, v in enumerate(agreement[i]) if j != i)
-        )
     )
     order = tuple(sorted(pool, key=lambda i: (-static[i], ctx.codes[i])))
     track_conveners: list[int | None] = []

@@ -53,3 +53,24 @@ def test_another_worlds_vote_files_never_reuse_a_table(
     fresh = _context(second)
     assert table_b.accept == veto.table(fresh).accept != table_a.accept
     assert _plain(agreement_b) == _plain(fresh.convener_model.agreement) != _plain(agreement_a)
+
+
+def test_a_draw_reads_the_same_convener_model_as_a_fresh_compile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A robustness draw reuses the static part of the convener compile (the rivalry palatability and
+    the pool, architecture._static_part); what it gets is what compiling that draw afresh gives."""
+    from coalesce.analysis import robustness
+    from coalesce.compiled import unit_uncertainty
+
+    dataset = load_dataset(DATA)
+    ctx = problem.compile(dataset, build_request(dataset, "ai-governance")).context
+    assert ctx.rivalries  # so the palatability per rivalry is exercised
+    draw = robustness._draw(ctx, unit_uncertainty(ctx), 1, 3, robustness.DEFAULT_CONCENTRATION)
+    reused = (draw.convener_model, draw.convener_pool, draw.pool_order, draw.track_conveners)
+    monkeypatch.setattr(architecture, "_STATIC", {})
+    architecture.compile_conveners(draw, ctx.alignment_data)
+    assert reused[1:] == (draw.convener_pool, draw.pool_order, draw.track_conveners)
+    assert reused[0].palatability == draw.convener_model.palatability
+    assert reused[0].rivalry_palatability == draw.convener_model.rivalry_palatability
+    assert reused[0].capacity == draw.convener_model.capacity
