@@ -216,6 +216,8 @@ def test_propose_shows_ties_member_probabilities_and_a_strategic_ladder(dataset:
     cores = [idx(ctx, *rec.members) for rec in recs]
     tied, shares = listed_noise(ctx, cores)
     assert tied == [rec.tied_with_best for rec in recs]
+    # ties run from the top: no core is marked distinct from the best while one below it ties
+    assert tied == sorted(tied, reverse=True)
     # every draw has one winner among the listed cores, so the first core's members' shares and the
     # others' cannot all be zero
     assert any(v > 0 for share in shares for v in share.values())

@@ -231,7 +231,8 @@ def listed_noise(
 
     Each draw perturbs weights and figures as `robustness` does and re-scores every listed core. Returns,
     per core, whether it ties with the first (its deficit is within TIE_SDS standard deviations of the
-    paired difference across draws, or it beats the first in some draw), and per core each member's
+    paired difference across draws, or it beats the first in some draw, or it is listed above a core that
+    ties), and per core each member's
     share of draws in which the best listed core holds it. The winner is read among the listed cores,
     so the shares are an upper estimate for the members of the first core and no more than that; the
     `robustness` command searches every draw afresh.
@@ -257,5 +258,10 @@ def listed_noise(
         sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / max(1, len(diffs) - 1))
         base = unperturbed[0] - unperturbed[k]
         tied.append(base <= TIE_SDS * sd + 1e-12 or min(diffs) < 0)
+    # The cores are listed best first: one that scores above a core tied with the best is tied too, since
+    # the noise cannot tell the best from a core below it, so it cannot rank the cores in between either
+    # (a paired test alone can mark #3 tied and #2 not, when #2's draws move with the best's).
+    last = max(k for k, tie in enumerate(tied) if tie)
+    tied = [k <= last for k in range(len(cores))]
     shares = [{m: sum(1 for w in winners if m in w) / draws for m in core} for core in cores]
     return tied, shares
