@@ -145,6 +145,7 @@ def _table(ctx: ContextView) -> AcceptanceTable:
         tuple(sorted((k, tuple(v)) for k, v in members.items())),
         tuple(tuple(sorted(memberships[c] & frozenset(link.regimes))) for c in ctx.codes) if link else (),
         ctx.alignment if data is None else (),
+        ctx.has_alignment if data is None else (),  # a missing point is not its placeholder value
         coef,
         keep,
     )
