@@ -1,9 +1,12 @@
 """Certification of the exact search, before and after a change, in one run: per shipped issue, the
 search's nodes, CPU seconds, gap and whether it is exact, for SPEC's two exactness targets.
 
-Usage: python bench/bench_exact.py [--ref REV] [--issues a,b] [--targets max20,legitimacy] [--markdown]
+Usage: python bench/bench_exact.py [--ref REV] [--issues a,b] [--targets shipped,max20,legitimacy]
+[--markdown]
 
 Targets:
+- `shipped`: `propose ISSUE` at the issue's weights and its own size limits (issues 15 and 16: exact
+  within the default budget);
 - `max20`: `propose ISSUE --max-size 20` at the issue's weights (issue 16: exact on every issue);
 - `legitimacy`: the same with `--weight legitimacy=1` (issue 12: exact on every issue within the
   default budget).
@@ -29,7 +32,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-TARGETS = {"max20": None, "legitimacy": {"legitimacy": 1.0}}
+TARGETS: dict[str, tuple[int | None, dict[str, float] | None]] = {
+    "shipped": (None, None),
+    "max20": (20, None),
+    "legitimacy": (20, {"legitimacy": 1.0}),
+}
+"""Per target: the --max-size (None: the issue's own) and the --weight overrides."""
 
 WORKER = """
 import json, sys, time
@@ -37,9 +45,9 @@ from coalesce import problem
 from coalesce.loading.files import load_dataset
 from coalesce.request import DEFAULT_WORK_BUDGET, build_request
 from coalesce.search import top_k
-issue, weights = sys.argv[1], json.loads(sys.argv[2])
+issue, max_size, weights = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
 ds = load_dataset()
-request = build_request(ds, issue, max_size=20, weights=weights)
+request = build_request(ds, issue, max_size=max_size, weights=weights)
 ctx = problem.compile(ds, request).context
 began = time.process_time()
 out = top_k(ctx, request.top, None, work_limit=DEFAULT_WORK_BUDGET)
@@ -63,10 +71,12 @@ def _checkout(ref: str, into: Path) -> Path:
     return into / "src"
 
 
-def _run(source: Path, issue: str, weights: dict[str, float] | None) -> dict[str, object]:
+def _run(
+    source: Path, issue: str, max_size: int | None, weights: dict[str, float] | None
+) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(source), "COALESCE_NO_CACHE": "1"}
     done = subprocess.run(
-        [PYTHON, "-c", WORKER, issue, json.dumps(weights)],
+        [PYTHON, "-c", WORKER, issue, json.dumps(max_size), json.dumps(weights)],
         capture_output=True,
         text=True,
         env=env,
@@ -108,9 +118,10 @@ def main() -> None:
         issues = args.issues.split(",") if args.issues else _issues(after_src)
         tables = []
         for target in args.targets.split(","):
-            weights = TARGETS[target]
+            max_size, weights = TARGETS[target]
             rows = [
-                f"### `{target}`: `propose ISSUE --max-size 20"
+                f"### `{target}`: `propose ISSUE"
+                + (f" --max-size {max_size}" if max_size else "")
                 + (" --weight legitimacy=1" if weights else "")
                 + "`, default work budget",
                 "",
@@ -122,8 +133,8 @@ def main() -> None:
             ]
             exact_before = exact_after = 0
             for issue in issues:
-                before = _run(before_src, issue, weights)
-                after = _run(after_src, issue, weights)
+                before = _run(before_src, issue, max_size, weights)
+                after = _run(after_src, issue, max_size, weights)
                 exact_before += bool(before["exact"])
                 exact_after += bool(after["exact"])
                 cpu_b, cpu_a = float(str(before["cpu"])), float(str(after["cpu"]))
