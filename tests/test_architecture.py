@@ -1,10 +1,14 @@
-"""Conveners (issue 15): any state may convene, member or not; palatability from this issue's votes;
+"""Conveners (issue 15): any state may convene, a member of the core, or an outsider as a broker between
+rivals seated in it (stop 22); palatability from this issue's votes;
 small and middle powers keep their honest-broker edge where there is a rivalry; a co-convener beside a
 smaller convener; missing figures are left out, never read as agreement."""
 
 from __future__ import annotations
 
 import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coalesce import architecture, problem
 from coalesce.architecture import (
@@ -35,11 +39,56 @@ def test_any_state_may_convene_great_powers_and_members_included(dataset: Datase
     assert {"USA", "JPN", "NLD", "NOR", "SGP"} <= pool  # not only small states
     assert "EU" not in pool  # a bloc is not a state
     core = idx(ctx, "JPN", "NLD", "USA")
+    assert not architecture.seated_rivalries(ctx, core)
     ranked = convener_ranking(ctx, core)
-    assert {c for c, _ in ranked} == set(ctx.convener_pool)  # every candidate is ranked
+    # no rivalry sits in the core: its members lead it, great powers included (stop 22)
+    assert {c for c, _ in ranked} == set(core)
     first, quality, _ = choose_convener(ctx, Node.of(ctx, core))
     assert (first, quality) == ranked[0]
-    assert ctx.codes[first] in {"JPN", "NLD", "USA"}  # a member may convene: the lead with the stake
+    assert ctx.codes[first] in {"JPN", "NLD", "USA"}
+
+
+def test_an_outsider_convenes_only_as_a_broker_between_seated_rivals(dataset: Dataset) -> None:
+    ctx = ctx_for(dataset, "ai-governance")  # rivals: USA and CHN
+    both = idx(ctx, "CHN", "TWN", "USA")
+    assert architecture.seated_rivalries(ctx, both) == (0,)
+    assert {c for c, _ in convener_ranking(ctx, both)} == set(ctx.convener_pool)  # a broker may convene
+    convener, _, _ = choose_convener(ctx, Node.of(ctx, both))
+    assert convener is not None and convener not in both  # the best broker is an outsider here
+    one_side = idx(ctx, "GBR", "JPN", "USA")
+    assert {c for c, _ in convener_ranking(ctx, one_side)} == set(one_side)
+    inside, _, _ = choose_convener(ctx, Node.of(ctx, one_side))
+    assert inside in one_side
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_convener_bound_holds_for_every_superset_that_adds_joinable_states(
+    dataset: Dataset, data: st.DataObject
+) -> None:
+    issue = data.draw(st.sampled_from(["online-extremism", "semiconductor-export-controls", "ai-governance"]))
+    ctx = _cached(dataset, issue)
+    states = sorted(ctx.convener_pool)
+    core = data.draw(st.lists(st.sampled_from(states), min_size=1, max_size=4, unique=True))
+    joinable = data.draw(st.lists(st.sampled_from(states), min_size=0, max_size=6, unique=True))
+    added = data.draw(st.lists(st.sampled_from(joinable), unique=True)) if joinable else []
+    node = Node.of(ctx, tuple(sorted(core)))
+    bigger = Node.of(ctx, tuple(sorted({*core, *added})))
+    actual = choose_convener(ctx, bigger)
+    if not architecture.seated_rivalries(ctx, bigger.members):
+        assert actual[0] in bigger.members  # a member leads
+    assert actual[1] <= architecture.convener_ceiling(ctx, node) + 1e-12
+    if not ctx.rivalries:
+        assert actual[1] <= architecture.convener_among(ctx, node, frozenset(joinable)) + 1e-12
+
+
+_CONTEXTS: dict[str, Context] = {}
+
+
+def _cached(dataset: Dataset, issue: str) -> Context:
+    if issue not in _CONTEXTS:
+        _CONTEXTS[issue] = ctx_for(dataset, issue)
+    return _CONTEXTS[issue]
 
 
 def test_the_ranking_is_sorted_and_deterministic(dataset: Dataset) -> None:
@@ -116,8 +165,12 @@ def test_palatability_counts_only_a_rivalry_seated_in_the_core(dataset: Dataset)
     assert architecture.palatability_in(ctx, nor, one_side) == 1.0
     # adding members can only lower it (the search's expertise bound relies on the quality falling)
     assert architecture.palatability_in(ctx, usa, both) <= architecture.palatability_in(ctx, usa, one_side)
+    fewer = idx(ctx, "GBR", "USA")
     for c, q in convener_ranking(ctx, both)[:5]:
-        assert q <= dict(convener_ranking(ctx, idx(ctx, "GBR", "USA")))[c] + 1e-12
+        before = architecture.convener_quality(
+            ctx, c, acceptability(ctx, c, fewer), architecture.palatability_in(ctx, c, fewer)
+        )
+        assert q <= before + 1e-12
 
 
 def test_a_tag_no_dataset_measures_is_missing_from_the_fit_not_zero(dataset: Dataset) -> None:

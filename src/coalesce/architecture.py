@@ -419,13 +419,34 @@ def convener_quality(ctx: ContextView, candidate: int, accept: float, palatabili
 
 
 def choose_convener(ctx: ContextView, node: Node) -> tuple[int | None, float, float]:
-    """The best convener for a coalition: (actor, quality, acceptability). Ties go to the lower code."""
+    """The best convener for a coalition: (actor, quality, acceptability). Ties go to the lower code.
+
+    A member of the core leads it; any state of the pool may broker when a rivalry sits in the core
+    (docs/model.md, "Conveners")."""
     if node.convener is None:
-        node.convener = _choose_convener(ctx, node)
+        seated = seated_rivalries(ctx, node.members)
+        node.convener = _choose_convener(ctx, node, None if seated else set(node.members))
     return node.convener
 
 
-def _choose_convener(ctx: ContextView, node: Node) -> tuple[int | None, float, float]:
+def convener_ceiling(ctx: ContextView, node: Node) -> float:
+    """An upper bound on the convener quality of this node and of every superset: the best quality over
+    the whole pool (acceptability and palatability only fall as members join, and every member-convener
+    of a superset is in the pool)."""
+    if node.convener_ceiling is None:
+        node.convener_ceiling = _choose_convener(ctx, node, None)[1]
+    return node.convener_ceiling
+
+
+def convener_among(ctx: ContextView, node: Node, joinable: frozenset[int]) -> float:
+    """The best convener quality at this node among its members and the `joinable` states: it bounds
+    the member-convener of every superset that adds only joinable states."""
+    return _choose_convener(ctx, node, joinable.union(node.members))[1]
+
+
+def _choose_convener(
+    ctx: ContextView, node: Node, among: Collection[int] | None
+) -> tuple[int | None, float, float]:
     model = _model(ctx)
     best: int | None = None
     best_quality, best_accept = -1.0, 0.0
@@ -433,6 +454,8 @@ def _choose_convener(ctx: ContextView, node: Node) -> tuple[int | None, float, f
     span = ideal.span(node.members) if ideal is not None else None
     seated = seated_rivalries(ctx, node.members)
     for candidate in ctx.pool_order:
+        if among is not None and candidate not in among:
+            continue
         static = model.static[candidate]
         # With acceptability and palatability at their best (1) the static part (capacity) bounds every
         # later candidate of the pool, which is sorted by it.
@@ -454,11 +477,13 @@ def _choose_convener(ctx: ContextView, node: Node) -> tuple[int | None, float, f
 def convener_ranking(ctx: ContextView, members: tuple[int, ...] | list[int]) -> list[tuple[int, float]]:
     """Every candidate convener for this core, best first (ties by code): (actor, quality).
 
-    Defined whether or not a candidate sits in the core; `choose_convener` returns the first of it.
+    The members of the pool in the core, or every state of the pool when a rivalry sits in the core (a
+    broker); `choose_convener` returns the first of it.
     """
     model = _model(ctx)
     inside = tuple(sorted(members))
     seated = seated_rivalries(ctx, inside)
+    among = None if seated else set(inside)
     ranked = [
         (
             c,
@@ -466,6 +491,7 @@ def convener_ranking(ctx: ContextView, members: tuple[int, ...] | list[int]) -> 
             ** (1.0 / 3.0),
         )
         for c in ctx.pool_order
+        if among is None or c in among
     ]
     ranked.sort(key=lambda t: (-t[1], ctx.codes[t[0]]))
     return ranked

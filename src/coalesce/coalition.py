@@ -21,6 +21,7 @@ class Node:
         "amax",
         "amin",
         "convener",
+        "convener_ceiling",
         "coverage",
         "mask",
         "members",
@@ -55,6 +56,8 @@ class Node:
         """The criteria's running aggregates, in `ctx.aggregators` order."""
         self.convener: tuple[int | None, float, float] | None = None
         """Cache of architecture.choose_convener for this node."""
+        self.convener_ceiling: float | None = None
+        """Cache of architecture.convener_ceiling for this node."""
         self.riders: tuple[int, ...] | None = None
         """Cache of the parsimony criterion's would-be passengers for this node."""
         self.memo: dict[tuple[object, ...], object] | None = None

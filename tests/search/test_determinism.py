@@ -30,8 +30,12 @@ def _propose_json(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 @pytest.fixture(scope="module")
 def flat(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # A pledge (opt-in): each added member may sign at the table's ceiling, so the bounds prune nothing
-    # (under consensus the added members' acceptance bound now certifies this world).
-    return write_flat_world(tmp_path_factory.mktemp("flat") / "flat", 200, max_size=20, rule="{kind: opt-in}")
+    # (under consensus the added members' acceptance bound now certifies this world). At least two
+    # members: since the convener leads from inside its core (stop 22), the bounds certify this world
+    # at the root when one member may stand alone.
+    return write_flat_world(
+        tmp_path_factory.mktemp("flat") / "flat", 200, max_size=20, rule="{kind: opt-in}", min_size=2
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,9 @@ from pathlib import Path
 from conftest import run_cli
 
 
-def write_flat_world(directory: Path, actors: int, max_size: int = 40, rule: str = "") -> Path:
+def write_flat_world(
+    directory: Path, actors: int, max_size: int = 40, rule: str = "", min_size: int = 1
+) -> Path:
     """`actors` states with the same share, alignment and figures: the worst case for branch and bound.
     `rule` is the issue's decision rule in flow YAML (consensus by default)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -47,7 +49,7 @@ def write_flat_world(directory: Path, actors: int, max_size: int = 40, rule: str
     (directory / "states.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (directory / "issues.yaml").write_text(
         "schema_version: 1\nissues:\n"
-        f"  - {{id: flat, title: Flat, domains: {{d: 1}}, target: 0.8, deadline_months: 18, min_size: 1, max_size: {max_size}"
+        f"  - {{id: flat, title: Flat, domains: {{d: 1}}, target: 0.8, deadline_months: 18, min_size: {min_size}, max_size: {max_size}"
         + (f", decision_rule: {rule}" if rule else "")
         + "}\n",
         encoding="utf-8",
@@ -56,7 +58,7 @@ def write_flat_world(directory: Path, actors: int, max_size: int = 40, rule: str
 
 
 def test_adversarial_world_returns_with_a_stated_gap(tmp_path: Path) -> None:
-    world = write_flat_world(tmp_path / "flat", 2000)
+    world = write_flat_world(tmp_path / "flat", 2000, min_size=2)  # one member convenes itself: exact
     code, out, err = run_cli(
         "propose", "flat", "--data", str(world), "--max-size", "40", "--time-limit", "1", "--format", "json"
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from coalesce.architecture import choose_convener, convener_figures
+from coalesce.architecture import convener_among, convener_ceiling, convener_figures
 from coalesce.criteria.base import Criterion, Scored
 from coalesce.models.base import Frozen, Unit
 
@@ -57,36 +57,55 @@ class Expertise(Criterion[ExpertiseParameters]):
             return 0.0
         return (1.0 - self.params(ctx).expertise_convener_share) * ctx.fit[actor]
 
-    def summarise(self, ctx: ContextView, order: Sequence[int]) -> list[tuple[float, ...]]:
-        """For each position of the search order, the best score per tag still available."""
+    def summarise(self, ctx: ContextView, order: Sequence[int]) -> list[tuple[object, ...]]:
+        """For each position of the search order, the best score per tag still available, and last the
+        pool states still available (the conveners that can still join: `convener_bound`)."""
+        pool = set(ctx.pool_order)
         best = [0.0] * len(ctx.tag_ids)
-        out: list[tuple[float, ...]] = [tuple(best)]
+        joinable: frozenset[int] = frozenset()
+        out: list[tuple[object, ...]] = [(*best, joinable)]
         for actor in reversed(order):
             best = [max(b, s) for b, s in zip(best, ctx.tag_scores[actor], strict=True)]
-            out.append(tuple(best))
+            if actor in pool:
+                joinable = joinable | {actor}
+            out.append((*best, joinable))
         out.reverse()
         return out
 
     def base(
         self, ctx: ContextView, node: Node, size: int, remaining: object = None, span: float = 0.0
     ) -> float:
-        """The current coverage plus the convener term (convener quality only falls as members join).
+        """The current coverage plus the convener term's ceiling (`convener_bound`).
 
         The search adds gains on top; the ceiling from the remaining candidates comes from `ceiling`.
         """
         share = self.params(ctx).expertise_convener_share
-        _, quality, _ = choose_convener(ctx, node)
-        return (1.0 - share) * node.tag_coverage + share * quality
+        return (1.0 - share) * node.tag_coverage + share * convener_bound(ctx, node, remaining)
 
     def ceiling(self, ctx: ContextView, node: Node, remaining: object) -> float:
         """The most this criterion can reach from `node` with the remaining candidates."""
         share = self.params(ctx).expertise_convener_share
-        _, quality, _ = choose_convener(ctx, node)
+        quality = convener_bound(ctx, node, remaining)
         if not ctx.tag_ids:
             return (1.0 - share) + share * quality
-        best = remaining if isinstance(remaining, tuple) else tuple(1.0 for _ in ctx.tag_ids)
+        best = remaining[:-1] if isinstance(remaining, tuple) else tuple(1.0 for _ in ctx.tag_ids)
         reach = sum(max(c, b) for c, b in zip(node.tagmax, best, strict=True)) / len(ctx.tag_ids)
         return (1.0 - share) * reach + share * quality
+
+
+def convener_bound(ctx: ContextView, node: Node, remaining: object) -> float:
+    """An upper bound on the convener quality of `node` and every superset the search can still build.
+
+    The whole pool's best at the node bounds it always (`architecture.convener_ceiling`). Without
+    rivals no broker is ever chosen, so the convener of a superset is a member: one already in the node
+    or one of the pool states still to join (`remaining[-1]`); either's quality only falls as members
+    join, so the best of them at the node bounds it.
+    """
+    if ctx.rivalries or not isinstance(remaining, tuple):
+        return convener_ceiling(ctx, node)
+    joinable = remaining[-1]
+    assert isinstance(joinable, frozenset)
+    return convener_among(ctx, node, joinable)
 
 
 CRITERION = Expertise()
