@@ -75,7 +75,7 @@ def test_adversarial_world_returns_with_a_stated_gap(tmp_path: Path) -> None:
 
 
 def test_table_states_the_gap(tmp_path: Path) -> None:
-    world = write_flat_world(tmp_path / "flat", 600)
+    world = write_flat_world(tmp_path / "flat", 600, min_size=2)  # as above: one member alone is exact
     code, out, err = run_cli(
         "propose", "flat", "--data", str(world), "--max-size", "40", "--time-limit", "0.5"
     )
