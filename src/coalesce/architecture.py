@@ -424,9 +424,13 @@ def choose_convener(ctx: ContextView, node: Node) -> tuple[int | None, float, fl
     A member of the core leads it; any state of the pool may broker when a rivalry sits in the core
     (docs/model.md, "Conveners")."""
     if node.convener is None:
-        seated = seated_rivalries(ctx, node.members)
-        node.convener = _choose_convener(ctx, node, None if seated else set(node.members))
+        node.convener = _choose_convener(ctx, node, _candidates(ctx, node.members))
     return node.convener
+
+
+def _candidates(ctx: ContextView, members: Collection[int]) -> set[int] | None:
+    """Who may convene a core: its members, or (None) every state of the pool when a rivalry sits in it."""
+    return None if seated_rivalries(ctx, members) else set(members)
 
 
 def convener_ceiling(ctx: ContextView, node: Node) -> float:
@@ -483,7 +487,7 @@ def convener_ranking(ctx: ContextView, members: tuple[int, ...] | list[int]) -> 
     model = _model(ctx)
     inside = tuple(sorted(members))
     seated = seated_rivalries(ctx, inside)
-    among = None if seated else set(inside)
+    among = _candidates(ctx, inside)
     ranked = [
         (
             c,

@@ -61,7 +61,7 @@ class Node:
         self.riders: tuple[int, ...] | None = None
         """Cache of the parsimony criterion's would-be passengers for this node."""
         self.memo: dict[tuple[object, ...], object] | None = None
-        """The search's cache of size-dependent bound values for this node."""
+        """The search's cache of bound values for this node (size-dependent values, the convener bound)."""
 
     @classmethod
     def empty(cls, ctx: ContextView) -> Node:

@@ -105,7 +105,16 @@ def convener_bound(ctx: ContextView, node: Node, remaining: object) -> float:
         return convener_ceiling(ctx, node)
     joinable = remaining[-1]
     assert isinstance(joinable, frozenset)
-    return convener_among(ctx, node, joinable)
+    # `base` and `ceiling` both ask at every bound of the node: computed once per (node, joinable)
+    memo = node.memo
+    if memo is None:
+        memo = node.memo = {}
+    key = ("convener_among", joinable)
+    quality = memo.get(key)
+    if quality is None:
+        quality = memo[key] = convener_among(ctx, node, joinable)
+    assert isinstance(quality, float)
+    return quality
 
 
 CRITERION = Expertise()

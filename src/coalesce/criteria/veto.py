@@ -109,21 +109,24 @@ def _members_and_memberships(
 _Memo = TypeVar("_Memo")
 
 
-def _per_context(store: dict[int, tuple[object, Any]], ctx: ContextView, build: Callable[[], _Memo]) -> _Memo:
-    """`build()` computed once per context object and remembered in `store` (at most 16 contexts; the
-    identity check keeps a recycled id from returning another context's value)."""
-    hit = store.get(id(ctx))
+def _per_context(
+    store: dict[Any, tuple[object, Any]], ctx: object, build: Callable[[], _Memo], extra: object = ()
+) -> _Memo:
+    """`build()` computed once per `ctx` object (and `extra` key) and remembered in `store` (at most 16
+    entries; the identity check keeps a recycled id from returning another object's value)."""
+    key = (id(ctx), extra)
+    hit = store.get(key)
     if hit is not None and hit[0] is ctx:
         value: _Memo = hit[1]
         return value
     value = build()
     if len(store) >= 16:
         store.clear()
-    store[id(ctx)] = (ctx, value)
+    store[key] = (ctx, value)
     return value
 
 
-_BY_CONTEXT: dict[int, tuple[object, Any]] = {}
+_BY_CONTEXT: dict[Any, tuple[object, Any]] = {}
 
 
 def table(ctx: ContextView) -> AcceptanceTable:
@@ -348,7 +351,7 @@ def _prefix(ctx: ContextView, t: AcceptanceTable) -> _Prefix:
     return built
 
 
-_REACH_ROWS: dict[int, tuple[object, Any]] = {}
+_REACH_ROWS: dict[Any, tuple[object, Any]] = {}
 
 
 def _reach(ctx: ContextView, t: AcceptanceTable) -> list[float]:
@@ -357,24 +360,20 @@ def _reach(ctx: ContextView, t: AcceptanceTable) -> list[float]:
 
     def build() -> list[float]:
         pool = frozenset(ctx.pool_order) & {*ctx.candidates, *ctx.forced}
+
+        def rows() -> list[float]:
+            if isinstance(t.accept, IdealPointRows):  # without alignment data: from the sorted points
+                return t.accept.reach(pool)
+            return [max((row[j] for j in pool if j != m), default=0.0) for m, row in enumerate(t.accept)]
+
         # the rows read only the table and the pool, which a robustness draw does not change: kept
-        # across the draws' contexts (the identity check keeps a recycled id from another table's rows)
-        hit = _REACH_BY_TABLE.get((id(t), pool))
-        if hit is not None and hit[0] is t:
-            return hit[1]
-        if isinstance(t.accept, IdealPointRows):  # without alignment data: from the sorted points
-            rows = t.accept.reach(pool)
-        else:
-            rows = [max((row[j] for j in pool if j != m), default=0.0) for m, row in enumerate(t.accept)]
-        if len(_REACH_BY_TABLE) >= 16:
-            _REACH_BY_TABLE.clear()
-        _REACH_BY_TABLE[(id(t), pool)] = (t, rows)
-        return rows
+        # across the draws' contexts
+        return _per_context(_REACH_BY_TABLE, t, rows, pool)
 
     return _per_context(_REACH_ROWS, ctx, build)
 
 
-_REACH_BY_TABLE: dict[tuple[int, frozenset[int]], tuple[AcceptanceTable, list[float]]] = {}
+_REACH_BY_TABLE: dict[Any, tuple[object, Any]] = {}
 
 
 def _not_lead(p: _Prefix, reach: list[float], m: int, k: int) -> float:
@@ -638,7 +637,7 @@ def _base_by_size(ctx: ContextView, node: Node, sizes: range, span: float) -> li
     return [1.0] * len(sizes)
 
 
-_REACH: dict[int, tuple[object, Any]] = {}
+_REACH: dict[Any, tuple[object, Any]] = {}
 
 
 def institution_bound(ctx: ContextView, node: Node, size: int, rule: WeightedVote) -> float:
@@ -692,7 +691,7 @@ def _institution_most(ctx: ContextView, node: Node, size: int, rule: WeightedVot
     return total
 
 
-_SHARES: dict[int, tuple[object, Any]] = {}
+_SHARES: dict[Any, tuple[object, Any]] = {}
 
 
 def _share_weights(ctx: ContextView, rule: WeightedVote) -> tuple[list[int] | None, list[tuple[int, int]]]:
