@@ -1391,6 +1391,92 @@ def health_security(raw: Path) -> tuple[str, str]:  # raw unused: reads the proj
     return "expertise/health-security.yaml", emit(name, sources, "tag", head, "scores", scores)
 
 
+EPOCH_CLUSTERS_EXTRACT = (
+    Path(__file__).resolve().parent.parent / "data" / "raw" / "epoch_gpu_clusters_existing_extract.csv"
+)
+EPOCH_CLUSTER_NAMES = {"Philippines (the)": "PHL"}
+EU27 = frozenset(
+    re.findall(
+        r"[A-Z]{3}",
+        "AUT BEL BGR CYP CZE DEU DNK ESP EST FIN FRA GRC HRV HUN IRL ITA LTU LUX LVA MLT NLD POL PRT ROU SVK SVN SWE",
+    )
+)
+
+
+def ai_compute(raw: Path) -> tuple[str, str]:  # raw unused: reads the project's own extract
+    name = "data/raw/" + EPOCH_CLUSTERS_EXTRACT.name
+    rows = read_csv(EPOCH_CLUSTERS_EXTRACT, ["name", "country", "include_in_standard_analysis", "op_s_16bit"])
+    perf: dict[str, float] = defaultdict(float)
+    unattributed = 0.0
+    n_in = n_no_perf = 0
+    for r in rows:
+        if r["include_in_standard_analysis"] != "True":
+            continue
+        if not r["op_s_16bit"]:
+            n_no_perf += 1
+            continue
+        n_in += 1
+        v = float(r["op_s_16bit"])
+        country = r["country"]
+        code = EPOCH_CLUSTER_NAMES.get(country) or (iso3(country) if country else None)
+        if code is None:
+            unattributed += v
+        else:
+            perf[code] += v
+    total = sum(perf.values()) + unattributed
+    if total <= 0:
+        raise DeriveError(f"{name}: no included cluster with a 16-bit performance")
+    src = "epoch-gpu-clusters-2025"
+    shares = {
+        c: share_fig(v / total, 0.01 + 0.2 * v / total, src) for c, v in perf.items() if v / total >= 5e-6
+    }
+    eu = sum(v for c, v in perf.items() if c in EU27) / total
+    shares["EU"] = share_fig(
+        eu, 0.01 + 0.2 * eu, src, note="sum of the EU-27 members' shares; members are listed too"
+    )
+    shares = order(shares, "share")
+    head = {
+        "id": "ai-compute",
+        "name": "AI compute (AI supercomputers)",
+        "measure": (
+            "Share of the 16-bit computational performance (OP/s) of the existing GPU clusters in Epoch AI's "
+            "Data on GPU Clusters that Epoch marks 'Include in Standard Analysis', by host country (Hong Kong "
+            "counted as China); the denominator includes clusters with no country"
+        ),
+        "unit": "share of tracked AI-supercomputer performance",
+        "year": 2025,
+        "source": src,
+        "tolerance": 0.01,
+        "gaps": (
+            f"{n_in} included existing clusters counted; {n_no_perf} included clusters have no 16-bit "
+            "performance and are not counted; clusters Epoch leaves out of its standard analysis (possible "
+            "duplicates, unclear single-cluster status) are not counted. Performance of clusters with no "
+            f"country: {unattributed / total:.4f} of the total, unattributed. Epoch's dataset covers an "
+            "estimated 10-20% of global AI compute, so these are shares of tracked performance. The EU "
+            "carries the sum of its members' shares (the bloc adds no residual). Uncertainty: 0.01 + 20% of "
+            f"the share (Epoch's performance figures are estimates). Top holders: {top(shares, 'share')}."
+        ),
+    }
+    sources = [
+        {
+            "id": src,
+            "title": "Data on GPU Clusters (AI supercomputers)",
+            "publisher": "Epoch AI",
+            "year": 2025,
+            "url": "https://epoch.ai/data/gpu-clusters",
+            "quality": "primary",
+            "note": (
+                "Epoch's own CSV (gpu_clusters.csv, 786 clusters; latest first-operational date 22 Jul 2025), "
+                "read from a copy in cnyke/cnyke.github.io commit a64f15ae (blob cd08fc8e); its existing "
+                "clusters extracted by scripts/data_epoch_clusters_extract.py into " + name + " (provenance: "
+                "data/raw/README.md). Method: Pilz, Sanders, Rahman & Heim, Trends in AI Supercomputers, "
+                "arXiv:2504.16026. CC BY 4.0."
+            ),
+        }
+    ]
+    return "capabilities/ai-compute.yaml", emit(name, sources, "domain", head, "shares", shares)
+
+
 DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "frontier-ai": frontier_ai,
     "chip-equipment": chip_equipment,
@@ -1406,6 +1492,7 @@ DERIVERS: dict[str, Callable[[Path], tuple[str, str]]] = {
     "development-finance": development_finance,
     "mediation": mediation,
     "health-security": health_security,
+    "ai-compute": ai_compute,
 }
 
 
