@@ -1364,3 +1364,15 @@ def test_epoch_clusters_extract_keeps_existing_rows_in_order_and_refuses_bad_val
         mod.extract([dict(base, **{"Include in Standard Analysis": "Yes"})])
     with pytest.raises(mod.ExtractError, match="no row with Status"):
         mod.extract([dict(base, Status="Planned")])
+
+
+@needs_derived_raw
+def test_cset_has_no_fabrication_figure_below_the_all_node_stage():
+    # Why the advanced-fab split stays secondary: the only country figures of fabrication in the
+    # CSET/ETO files are the stage's own (S2, all nodes); its seven processes carry no provision rows,
+    # so nothing in the files splits capacity by node.
+    inputs = _read_rows("cset_eto_chip_explorer_inputs_2026-08.csv")
+    processes = {r["input_id"] for r in inputs if r["stage_id"] == "S2"}
+    assert len(processes) == 7
+    provided = {r["provided_id"] for r in _read_rows(DERIVED_RAW[1])}
+    assert "S2" in provided and not processes & provided
