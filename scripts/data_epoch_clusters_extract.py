@@ -19,10 +19,9 @@ computed.
 
 from __future__ import annotations
 
-import argparse
-import csv
 import sys
-from pathlib import Path
+
+import csv_extract_cli
 
 COLUMNS = {
     "Name": "name",
@@ -62,26 +61,17 @@ def extract(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("source", help="Epoch's CSV (gpu_clusters.csv)")
-    ap.add_argument("out", help="the extract to write")
-    args = ap.parse_args(argv)
-    try:
-        with open(args.source, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = (set(COLUMNS) | {"Status"}) - set(reader.fieldnames or ())
-            if missing:
-                raise ExtractError(f"missing columns {sorted(missing)}")
-            rows = extract(list(reader))
-    except (ExtractError, OSError) as exc:
-        print(f"data_epoch_clusters_extract: {args.source}: {exc}", file=sys.stderr)
-        return 1
-    with open(Path(args.out), "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS.values()), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"wrote {args.out} ({len(rows)} clusters)", file=sys.stderr)
-    return 0
+    return csv_extract_cli.run(
+        argv,
+        prog="data_epoch_clusters_extract",
+        description=__doc__.split("\n\n")[0],
+        source_help="Epoch's CSV (gpu_clusters.csv)",
+        need=set(COLUMNS) | {"Status"},
+        fields=list(COLUMNS.values()),
+        extract=extract,
+        error=ExtractError,
+        noun="clusters",
+    )
 
 
 if __name__ == "__main__":

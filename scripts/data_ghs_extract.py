@@ -19,10 +19,9 @@ checks that there are 195 of them, that no country repeats and that every score 
 
 from __future__ import annotations
 
-import argparse
-import csv
 import sys
-from pathlib import Path
+
+import csv_extract_cli
 
 FIELDS = ("country", "year", "overall_score")
 YEAR = "2021"
@@ -57,26 +56,17 @@ def extract(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("source", help="the index's CSV (2021-GHS-Index-April-2022.csv)")
-    ap.add_argument("out", help="the extract to write")
-    args = ap.parse_args(argv)
-    try:
-        with open(args.source, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = {"Country", "Year", "OVERALL SCORE"} - set(reader.fieldnames or ())
-            if missing:
-                raise ExtractError(f"missing columns {sorted(missing)}")
-            rows = extract(list(reader))
-    except (ExtractError, OSError) as exc:
-        print(f"data_ghs_extract: {args.source}: {exc}", file=sys.stderr)
-        return 1
-    with open(Path(args.out), "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"wrote {args.out} ({len(rows)} countries)", file=sys.stderr)
-    return 0
+    return csv_extract_cli.run(
+        argv,
+        prog="data_ghs_extract",
+        description=__doc__.split("\n\n")[0],
+        source_help="the index's CSV (2021-GHS-Index-April-2022.csv)",
+        need={"Country", "Year", "OVERALL SCORE"},
+        fields=FIELDS,
+        extract=extract,
+        error=ExtractError,
+        noun="countries",
+    )
 
 
 if __name__ == "__main__":

@@ -1376,3 +1376,32 @@ def test_cset_has_no_fabrication_figure_below_the_all_node_stage():
     assert len(processes) == 7
     provided = {r["provided_id"] for r in _read_rows(DERIVED_RAW[1])}
     assert "S2" in provided and not processes & provided
+
+
+def test_extract_scripts_share_one_command_line_that_refuses_missing_columns(tmp_path, capsys):
+    ghs = _load_script("data_ghs_extract")
+    epoch = _load_script("data_epoch_clusters_extract")
+    src = tmp_path / "gpu.csv"
+    header = [
+        "Name",
+        "Status",
+        "Country",
+        "First Operational Date",
+        "Include in Standard Analysis",
+        "16-bit OP/s",
+    ]
+    src.write_text(
+        ",".join(header) + "\nA,Existing,China,2024-01-01,True,1e18\nB,Planned,,,,\n", encoding="utf-8"
+    )
+    out = tmp_path / "out.csv"
+    assert epoch.main([str(src), str(out)]) == 0
+    assert out.read_bytes() == (
+        b"name,country,first_operational_date,include_in_standard_analysis,op_s_16bit\n"
+        b"A,China,2024-01-01,True,1e18\n"
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Country,Year\nX,2021\n", encoding="utf-8")
+    assert ghs.main([str(bad), str(out)]) == 1
+    assert "data_ghs_extract:" in capsys.readouterr().err
+    assert epoch.main([str(bad), str(out)]) == 1
+    assert "missing columns" in capsys.readouterr().err
