@@ -1015,30 +1015,41 @@ def _run(args: list[str], debug: bool) -> int:
 
 
 _VALUED = ("--format", "-f", "--data", "--output", "-o")
-"""The global options that take a value (the next word, unless given as `--name=value`)."""
+"""The global options that take a value (the next word, unless given as `--name=value` or `-fVALUE`)."""
+_FLAGS = (
+    "--quiet",
+    "-q",
+    "--debug",
+    "--version",
+    "--help",
+    "-h",
+    "--install-completion",
+    "--show-completion",
+)
 
 
 def _invoked(args: list[str]) -> str | None:
     """The name of the command on the line: the first word after the global options (and their
-    values), when it names a registered command; None otherwise (no command, `--`, a shell completion,
-    an unknown name: the whole app answers those)."""
+    values), when it names a registered command; None otherwise (no command, `--`, an option the group
+    does not know, a shell completion, an unknown name: the whole app answers those)."""
     if any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
         return None  # typer's shell completion lists every command
     i = 0
-    while i < len(args):
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
         word = args[i]
-        if word == "--" or not word.startswith("-") or word == "-":
-            break
         if word in _VALUED:
             i += 2
-            continue
-        if not word.startswith("--"):  # a cluster of short options: -q, -qf json, -fjson
+        elif word in _FLAGS or word.split("=", 1)[0] in ("--format", "--data", "--output"):
+            i += 1
+        elif not word.startswith("--") and word[1] in "qhfo":  # short options: -q, -qf json, -fjson
             letters = word[1:]
-            valued = next((k for k, letter in enumerate(letters) if letter in "fo"), None)
-            if valued is not None and valued == len(letters) - 1:
-                i += 1  # its last letter takes the next word
-        i += 1
-    if i >= len(args) or args[i] == "--":
+            valued = next((k for k, letter in enumerate(letters) if letter in "fo"), len(letters))
+            if any(letter not in "qh" for letter in letters[:valued]):
+                return None
+            i += 2 if valued == len(letters) - 1 else 1  # a last -f or -o takes the next word
+        else:
+            return None
+    if i >= len(args):
         return None
     return args[i] if any(_name(info) == args[i] for info in app.registered_commands) else None
 
