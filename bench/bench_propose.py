@@ -63,12 +63,16 @@ def main() -> None:
         + (f" --against {args.against}" if args.against else "")
         + (" --no-cold" if args.no_cold else "")
     )
-    header = "| issue | warm s | x stack | cold s | x stack | warm CPU x stack | nodes | exact | search s |"
+    header = (
+        "| issue | stack s | warm s | x stack | cold s | x stack | warm CPU x stack | nodes | exact | search s "
+        "| search x stack |"
+    )
     if other is not None:
         header += " other warm s | x stack | other CPU x stack | other nodes | other exact | same JSON |"
     rows = [
         header,
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|" + ("---:|---:|---:|---:|---|---|" if other else ""),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
+        + ("---:|---:|---:|---:|---|---|" if other else ""),
     ]
     stacks: list[float] = []
     for issue in issues:
@@ -103,9 +107,9 @@ def main() -> None:
             else f"{timed['cold'].median_wall:.2f} | {timed['cold'].median_wall / stack.median_wall:.1f} |"
         )
         row = (
-            f"| {issue} | {hot.median_wall:.2f} | {hot.median_wall / stack.median_wall:.1f} | {cold_cells} "
-            f"{hot.median_cpu / stack.median_cpu:.1f} | {search['nodes']:,} | {_exact(search)} | "
-            f"{search['seconds']:.2f} |"
+            f"| {issue} | {stack.median_wall:.3f} | {hot.median_wall:.2f} | {hot.median_wall / stack.median_wall:.1f} | "
+            f"{cold_cells} {hot.median_cpu / stack.median_cpu:.1f} | {search['nodes']:,} | {_exact(search)} | "
+            f"{search['seconds']:.2f} | {search['seconds'] / stack.median_wall:.1f} |"
         )
         if other is not None:
             theirs = timed["other"]
