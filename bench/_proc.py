@@ -20,9 +20,10 @@ STACK = [PYTHON, "-c", "import typer, rich, pydantic, yaml"]
 """SPEC's yardstick: the import of the stack coalesce is built on."""
 
 
-def base_env(**extra: str) -> dict[str, str]:
-    """The environment of a timed run: this checkout's source, no colour, the cache on unless told."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1"}
+def base_env(source: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a timed run: this checkout's source (or `source`, another checkout's src, to
+    time two versions in one run), no colour, the cache on unless told."""
+    env = {**os.environ, "PYTHONPATH": str(source or ROOT / "src"), "NO_COLOR": "1"}
     env.pop("COALESCE_NO_CACHE", None)
     # An installed package has its bytecode compiled (pip does it); without this, a session that sets
     # PYTHONDONTWRITEBYTECODE would time the compilation of every module on every run.
@@ -73,9 +74,9 @@ def fresh_cache_env() -> Callable[[], dict[str, str]]:
     return make
 
 
-def warm_cache_env() -> dict[str, str]:
+def warm_cache_env(source: Path | None = None) -> dict[str, str]:
     """An environment whose cache directory persists for the whole bench (warm after the first run)."""
-    return base_env(XDG_CACHE_HOME=tempfile.mkdtemp(prefix="coalesce-bench-warm-"))
+    return base_env(source, XDG_CACHE_HOME=tempfile.mkdtemp(prefix="coalesce-bench-warm-"))
 
 
 def interleave(

@@ -2,6 +2,7 @@
 with a warm and a cold cache of the validated world.
 
 Usage: python bench/bench_propose.py [--runs 3] [--max-size 20] [--issues a,b] [--time-limit T] [--markdown]
+                                    [--against DIR] [--no-cold]
 
 For each shipped issue it runs `python -m coalesce propose ISSUE --max-size N --format json --timing`
 in fresh processes, round-robin with `python -c "import typer, rich, pydantic, yaml"` (so each row's
@@ -10,6 +11,11 @@ of loading/cache.py holds the data) and a cold one (an empty cache directory: pa
 It reports median wall seconds, their ratios to the stack import, the CPU ratio of the warm run (steadier
 than wall time on a loaded machine), the search's nodes, whether it was exact and its own seconds.
 Without --time-limit the search stops on its deterministic work budget, as `propose` does by default.
+
+`--against DIR` times another checkout (DIR is its root, e.g. the main worktree) in the same round-robin,
+warm cache only, so a change is measured before and after in one run: its columns are the other
+checkout's warm wall and CPU ratios, nodes and exactness, and whether both printed the same JSON (the
+`seconds` field, which `--timing` adds, left out). `--no-cold` skips the cold runs.
 """
 
 from __future__ import annotations
@@ -34,8 +40,11 @@ def main() -> None:
     parser.add_argument("--issues", default="")
     parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--markdown", action="store_true", help="Print only the markdown table.")
+    parser.add_argument("--against", type=Path, default=None, help="Another checkout to time alongside.")
+    parser.add_argument("--no-cold", action="store_true", help="Leave out the cold-cache runs.")
     args = parser.parse_args()
     warm = warm_cache_env()
+    other = warm_cache_env(args.against.resolve() / "src") if args.against else None
     listing = subprocess.run(
         [PYTHON, "-m", "coalesce", "issues", "--format", "json"],
         capture_output=True,
@@ -48,12 +57,22 @@ def main() -> None:
     )
     cold = fresh_cache_env()
     limit = ["--time-limit", str(args.time_limit)] if args.time_limit else []
-    flags = f"--runs {args.runs} --max-size {args.max_size}" + (
-        f" --time-limit {args.time_limit:g}" if limit else ""
+    flags = (
+        f"--runs {args.runs} --max-size {args.max_size}"
+        + (f" --time-limit {args.time_limit:g}" if limit else "")
+        + (f" --against {args.against}" if args.against else "")
+        + (" --no-cold" if args.no_cold else "")
     )
+    header = (
+        "| issue | stack s | warm s | x stack | cold s | x stack | warm CPU x stack | nodes | exact | search s "
+        "| search x stack |"
+    )
+    if other is not None:
+        header += " other warm s | x stack | other CPU x stack | other nodes | other exact | same JSON |"
     rows = [
-        "| issue | warm s | x stack | cold s | x stack | warm CPU x stack | nodes | exact | search s |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+        header,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
+        + ("---:|---:|---:|---:|---|---|" if other else ""),
     ]
     stacks: list[float] = []
     for issue in issues:
@@ -71,19 +90,37 @@ def main() -> None:
             *limit,
         ]
         run_once(command, warm, Timed())  # the first run of an issue is not timed
-        timed = interleave(
-            {"stack": (STACK, base_env), "warm": (command, lambda: warm), "cold": (command, cold)}, args.runs
-        )
-        stack, hot, fresh = timed["stack"], timed["warm"], timed["cold"]
+        commands = {"stack": (STACK, base_env), "warm": (command, lambda: warm)}
+        if not args.no_cold:
+            commands["cold"] = (command, cold)
+        if other is not None:
+            run_once(command, other, Timed())
+            commands["other"] = (command, lambda: other)
+        timed = interleave(commands, args.runs)
+        stack, hot = timed["stack"], timed["warm"]
         stacks.append(stack.median_wall)
-        search = json.loads(hot.stdout)["search"]
-        rows.append(
-            f"| {issue} | {hot.median_wall:.2f} | {hot.median_wall / stack.median_wall:.1f} | "
-            f"{fresh.median_wall:.2f} | {fresh.median_wall / stack.median_wall:.1f} | "
-            f"{hot.median_cpu / stack.median_cpu:.1f} | {search['nodes']:,} | "
-            f"{'yes' if search['exact'] else 'no: ' + str(search.get('stopped_by') or 'stopped') + ', gap ' + str(search['gap'])} | "
-            f"{search['seconds']:.2f} |"
+        result = json.loads(hot.stdout)
+        search = result["search"]
+        cold_cells = (
+            "- | - |"
+            if args.no_cold
+            else f"{timed['cold'].median_wall:.2f} | {timed['cold'].median_wall / stack.median_wall:.1f} |"
         )
+        row = (
+            f"| {issue} | {stack.median_wall:.3f} | {hot.median_wall:.2f} | {hot.median_wall / stack.median_wall:.1f} | "
+            f"{cold_cells} {hot.median_cpu / stack.median_cpu:.1f} | {search['nodes']:,} | {_exact(search)} | "
+            f"{search['seconds']:.2f} | {search['seconds'] / stack.median_wall:.1f} |"
+        )
+        if other is not None:
+            theirs = timed["other"]
+            their_result = json.loads(theirs.stdout)
+            same = _untimed(result) == _untimed(their_result)
+            row += (
+                f" {theirs.median_wall:.2f} | {theirs.median_wall / stack.median_wall:.1f} | "
+                f"{theirs.median_cpu / stack.median_cpu:.1f} | {their_result['search']['nodes']:,} | "
+                f"{_exact(their_result['search'])} | {'yes' if same else 'NO'} |"
+            )
+        rows.append(row)
         if not args.markdown:
             print(rows[-1], flush=True)
     stacks.sort()
@@ -94,6 +131,19 @@ def main() -> None:
         f"{3 * stacks[len(stacks) // 2]:.2f} s.\n"
     )
     print("\n".join(rows))
+
+
+def _exact(search: dict[str, object]) -> str:
+    if search["exact"]:
+        return "yes"
+    return f"no: {search.get('stopped_by') or 'stopped'}, gap {search['gap']}"
+
+
+def _untimed(result: dict[str, object]) -> dict[str, object]:
+    """The JSON without the search's wall seconds (the one field `--timing` adds)."""
+    search = dict(result["search"])  # type: ignore[call-overload]
+    search.pop("seconds", None)
+    return {**result, "search": search}
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Start-up cost: `coalesce --help` and `propose` against the stack's own import, warm and cold cache.
 
-Usage: python bench/bench_startup.py [--runs 9] [--issue chip-supply-resilience] [--markdown]
+Usage: python bench/bench_startup.py [--runs 9] [--issue chip-supply-resilience] [--markdown] [--against DIR]
 
 Every command runs in a fresh process, round-robin with the others (so a shared machine's load falls on
 all alike); the table gives median wall and CPU (user + system) seconds and their ratio to
@@ -10,6 +10,11 @@ all alike); the table gives median wall and CPU (user + system) seconds and thei
 - warm cache: the plain-type cache of the validated world (loading/cache.py) holds the data;
 - cold cache: an empty cache directory, so the run parses, validates and writes the cache;
 - no cache: COALESCE_NO_CACHE=1, the full path without writing.
+
+Two more warm rows: `issues --format json` (a command whose work is loading the data) and the propose
+drawn as a markdown memo (the layouts and the memo backend). `--against DIR` adds every warm row again for
+another checkout (DIR is its root, e.g. the main worktree), in the same round-robin: a change's start-up
+cost before and after, in one run.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -32,6 +38,7 @@ def main() -> None:
     parser.add_argument("--issue", default="chip-supply-resilience")
     parser.add_argument("--max-size", type=int, default=20)
     parser.add_argument("--markdown", action="store_true", help="Print only the markdown table.")
+    parser.add_argument("--against", type=Path, default=None, help="Another checkout to time alongside.")
     args = parser.parse_args()
     coalesce = [PYTHON, "-m", "coalesce"]
     propose = [
@@ -47,19 +54,32 @@ def main() -> None:
     warm = warm_cache_env()
     run_once(propose, warm, Timed())  # fills the warm cache
     cold = fresh_cache_env()
-    commands = {
-        "stack import": (STACK, base_env),
-        "`import coalesce.cli`": ([PYTHON, "-c", "import coalesce.cli"], lambda: warm),
-        "`coalesce --help`": ([*coalesce, "--help"], lambda: warm),
-        f"`propose {args.issue}`, warm cache": (propose, lambda: warm),
-        f"`propose {args.issue}`, cold cache": (propose, cold),
-        f"`propose {args.issue}`, no cache": (propose, lambda: base_env(COALESCE_NO_CACHE="1")),
+    memo = [*propose[: propose.index("--format")], "--format", "markdown"]
+    listing = [*coalesce, "issues", "--format", "json"]
+    warm_rows: dict[str, list[str]] = {
+        "`import coalesce.cli`": [PYTHON, "-c", "import coalesce.cli"],
+        "`coalesce --help`": [*coalesce, "--help"],
+        "`issues --format json`, warm cache": listing,
+        f"`propose {args.issue}`, warm cache": propose,
+        f"`propose {args.issue} --format markdown`, warm cache": memo,
     }
+    commands: dict[str, tuple[list[str], Callable[[], dict[str, str]]]] = {"stack import": (STACK, base_env)}
+    commands.update({name: (line, lambda: warm) for name, line in warm_rows.items()})
+    commands[f"`propose {args.issue}`, cold cache"] = (propose, cold)
+    commands[f"`propose {args.issue}`, no cache"] = (propose, lambda: base_env(COALESCE_NO_CACHE="1"))
+    if args.against is not None:
+        other = warm_cache_env(args.against.resolve() / "src")
+        run_once(propose, other, Timed())
+        commands.update(
+            {f"{name} ({args.against})": (line, lambda: other) for name, line in warm_rows.items()}
+        )
     results = interleave(commands, args.runs)
     stack = results["stack import"]
     search = json.loads(results[f"`propose {args.issue}`, warm cache"].stdout)["search"]
     lines = [
-        f"`python bench/bench_startup.py --runs {args.runs} --issue {args.issue} --max-size {args.max_size}`: "
+        f"`python bench/bench_startup.py --runs {args.runs} --issue {args.issue} --max-size {args.max_size}"
+        + (f" --against {args.against}" if args.against else "")
+        + "`: "
         f"median of {args.runs} interleaved fresh processes; stack import {stack.median_wall:.3f} s wall, "
         f"{stack.median_cpu:.3f} s CPU; the search itself {search['seconds']:.3f} s "
         f"({search['nodes']} nodes, exact: {str(search['exact']).lower()}).",
