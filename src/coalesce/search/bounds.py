@@ -205,27 +205,18 @@ class Bounds:
             best = min(best, self._riders(node, start, sizes, fixed, growing, tables, penalty, start_reach))
         return best
 
-    def _riders(
-        self,
-        node: Node,
-        start: int,
-        sizes: range,
-        fixed: float,
-        growing: list[tuple[int, float, float, float]],
-        tables: GainTables,
-        penalty: float,
-        reach: tuple[float, ...] | None,
-    ) -> float:
-        """The bound split by how many additions are riders (parsimony's passengers but for the
-        convener's exemption) in every superset.
-
-        A candidate that joins the node as a rider (`parsimony.joins_as_rider`: under a point of
-        coverage beyond the node, no needed expertise beyond its members', no key rival) stays one in
-        every superset; only the few others (`N`: much coverage, a better tag score, a rival) may not.
-        With r riders among e additions the final set has at least |Q(node)| + r - ROLE_EXEMPTIONS
-        passengers, and the other e - r additions come from N, so each growing criterion gains at most
-        the best e - r of N's gains plus the best r of all (and at most the best e of all). The bound is
-        the best case over r and the final sizes (all of them: no size is skipped here)."""
+    def not_riders(self, node: Node, start: int) -> frozenset[int]:
+        """N: the candidates at or after `start`, outside the node, that do not join it as riders
+        (`parsimony.joins_as_rider`); every other addition is a rider in every superset. Only those with
+        a point of coverage, a better tag score than the members' or a key rival's seat can be in N, so
+        only they are tested. Kept in the node's memo per position (both splits ask)."""
+        memo = node.memo
+        if memo is None:
+            memo = node.memo = {}
+        key = ("not_riders", start)
+        cached = memo.get(key)
+        if cached is not None:
+            return cast("frozenset[int]", cached)
         ctx, values, members, position = self.ctx, self.ctx.actor_values, set(node.members), self.position
         floor = ctx.params.passenger_coverage
         found: set[int] = set()
@@ -252,6 +243,33 @@ class Bounds:
         for a in ctx.rival_set:
             if a in position:
                 consider(a)
+        out = frozenset(found)
+        memo[key] = out
+        return out
+
+    def _riders(
+        self,
+        node: Node,
+        start: int,
+        sizes: range,
+        fixed: float,
+        growing: list[tuple[int, float, float, float]],
+        tables: GainTables,
+        penalty: float,
+        reach: tuple[float, ...] | None,
+    ) -> float:
+        """The bound split by how many additions are riders (parsimony's passengers but for the
+        convener's exemption) in every superset.
+
+        A candidate that joins the node as a rider (`parsimony.joins_as_rider`: under a point of
+        coverage beyond the node, no needed expertise beyond its members', no key rival) stays one in
+        every superset; only the few others (`N`: much coverage, a better tag score, a rival) may not.
+        With r riders among e additions the final set has at least |Q(node)| + r - ROLE_EXEMPTIONS
+        passengers, and the other e - r additions come from N, so each growing criterion gains at most
+        the best e - r of N's gains plus the best r of all (and at most the best e of all). The bound is
+        the best case over r and the final sizes (all of them: no size is skipped here)."""
+        ctx = self.ctx
+        found = self.not_riders(node, start)
         size_now = node.size
         known = len(sure_riders(ctx, node))
         not_riders = len(found)
@@ -406,9 +424,28 @@ class Bounds:
                 tighter = sharper(ctx, node, Reaching(allowed, cover_of, by_cover, floor, short), extras)
                 if tighter is not None:
                     sized = [min(v, t) for v, t in zip(sized, tighter, strict=True)]
+            if c == self.parsimony:
+                sized = [
+                    min(v, t) for v, t in zip(sized, self._fewest_riders(node, start, window), strict=True)
+                ]
             for i, v in enumerate(sized):
                 totals[i] += weights[c] * (v if v < 1.0 else 1.0)
         return max(missing, max(totals))
+
+    def _fewest_riders(self, node: Node, start: int, sizes: range) -> list[float]:
+        """Parsimony at each final size when only N (`not_riders`) may join as non-riders: of e
+        additions at least e - |N| are riders, and they stay riders with the node's own (Q) in every
+        superset, so at least |Q(node)| + e - |N| - ROLE_EXEMPTIONS members are passengers. (The riders
+        split takes the best case over every number of riders; this is its least number, for the
+        reaching split, which otherwise reads parsimony at the node's own passengers only.)"""
+        ctx, size_now = self.ctx, node.size
+        known = len(sure_riders(ctx, node))
+        free = len(self.not_riders(node, start))
+        out = []
+        for size in sizes:
+            passengers = max(0, known + max(0, size - size_now - free) - ROLE_EXEMPTIONS)
+            out.append(size_score(ctx, size) * (1.0 - passengers / size) if size > 0 else 1.0)
+        return out
 
     def _reach_left(self, node: Node, start: int) -> tuple[float, ...] | None:
         """The most coverage any m further members from order[start:] can add, for m = 0, 1, ...; None
