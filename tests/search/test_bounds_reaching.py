@@ -27,7 +27,7 @@ from coalesce.criteria.base import Reaching
 from coalesce.criteria.capability import TOLERANCE
 from coalesce.loading.files import load_dataset
 from coalesce.request import build_request
-from coalesce.search.bounds import Bounds
+from coalesce.search.bounds import LAMBDAS_GAIN, Bounds, _grouped_lagrangian
 from coalesce.search.branch import _value
 
 
@@ -268,3 +268,34 @@ def test_the_reaching_split_was_checked_on_the_random_worlds() -> None:
     if not REACHING_CHECKS:  # run alone (-k): the random worlds again, counted here
         test_the_reaching_split_alone_holds_for_every_superset()
     assert sum(1 for c in REACHING_CHECKS if c > 0) >= 5
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from([0.0, 0.2, 0.4]), st.floats(0.0, 0.3), st.integers(-1, 2)),
+        min_size=1,
+        max_size=7,
+    ),
+    short=st.floats(0.01, 0.5),
+)
+def test_the_class_counted_lagrangian_bounds_every_reaching_choice(
+    rows: list[tuple[float, float, int]], short: float
+) -> None:
+    """bounds._grouped_lagrangian: for every e and every e candidates whose covers reach `short`, at least
+    their gains counted once per class (property 8 of criteria/base.py), by brute force."""
+    values, covers, classes = (list(x) for x in zip(*rows, strict=True))
+    top = len(rows)
+    limit = _grouped_lagrangian(values, covers, classes, short, top, LAMBDAS_GAIN, max(values))
+    for e in range(1, top + 1):
+        for chosen in itertools.combinations(range(top), e):
+            if sum(covers[i] for i in chosen) < short:
+                continue
+            heads: dict[int, float] = {}
+            counted = 0.0
+            for i in chosen:
+                if classes[i] < 0:
+                    counted += values[i]
+                else:
+                    heads[classes[i]] = max(heads.get(classes[i], 0.0), values[i])
+            note(f"chosen {chosen}")
+            assert counted + sum(heads.values()) <= limit[e] + 1e-9

@@ -66,6 +66,12 @@ class Bounds:
             c.reaching_bound if c.SIZE_DEPENDENT and overrides(c, "reaching_bound") else None
             for c in self.criteria
         ]
+        # Gain classes (property 8: the gains of one class do not add up), per (criterion, gain key).
+        self.classes_by = [
+            c.gain_classes if not c.SIZE_DEPENDENT and overrides(c, "gain_classes") else None
+            for c in self.criteria
+        ]
+        self.class_cache: dict[tuple[int, Hashable], Sequence[int] | None] = {}
         self.singles_by = [
             (i, c.single_bound)
             for i, c in enumerate(self.criteria)
@@ -393,6 +399,7 @@ class Bounds:
                     break
                 kept.append(order_at(self.order, p))
             pool = set(kept).union(by_cover)
+            scale = max((gains[a] for a in pool), default=0.0)
             limit = _lagrangian(
                 [gains[a] for a in pool],
                 [cover_of(a) for a in pool],
@@ -400,8 +407,22 @@ class Bounds:
                 short,
                 top_extra,
                 LAMBDAS_GAIN,
-                max((gains[a] for a in pool), default=0.0),
+                scale,
             )
+            classes = self._classes(c, node)
+            if classes is not None:
+                # Every allowed candidate, its gain counted once per class (property 8).
+                rest = [a for a in self.order[start:] if a not in members]
+                grouped = _grouped_lagrangian(
+                    [gains[a] for a in rest],
+                    [cover_of(a) for a in rest],
+                    [classes[a] for a in rest],
+                    short,
+                    top_extra,
+                    LAMBDAS_GAIN,
+                    scale,
+                )
+                limit = [x if x < y else y for x, y in zip(limit, grouped, strict=True)]
             tops = tables.suffix_tops[c][start]
             last = len(tops) - 1
             for i, size in enumerate(window):
@@ -431,6 +452,17 @@ class Bounds:
             for i, v in enumerate(sized):
                 totals[i] += weights[c] * (v if v < 1.0 else 1.0)
         return max(missing, max(totals))
+
+    def _classes(self, c: int, node: Node) -> Sequence[int] | None:
+        """Criterion c's gain classes below `node` (for the key its gains there are read with)."""
+        hook = self.classes_by[c]
+        if hook is None:
+            return None
+        key = self.criteria[c].gain_key(self.ctx, node)
+        cache_key = (c, key)
+        if cache_key not in self.class_cache:
+            self.class_cache[cache_key] = hook(self.ctx, key)
+        return self.class_cache[cache_key]
 
     def _fewest_riders(self, node: Node, start: int, sizes: range) -> list[float]:
         """Parsimony at each final size when only N (`not_riders`) may join as non-riders: of e
@@ -681,6 +713,53 @@ def _lagrangian(
         running = -lam * short
         for e in range(1, top + 1):
             running = running + shifted[e - 1] if e <= len(shifted) else float("-inf")
+            if running < best[e]:
+                best[e] = running
+    return best
+
+
+def _grouped_lagrangian(
+    values: Sequence[float],
+    cover: Sequence[float],
+    classes: Sequence[int],
+    short: float,
+    top: int,
+    grid: Sequence[float],
+    scale: float,
+) -> list[float]:
+    """`_lagrangian` over every candidate listed, with gain classes (criteria/base.py, property 8): a
+    class's gains count once, so for each lambda the items are value + lambda * cover for a candidate
+    without a class (class < 0), and per class one item, its largest lambda * cover plus its largest
+    value, and lambda * cover for each of its other candidates. The sum of the e largest items, less
+    lambda * short, bounds the class-counted gains of any e candidates whose covers reach `short`: the
+    members of A in one class are worth at most their lambda * covers plus the class's largest value,
+    and those covers are at most the class's best one plus the next largest."""
+    best = [float("inf")] * (top + 1)
+    for step in grid:
+        lam = step * scale / short if short > 0 else 0.0
+        items: list[float] = []
+        heads: dict[int, tuple[float, float]] = {}  # per class: (largest lambda * cover, largest value)
+        for v, c, k in zip(values, cover, classes, strict=True):
+            shifted = lam * c
+            if k < 0:
+                items.append(v + shifted)
+                continue
+            head = heads.get(k)
+            if head is None:
+                heads[k] = (shifted, v)
+                continue
+            if shifted > head[0]:
+                items.append(head[0])
+                heads[k] = (shifted, max(v, head[1]))
+            else:
+                items.append(shifted)
+                if v > head[1]:
+                    heads[k] = (head[0], v)
+        items.extend(h + v for h, v in heads.values())
+        items.sort(reverse=True)
+        running = -lam * short
+        for e in range(1, top + 1):
+            running = running + items[e - 1] if e <= len(items) else float("-inf")
             if running < best[e]:
                 best[e] = running
     return best
