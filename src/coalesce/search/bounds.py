@@ -398,31 +398,31 @@ class Bounds:
                     g_floor = g
                     break
                 kept.append(order_at(self.order, p))
-            pool = set(kept).union(by_cover)
+            pool = sorted(set(kept).union(by_cover))
             scale = max((gains[a] for a in pool), default=0.0)
-            limit = _lagrangian(
-                [gains[a] for a in pool],
-                [cover_of(a) for a in pool],
-                (g_floor, floor, top_extra),
-                short,
-                top_extra,
-                LAMBDAS_GAIN,
-                scale,
-            )
             classes = self._classes(c, node)
-            if classes is not None:
-                # Every allowed candidate, its gain counted once per class (property 8).
-                rest = [a for a in self.order[start:] if a not in members]
-                grouped = _grouped_lagrangian(
-                    [gains[a] for a in rest],
-                    [cover_of(a) for a in rest],
-                    [classes[a] for a in rest],
+            if classes is None:
+                limit = _lagrangian(
+                    [gains[a] for a in pool],
+                    [cover_of(a) for a in pool],
+                    (g_floor, floor, top_extra),
                     short,
                     top_extra,
                     LAMBDAS_GAIN,
                     scale,
                 )
-                limit = [x if x < y else y for x, y in zip(limit, grouped, strict=True)]
+            else:
+                # A class's gains counted once (property 8); the candidates not listed stand in, as in
+                # `_lagrangian`, as copies of (g_floor, floor) without a class, which only adds.
+                limit = _grouped_lagrangian(
+                    [*(gains[a] for a in pool), *[g_floor] * top_extra],
+                    [*(cover_of(a) for a in pool), *[floor] * top_extra],
+                    [*(classes[a] for a in pool), *[-1] * top_extra],
+                    short,
+                    top_extra,
+                    LAMBDAS_GAIN,
+                    scale,
+                )
             tops = tables.suffix_tops[c][start]
             last = len(tops) - 1
             for i, size in enumerate(window):
@@ -727,7 +727,7 @@ def _grouped_lagrangian(
     grid: Sequence[float],
     scale: float,
 ) -> list[float]:
-    """`_lagrangian` over every candidate listed, with gain classes (criteria/base.py, property 8): a
+    """`_lagrangian` over the candidates listed, with gain classes (criteria/base.py, property 8): a
     class's gains count once, so for each lambda the items are value + lambda * cover for a candidate
     without a class (class < 0), and per class one item, its largest lambda * cover plus its largest
     value, and lambda * cover for each of its other candidates. The sum of the e largest items, less
