@@ -70,7 +70,8 @@ def _situations(draw: st.DrawFn) -> tuple[Context, list[int], int, list[int]]:
 @given(situation=_situations())
 @examples(40)
 def test_bound_holds_for_every_superset(criterion: Criterion[Any], situation: Any) -> None:
-    """Properties 1, 2, 4 and 6: score(S + A) <= min(ceiling, base + the gains of A), values in [0, 1]."""
+    """Properties 1, 2, 4, 6 and 8: score(S + A) <= min(ceiling, base + the gains of A, counted once per
+    gain class), values in [0, 1]."""
     ctx, order, start, inside = situation
     node = _grown(ctx, inside)
     summary = criterion.summarise(ctx, order)
@@ -80,6 +81,8 @@ def test_bound_holds_for_every_superset(criterion: Criterion[Any], situation: An
     gains = static if key is None else criterion.gains_given(ctx, key)
     assert all(g <= s + EPSILON for g, s in zip(gains, static, strict=True))
     ceiling = criterion.ceiling(ctx, node, remaining)
+    classes = criterion.gain_classes(ctx, key)
+    assert classes is None or not criterion.SIZE_DEPENDENT
     later = [a for a in order[start:] if a not in set(inside)]
     room = ctx.constraints.max_size - node.size
     for extra in range(0, max(0, min(room, len(later))) + 1):
@@ -97,6 +100,16 @@ def test_bound_holds_for_every_superset(criterion: Criterion[Any], situation: An
                 bound = criterion.base(ctx, node, node.size, remaining) + sum(gains[a] for a in added)
             note(f"{[ctx.codes[m] for m in members]}: {value} against {bound}, ceiling {ceiling}")
             assert value <= min(ceiling, bound) + EPSILON
+            if classes is not None:  # property 8: one class's gains count once
+                heads: dict[int, float] = {}
+                counted = 0.0
+                for a in added:
+                    if classes[a] < 0:
+                        counted += gains[a]
+                    else:
+                        heads[classes[a]] = max(heads.get(classes[a], 0.0), gains[a])
+                classed = criterion.base(ctx, node, node.size, remaining) + counted + sum(heads.values())
+                assert value <= classed + EPSILON, (value, classed)
     if node.members:
         own = criterion.base(ctx, node, node.size, None, node.spread)
         assert _score(criterion, ctx, tuple(sorted(node.members))) <= min(1.0, own) + EPSILON

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 from conftest import WorldSpec, examples, world_specs, write_world
@@ -22,12 +23,12 @@ from hypothesis import strategies as st
 from coalesce import architecture, problem
 from coalesce.coalition import Node
 from coalesce.compiled import Context
-from coalesce.criteria import veto
+from coalesce.criteria import parsimony, veto
 from coalesce.criteria.base import Reaching
 from coalesce.criteria.capability import TOLERANCE
 from coalesce.loading.files import load_dataset
 from coalesce.request import build_request
-from coalesce.search.bounds import Bounds
+from coalesce.search.bounds import LAMBDAS_GAIN, Bounds, _grouped_lagrangian
 from coalesce.search.branch import _value
 
 
@@ -162,6 +163,26 @@ def test_the_reaching_hook_is_met_and_sharper_on_the_shipped_data() -> None:
     assert _veto_score(ctx, tuple(sorted((usa, twn, kor, eu)))) <= sharp
 
 
+def _situations(ctx: Context, bounds: Bounds) -> Iterator[tuple[Node, int, range, list[int]]]:
+    """Every node of up to two candidates, every search position with final sizes left: (node,
+    position, sizes, the candidates left to add)."""
+    order = bounds.order
+    for k in range(3):
+        for picked in itertools.combinations(order, k):
+            node = Node.of(ctx, tuple(sorted((*ctx.forced, *picked))))
+            for start in range(len(order) + 1):
+                sizes = bounds.sizes(node, start, 1)
+                if sizes:
+                    yield node, start, sizes, [a for a in order[start:] if a not in node.members]
+
+
+def _supersets(node: Node, rest: list[int], size: int) -> Iterator[tuple[int, ...]]:
+    """Every superset of `node` of `size` members adding candidates from `rest`."""
+    for added in itertools.combinations(rest, size - node.size):
+        note(f"node {node.members} added {added}")
+        yield tuple(sorted((*node.members, *added)))
+
+
 @given(spec=world_specs(max_states=7), legitimacy=st.sampled_from([0.0, 1.0, 3.0]))
 @examples(40)
 def test_the_riders_split_alone_holds_for_every_superset(spec: WorldSpec, legitimacy: float) -> None:
@@ -169,28 +190,100 @@ def test_the_riders_split_alone_holds_for_every_superset(spec: WorldSpec, legiti
     two candidates and every position, at least the value of every superset at every size."""
     ctx = _context(spec, legitimacy)
     bounds = Bounds(ctx)
-    order, checked = bounds.order, 0
-    for k in range(3):
-        for picked in itertools.combinations(order, k):
-            node = Node.of(ctx, tuple(sorted((*ctx.forced, *picked))))
-            for start in range(len(order) + 1):
-                sizes = bounds.sizes(node, start, 1)
-                if not sizes:
-                    continue
-                fixed, growing = bounds.unsized_values(node, start)
-                tables = bounds.tables_at(node)
-                if bounds.must_miss(node, start, sizes[-1]):
-                    penalty, reach = 1.0, None
-                else:
-                    penalty, reach = 0.0, bounds._reach_left(node, start)
-                rest = [a for a in order[start:] if a not in node.members]
-                for size in sizes:
-                    bound = bounds._riders(
-                        node, start, range(size, size + 1), fixed, growing, tables, penalty, reach
-                    )
-                    for added in itertools.combinations(rest, size - node.size):
-                        members = tuple(sorted((*node.members, *added)))
-                        note(f"node {node.members} start {start} added {added}")
-                        assert _value(ctx, members) <= bound + 1e-9
-                        checked += 1
-    assert checked > 0 or len(order) < 2
+    checked = 0
+    for node, start, sizes, rest in _situations(ctx, bounds):
+        fixed, growing = bounds.unsized_values(node, start)
+        tables = bounds.tables_at(node)
+        if bounds.must_miss(node, start, sizes[-1]):
+            penalty, reach = 1.0, None
+        else:
+            penalty, reach = 0.0, bounds._reach_left(node, start)
+        for size in sizes:
+            bound = bounds._riders(node, start, range(size, size + 1), fixed, growing, tables, penalty, reach)
+            for members in _supersets(node, rest, size):
+                assert _value(ctx, members) <= bound + 1e-9
+                checked += 1
+    assert checked > 0 or len(bounds.order) < 2
+
+
+def _parsimony_score(ctx: Context, members: tuple[int, ...]) -> float:
+    return parsimony.CRITERION.score(ctx, architecture.build(ctx, members), False).value
+
+
+@given(spec=world_specs(max_states=7), legitimacy=st.sampled_from([0.0, 1.0, 3.0]))
+@examples(40)
+def test_the_fewest_riders_bound_parsimony_of_every_superset(spec: WorldSpec, legitimacy: float) -> None:
+    """bounds._fewest_riders (parsimony when at most |N| additions are not riders, used by the reaching
+    split): at every final size, at least parsimony's score of every superset adding members from the
+    positions left. (Breaking it, say crediting one more exemption or one fewer non-rider, fails here.)"""
+    ctx = _context(spec, legitimacy)
+    bounds = Bounds(ctx)
+    checked = 0
+    for node, start, sizes, rest in _situations(ctx, bounds):
+        for size, cap in zip(sizes, bounds._fewest_riders(node, start, sizes), strict=True):
+            for members in _supersets(node, rest, size):
+                assert _parsimony_score(ctx, members) <= cap + 1e-9
+                checked += 1
+    assert checked > 0 or len(bounds.order) < 2
+
+
+@given(spec=world_specs(max_states=7), legitimacy=st.sampled_from([0.0, 1.0, 3.0]))
+@examples(40)
+def test_the_reaching_split_alone_holds_for_every_superset(spec: WorldSpec, legitimacy: float) -> None:
+    """bounds._reaching on its own (the node bound takes the least of several), at the issue's own rule:
+    for every node of up to two candidates and every position where the target is still to reach, at
+    least the value of every superset at every size it covers (those that miss it are worth at most
+    their total less the penalty, which `_reaching` returns as its floor)."""
+    ctx = _context(spec, legitimacy)
+    bounds = Bounds(ctx)
+    checked = 0
+    for node, start, sizes, rest in _situations(ctx, bounds):
+        reach = bounds._reach_left(node, start)
+        if reach is None or bounds.must_miss(node, start, sizes[-1]):
+            continue
+        fixed, growing = bounds.unsized_values(node, start)
+        tables = bounds.tables_at(node)
+        for size in sizes:
+            bound = bounds._reaching(node, start, range(size, size + 1), fixed, growing, tables, reach)
+            for members in _supersets(node, rest, size):
+                assert _value(ctx, members) <= bound + 1e-9
+                checked += 1
+    REACHING_CHECKS.append(checked)
+
+
+REACHING_CHECKS: list[int] = []
+"""Supersets checked per example in the test above (many random worlds have no reachable target)."""
+
+
+def test_the_reaching_split_was_checked_on_the_random_worlds() -> None:
+    if not REACHING_CHECKS:  # run alone (-k): the random worlds again, counted here
+        test_the_reaching_split_alone_holds_for_every_superset()
+    assert sum(1 for c in REACHING_CHECKS if c > 0) >= 5
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from([0.0, 0.2, 0.4]), st.floats(0.0, 0.3), st.integers(-1, 2)),
+        min_size=1,
+        max_size=7,
+    ),
+    short=st.floats(0.01, 0.5),
+)
+def test_the_class_counted_lagrangian_bounds_every_reaching_choice(
+    rows: list[tuple[float, float, int]], short: float
+) -> None:
+    """bounds._grouped_lagrangian: for every e and every e candidates whose covers reach `short`, at least
+    their gains counted once per class (property 8 of criteria/base.py), by brute force."""
+    values, covers, classes = (list(x) for x in zip(*rows, strict=True))
+    top = len(rows)
+    limit = _grouped_lagrangian(values, covers, classes, short, top, LAMBDAS_GAIN, max(values))
+    for e in range(1, top + 1):
+        for chosen in itertools.combinations(range(top), e):
+            if sum(covers[i] for i in chosen) < short:
+                continue
+            classed = {classes[i] for i in chosen if classes[i] >= 0}
+            counted = sum(values[i] for i in chosen if classes[i] < 0) + sum(
+                max(values[i] for i in chosen if classes[i] == k) for k in classed
+            )
+            note(f"chosen {chosen}")
+            assert counted <= limit[e] + 1e-9

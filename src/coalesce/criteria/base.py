@@ -25,8 +25,8 @@ Lifecycle, in the order the engine calls it:
    grown by one member (read back with `running(ctx, node)`). It must not depend on the order members were
    added in: reported scores use nodes built in code order, the search grows them in its own order.
 3. `score(ctx, arch, explain)`: a value in [0, 1]; with `explain`, the reasons, sources and details.
-4. Bounds, for the search: `gain`, `gains_given`, `base`, `base_by_size`, `ceiling`, `single_bound`,
-   `reaching_bound`, `summarise`.
+4. Bounds, for the search: `gain`, `gains_given`, `gain_classes`, `base`, `base_by_size`, `ceiling`,
+   `single_bound`, `reaching_bound`, `summarise`.
 
 Properties the search relies on (tests/criteria/ checks 1-5 against brute force on random worlds). For
 every node S, every set A of additions drawn from the candidates at or after the search position, and
@@ -49,6 +49,10 @@ n = |S| + |A|:
    for every A of allowed candidates (`R.allowed`) with |A| = extras[i] whose covers (`R.cover_of`,
    each at least what that candidate adds to the node's coverage) sum to at least `R.short`; None means
    "no sharper bound" (the search uses it for the supersets that reach capability's target).
+8. **Gain classes.** For a size-free criterion, with k = gain_key(S) and c = `gain_classes(ctx, k)`:
+   score(S u A) <= base(S, n, remaining, span) + the sum of g(a) over the a in A with c[a] < 0 + for each
+   class j >= 0 met in A, the largest g(a) of A's members of class j (g as in property 1): the gains of
+   one class do not add up (legitimacy: the states that bring the same new region). None: no classes.
 
 The engine resolves the optional hooks once per search (`overrides`); nothing is probed on the hot path.
 """
@@ -173,6 +177,11 @@ class Criterion(ABC, Generic[P]):
     ) -> list[float] | None:
         """Per number of additions in `extras`, a bound for the supersets whose allowed additions bring
         at least the shortfall of coverage (property 7), or None for none sharper."""
+        return None
+
+    def gain_classes(self, ctx: ContextView, key: Hashable) -> Sequence[int] | None:
+        """Per actor, its gain class below any node with this `gain_key` (-1 for none): the gains of one
+        class's additions do not add up (property 8). None: every gain adds up."""
         return None
 
     def summarise(self, ctx: ContextView, order: Sequence[int]) -> Sequence[object] | None:

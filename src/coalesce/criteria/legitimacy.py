@@ -113,6 +113,16 @@ class Legitimacy(Criterion[NoParameters]):
         held = key if isinstance(key, int) else 0
         return [(mask & ~held).bit_count() / len(GROUPS) for mask in self.regions(ctx).masks]
 
+    def gain_classes(self, ctx: ContextView, key: Hashable) -> list[int]:
+        """Per actor, the one group it would add to those in `key` (-1 when it adds none or several, as a
+        bloc may): two states that bring the same new group bring it once."""
+        held = key if isinstance(key, int) else 0
+        out = []
+        for mask in self.regions(ctx).masks:
+            new = mask & ~held
+            out.append(new if new and not new & (new - 1) else -1)
+        return out
+
     def base(
         self, ctx: ContextView, node: Node, size: int, remaining: object = None, span: float = 0.0
     ) -> float:

@@ -66,6 +66,12 @@ class Bounds:
             c.reaching_bound if c.SIZE_DEPENDENT and overrides(c, "reaching_bound") else None
             for c in self.criteria
         ]
+        # Gain classes (property 8: the gains of one class do not add up), per (criterion, gain key).
+        self.classes_by = [
+            c.gain_classes if not c.SIZE_DEPENDENT and overrides(c, "gain_classes") else None
+            for c in self.criteria
+        ]
+        self.class_cache: dict[tuple[int, Hashable], Sequence[int] | None] = {}
         self.singles_by = [
             (i, c.single_bound)
             for i, c in enumerate(self.criteria)
@@ -205,27 +211,18 @@ class Bounds:
             best = min(best, self._riders(node, start, sizes, fixed, growing, tables, penalty, start_reach))
         return best
 
-    def _riders(
-        self,
-        node: Node,
-        start: int,
-        sizes: range,
-        fixed: float,
-        growing: list[tuple[int, float, float, float]],
-        tables: GainTables,
-        penalty: float,
-        reach: tuple[float, ...] | None,
-    ) -> float:
-        """The bound split by how many additions are riders (parsimony's passengers but for the
-        convener's exemption) in every superset.
-
-        A candidate that joins the node as a rider (`parsimony.joins_as_rider`: under a point of
-        coverage beyond the node, no needed expertise beyond its members', no key rival) stays one in
-        every superset; only the few others (`N`: much coverage, a better tag score, a rival) may not.
-        With r riders among e additions the final set has at least |Q(node)| + r - ROLE_EXEMPTIONS
-        passengers, and the other e - r additions come from N, so each growing criterion gains at most
-        the best e - r of N's gains plus the best r of all (and at most the best e of all). The bound is
-        the best case over r and the final sizes (all of them: no size is skipped here)."""
+    def not_riders(self, node: Node, start: int) -> frozenset[int]:
+        """N: the candidates at or after `start`, outside the node, that do not join it as riders
+        (`parsimony.joins_as_rider`); every other addition is a rider in every superset. Only those with
+        a point of coverage, a better tag score than the members' or a key rival's seat can be in N, so
+        only they are tested. Kept in the node's memo per position (both splits ask)."""
+        memo = node.memo
+        if memo is None:
+            memo = node.memo = {}
+        key = ("not_riders", start)
+        cached = memo.get(key)
+        if cached is not None:
+            return cast("frozenset[int]", cached)
         ctx, values, members, position = self.ctx, self.ctx.actor_values, set(node.members), self.position
         floor = ctx.params.passenger_coverage
         found: set[int] = set()
@@ -252,6 +249,33 @@ class Bounds:
         for a in ctx.rival_set:
             if a in position:
                 consider(a)
+        out = frozenset(found)
+        memo[key] = out
+        return out
+
+    def _riders(
+        self,
+        node: Node,
+        start: int,
+        sizes: range,
+        fixed: float,
+        growing: list[tuple[int, float, float, float]],
+        tables: GainTables,
+        penalty: float,
+        reach: tuple[float, ...] | None,
+    ) -> float:
+        """The bound split by how many additions are riders (parsimony's passengers but for the
+        convener's exemption) in every superset.
+
+        A candidate that joins the node as a rider (`parsimony.joins_as_rider`: under a point of
+        coverage beyond the node, no needed expertise beyond its members', no key rival) stays one in
+        every superset; only the few others (`N`: much coverage, a better tag score, a rival) may not.
+        With r riders among e additions the final set has at least |Q(node)| + r - ROLE_EXEMPTIONS
+        passengers, and the other e - r additions come from N, so each growing criterion gains at most
+        the best e - r of N's gains plus the best r of all (and at most the best e of all). The bound is
+        the best case over r and the final sizes (all of them: no size is skipped here)."""
+        ctx = self.ctx
+        found = self.not_riders(node, start)
         size_now = node.size
         known = len(sure_riders(ctx, node))
         not_riders = len(found)
@@ -374,16 +398,31 @@ class Bounds:
                     g_floor = g
                     break
                 kept.append(order_at(self.order, p))
-            pool = set(kept).union(by_cover)
-            limit = _lagrangian(
-                [gains[a] for a in pool],
-                [cover_of(a) for a in pool],
-                (g_floor, floor, top_extra),
-                short,
-                top_extra,
-                LAMBDAS_GAIN,
-                max((gains[a] for a in pool), default=0.0),
-            )
+            pool = sorted(set(kept).union(by_cover))
+            scale = max((gains[a] for a in pool), default=0.0)
+            classes = self._classes(c, node)
+            if classes is None:
+                limit = _lagrangian(
+                    [gains[a] for a in pool],
+                    [cover_of(a) for a in pool],
+                    (g_floor, floor, top_extra),
+                    short,
+                    top_extra,
+                    LAMBDAS_GAIN,
+                    scale,
+                )
+            else:
+                # A class's gains counted once (property 8); the candidates not listed stand in, as in
+                # `_lagrangian`, as copies of (g_floor, floor) without a class, which only adds.
+                limit = _grouped_lagrangian(
+                    [*(gains[a] for a in pool), *[g_floor] * top_extra],
+                    [*(cover_of(a) for a in pool), *[floor] * top_extra],
+                    [*(classes[a] for a in pool), *[-1] * top_extra],
+                    short,
+                    top_extra,
+                    LAMBDAS_GAIN,
+                    scale,
+                )
             tops = tables.suffix_tops[c][start]
             last = len(tops) - 1
             for i, size in enumerate(window):
@@ -406,9 +445,39 @@ class Bounds:
                 tighter = sharper(ctx, node, Reaching(allowed, cover_of, by_cover, floor, short), extras)
                 if tighter is not None:
                     sized = [min(v, t) for v, t in zip(sized, tighter, strict=True)]
+            if c == self.parsimony:
+                sized = [
+                    min(v, t) for v, t in zip(sized, self._fewest_riders(node, start, window), strict=True)
+                ]
             for i, v in enumerate(sized):
                 totals[i] += weights[c] * (v if v < 1.0 else 1.0)
         return max(missing, max(totals))
+
+    def _classes(self, c: int, node: Node) -> Sequence[int] | None:
+        """Criterion c's gain classes below `node` (for the key its gains there are read with)."""
+        hook = self.classes_by[c]
+        if hook is None:
+            return None
+        key = self.criteria[c].gain_key(self.ctx, node)
+        cache_key = (c, key)
+        if cache_key not in self.class_cache:
+            self.class_cache[cache_key] = hook(self.ctx, key)
+        return self.class_cache[cache_key]
+
+    def _fewest_riders(self, node: Node, start: int, sizes: range) -> list[float]:
+        """Parsimony at each final size when only N (`not_riders`) may join as non-riders: of e
+        additions at least e - |N| are riders, and they stay riders with the node's own (Q) in every
+        superset, so at least |Q(node)| + e - |N| - ROLE_EXEMPTIONS members are passengers. (The riders
+        split takes the best case over every number of riders; this is its least number, for the
+        reaching split, which otherwise reads parsimony at the node's own passengers only.)"""
+        ctx, size_now = self.ctx, node.size
+        known = len(sure_riders(ctx, node))
+        free = len(self.not_riders(node, start))
+        out = []
+        for size in sizes:
+            passengers = max(0, known + max(0, size - size_now - free) - ROLE_EXEMPTIONS)
+            out.append(size_score(ctx, size) * (1.0 - passengers / size) if size > 0 else 1.0)
+        return out
 
     def _reach_left(self, node: Node, start: int) -> tuple[float, ...] | None:
         """The most coverage any m further members from order[start:] can add, for m = 0, 1, ...; None
@@ -644,6 +713,53 @@ def _lagrangian(
         running = -lam * short
         for e in range(1, top + 1):
             running = running + shifted[e - 1] if e <= len(shifted) else float("-inf")
+            if running < best[e]:
+                best[e] = running
+    return best
+
+
+def _grouped_lagrangian(
+    values: Sequence[float],
+    cover: Sequence[float],
+    classes: Sequence[int],
+    short: float,
+    top: int,
+    grid: Sequence[float],
+    scale: float,
+) -> list[float]:
+    """`_lagrangian` over the candidates listed, with gain classes (criteria/base.py, property 8): a
+    class's gains count once, so for each lambda the items are value + lambda * cover for a candidate
+    without a class (class < 0), and per class one item, its largest lambda * cover plus its largest
+    value, and lambda * cover for each of its other candidates. The sum of the e largest items, less
+    lambda * short, bounds the class-counted gains of any e candidates whose covers reach `short`: the
+    members of A in one class are worth at most their lambda * covers plus the class's largest value,
+    and those covers are at most the class's best one plus the next largest."""
+    best = [float("inf")] * (top + 1)
+    for step in grid:
+        lam = step * scale / short if short > 0 else 0.0
+        items: list[float] = []
+        heads: dict[int, tuple[float, float]] = {}  # per class: (largest lambda * cover, largest value)
+        for v, c, k in zip(values, cover, classes, strict=True):
+            shifted = lam * c
+            if k < 0:
+                items.append(v + shifted)
+                continue
+            head = heads.get(k)
+            if head is None:
+                heads[k] = (shifted, v)
+                continue
+            if shifted > head[0]:
+                items.append(head[0])
+                heads[k] = (shifted, max(v, head[1]))
+            else:
+                items.append(shifted)
+                if v > head[1]:
+                    heads[k] = (head[0], v)
+        items.extend(h + v for h, v in heads.values())
+        items.sort(reverse=True)
+        running = -lam * short
+        for e in range(1, top + 1):
+            running = running + items[e - 1] if e <= len(items) else float("-inf")
             if running < best[e]:
                 best[e] = running
     return best
