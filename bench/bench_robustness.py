@@ -2,12 +2,17 @@
 least 99% of draws certified).
 
 Usage: python bench/bench_robustness.py [--draws 1000] [--workers N] [--timeout S] [--issues a,b | all]
+                                        [--against CHECKOUT]
 
 The default is the issues of the README's examples; `all` runs every shipped issue. Each issue runs in a
 fresh process (`--seed 1 --format json`); a run longer than `--timeout` seconds (default: none) is
 stopped and reported as such, so one slow issue cannot hold up the table. Besides wall seconds the table
 gives the CPU seconds of the process and its workers (user + system): on a shared machine wall time
 grows with the load while CPU time moves much less.
+
+`--against CHECKOUT` (another checkout of the project, say main's worktree) runs every issue with that
+checkout's code right after this one's, so before and after come from one run under the same load; the
+`code` column names which, and `same result` says whether the two JSON outputs are equal.
 """
 
 from __future__ import annotations
@@ -35,9 +40,9 @@ def main() -> None:
     parser.add_argument(
         "--issues", default="ai-governance,semiconductor-export-controls,chip-supply-resilience"
     )
+    parser.add_argument("--against", type=Path, default=None, help="another checkout, run after this one")
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env = _env(ROOT)
     issues = args.issues.split(",")
     if args.issues == "all":
         listing = subprocess.run(
@@ -53,57 +58,86 @@ def main() -> None:
         f"`python bench/bench_robustness.py --draws {args.draws}"
         + (f" --workers {args.workers}" if args.workers else "")
         + (f" --timeout {args.timeout:g}" if args.timeout else "")
+        + (f" --against {args.against}" if args.against else "")
         + f"` ({os.cpu_count()} cores; load average at start {os.getloadavg()[0]:.1f})\n"
     )
+    codes = [("this", env)]
+    if args.against is not None:
+        codes.append((args.against.resolve().name, _env(args.against.resolve())))
     print(
-        "| issue | draws | wall s | CPU s | certified draws | certified share | largest gap | baseline wins |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|"
+        "| issue | code | draws | wall s | CPU s | certified draws | certified share | largest gap "
+        "| baseline wins | same result |\n"
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
     )
     for issue in issues:
-        command = [
-            sys.executable,
-            "-m",
-            "coalesce",
-            "robustness",
-            issue,
-            "--draws",
-            str(args.draws),
-            "--seed",
-            "1",
-            "--format",
-            "json",
-            *workers,
-        ]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        began = time.perf_counter()
-        # Its own session, so a timeout stops the worker processes too, not only the parent.
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            start_new_session=True,
-        )
-        try:
-            stdout, stderr = process.communicate(timeout=args.timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.communicate()
-            print(f"| {issue} | {args.draws} | > {args.timeout:g} (stopped) | | | | | |", flush=True)
-            continue
-        if process.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {stderr.strip()[:500]}")
-        wall = time.perf_counter() - began
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        result = json.loads(stdout)
-        print(
-            f"| {issue} | {args.draws} | {wall:.1f} | {cpu:.1f} | {result['exact_draws']} | "
-            f"{result['exact_draws'] / args.draws:.1%} | {result.get('largest_gap', 0.0):.3f} | "
-            f"{result['baseline_share']:.0%} |",
-            flush=True,
-        )
+        first: dict[str, object] | None = None
+        for code, code_env in codes:
+            result = _run(issue, code, code_env, args, workers)
+            if result is None:
+                continue
+            if first is None:
+                first = result
+            same = "" if len(codes) == 1 else ("yes" if result == first else "NO")
+            print(f" {same} |", flush=True)
+
+
+def _env(root: Path) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _run(
+    issue: str, code: str, env: dict[str, str], args: argparse.Namespace, workers: list[str]
+) -> dict[str, object] | None:
+    """One fresh process: prints the row up to its last cell and returns the JSON (None if stopped)."""
+    command = [
+        sys.executable,
+        "-m",
+        "coalesce",
+        "robustness",
+        issue,
+        "--draws",
+        str(args.draws),
+        "--seed",
+        "1",
+        "--format",
+        "json",
+        *workers,
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    # Its own session, so a timeout stops the worker processes too, not only the parent.
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.communicate()
+        print(f"| {issue} | {code} | {args.draws} | > {args.timeout:g} (stopped) | | | | | | |", flush=True)
+        return None
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {stderr.strip()[:500]}")
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result: dict[str, object] = json.loads(stdout)
+    exact = int(result["exact_draws"])  # type: ignore[call-overload]
+    print(
+        f"| {issue} | {code} | {args.draws} | {wall:.1f} | {cpu:.1f} | {exact} | "
+        f"{exact / args.draws:.1%} | {float(result.get('largest_gap', 0.0)):.3f} | "  # type: ignore[arg-type]
+        f"{float(result['baseline_share']):.0%} |",  # type: ignore[arg-type]
+        end="",
+        flush=True,
+    )
+    return result
 
 
 if __name__ == "__main__":
