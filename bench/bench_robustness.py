@@ -70,14 +70,14 @@ def main() -> None:
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
     )
     for issue in issues:
-        first: dict[str, object] | None = None
+        outputs: list[dict[str, object] | None] = []
         for code, code_env in codes:
             result = _run(issue, code, code_env, args, workers)
+            outputs.append(result)
             if result is None:
                 continue
-            if first is None:
-                first = result
-            same = "" if len(codes) == 1 else ("yes" if result == first else "NO")
+            # compared with the first code's output; blank when there is only one code or it was stopped
+            same = "" if len(codes) == 1 or outputs[0] is None else ("yes" if result == outputs[0] else "NO")
             print(f" {same} |", flush=True)
 
 
