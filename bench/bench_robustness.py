@@ -2,7 +2,7 @@
 least 99% of draws certified).
 
 Usage: python bench/bench_robustness.py [--draws 1000] [--workers N] [--timeout S] [--issues a,b | all]
-                                        [--against CHECKOUT]
+                                        [--against CHECKOUT] [--per-draw]
 
 The default is the issues of the README's examples; `all` runs every shipped issue. Each issue runs in a
 fresh process (`--seed 1 --format json`); a run longer than `--timeout` seconds (default: none) is
@@ -13,6 +13,11 @@ grows with the load while CPU time moves much less.
 `--against CHECKOUT` (another checkout of the project, say main's worktree) runs every issue with that
 checkout's code right after this one's, so before and after come from one run under the same load; the
 `code` column names which, and `same result` says whether the two JSON outputs are equal.
+
+`--per-draw` runs the draws in this process instead (this checkout's code, one core, the shipped seeds)
+and gives per draw the nodes, the CPU milliseconds of the search, how many winners were not among the
+seeds, and the nodes when each draw is also seeded with its own winner: the most that better incumbents
+(say, the previous draws' winners) could save.
 """
 
 from __future__ import annotations
@@ -41,9 +46,13 @@ def main() -> None:
         "--issues", default="ai-governance,semiconductor-export-controls,chip-supply-resilience"
     )
     parser.add_argument("--against", type=Path, default=None, help="another checkout, run after this one")
+    parser.add_argument("--per-draw", action="store_true", help="in-process counts per draw")
     args = parser.parse_args()
     env = _env(ROOT)
     issues = args.issues.split(",")
+    if args.per_draw:
+        _per_draw(issues, args.draws)
+        return
     if args.issues == "all":
         listing = subprocess.run(
             [sys.executable, "-m", "coalesce", "issues", "--format", "json"],
@@ -138,6 +147,49 @@ def _run(
         flush=True,
     )
     return result
+
+
+def _per_draw(issues: list[str], draws: int) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    from coalesce import load_world
+    from coalesce.analysis import robustness as module
+    from coalesce.compiled import unit_uncertainty
+    from coalesce.problem import compile as compile_problem
+    from coalesce.request import build_request
+    from coalesce.search import top_k
+
+    world = load_world()
+    print(
+        f"`python bench/bench_robustness.py --per-draw --draws {draws}` (seed 1, one process; load average "
+        f"at start {os.getloadavg()[0]:.1f})\n\n"
+        "| issue | draws | certified | nodes a draw | search CPU ms a draw | winners not among the seeds "
+        "| nodes a draw, seeded with its own winner too |\n|---|---:|---:|---:|---:|---:|---:|"
+    )
+    for issue in issues:
+        ctx = compile_problem(world, build_request(world, issue, top=5)).context
+        baseline = top_k(ctx, 5, None, work_limit=module.BASELINE_WORK_LIMIT)
+        seeds = tuple(found.members for found in baseline.results)
+        uncertainty = unit_uncertainty(ctx)
+        nodes = own_nodes = outside = certified = 0
+        cpu = 0.0
+        for index in range(draws):
+            drawn = module._draw(ctx, uncertainty, 1, index, module.DEFAULT_CONCENTRATION)
+            began = time.process_time()
+            outcome = top_k(drawn, 1, None, seeds=seeds, greedy=False, work_limit=module.DRAW_WORK_LIMIT)
+            cpu += time.process_time() - began
+            nodes += outcome.nodes
+            certified += outcome.exact
+            winner = outcome.results[0].members if outcome.results else ()
+            outside += winner not in seeds
+            again = top_k(
+                drawn, 1, None, seeds=(*seeds, winner), greedy=False, work_limit=module.DRAW_WORK_LIMIT
+            )
+            own_nodes += again.nodes
+        print(
+            f"| {issue} | {draws} | {certified} | {nodes / draws:.1f} | {1000 * cpu / draws:.1f} | {outside} "
+            f"| {own_nodes / draws:.1f} ({own_nodes / nodes - 1:+.1%}) |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
