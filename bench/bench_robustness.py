@@ -85,8 +85,10 @@ def main() -> None:
             outputs.append(result)
             if result is None:
                 continue
-            # compared with the first code's output; blank when there is only one code or it was stopped
-            same = "" if len(codes) == 1 or outputs[0] is None else ("yes" if result == outputs[0] else "NO")
+            # the later codes' output compared with the first's; blank on the first's row or if it stopped
+            same = (
+                "" if len(outputs) == 1 or outputs[0] is None else ("yes" if result == outputs[0] else "NO")
+            )
             print(f" {same} |", flush=True)
 
 
