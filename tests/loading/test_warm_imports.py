@@ -4,7 +4,7 @@ The first run fills the plain-type cache (and parses YAML); on the second, the c
 no YAML is parsed: yaml is never imported. A JSON answer draws nothing, so rich is not imported either;
 a markdown memo imports its own layout and not the other results' models and layouts. pydantic is still
 imported: typer (0.29) coerces every option through a pydantic TypeAdapter, and the data and result
-models are pydantic classes (docs/speed-stop23-startup.md).
+models are pydantic classes (docs/speed.md, "Stop 23 (branch start23)").
 """
 
 from __future__ import annotations
