@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 import yaml
@@ -35,6 +35,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from coalesce.criteria.registry import NAMES as CRITERIA
+
+if TYPE_CHECKING:
+    from coalesce.compiled import Context
+    from coalesce.loading.files import Dataset
 
 # The plain-type cache of the validated world (loading/cache.py) is on in tests, as for users, but in a
 # directory of the test run's own: never the user's ~/.cache, and empty at the start of every run.
@@ -622,3 +626,16 @@ def world_specs(draw: st.DrawFn, min_states: int = 2, max_states: int = 10) -> W
 def random_worlds(min_states: int = 2, max_states: int = 10) -> st.SearchStrategy[Path]:
     """Random small valid worlds, written as states.yaml and issues.yaml; the strategy yields the directory."""
     return world_specs(min_states, max_states).map(lambda spec: write_world(spec.states, spec.issues))
+
+
+def ctx_for(dataset: Dataset, issue: str, **request: Any) -> Context:
+    """The compiled context of a shipped (or test) issue, through the one door (`problem.compile`)."""
+    from coalesce import problem
+    from coalesce.request import build_request
+
+    return problem.compile(dataset, build_request(dataset, issue, **request)).context
+
+
+def idx(ctx: Context, *codes: str) -> tuple[int, ...]:
+    """The sorted actor indices of `codes` in a compiled context."""
+    return tuple(sorted(ctx.index[c] for c in codes))

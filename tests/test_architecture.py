@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from conftest import ctx_for, idx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,14 +24,6 @@ from coalesce.coalition import Node
 from coalesce.compiled import Context
 from coalesce.loading.files import Dataset
 from coalesce.request import build_request
-
-
-def ctx_for(dataset: Dataset, issue: str, **request: object) -> Context:
-    return problem.compile(dataset, build_request(dataset, issue, **request)).context
-
-
-def idx(ctx: Context, *codes: str) -> tuple[int, ...]:
-    return tuple(sorted(ctx.index[c] for c in codes))
 
 
 def test_any_state_may_convene_great_powers_and_members_included(dataset: Dataset) -> None:

@@ -12,18 +12,17 @@ import math
 from typing import Any
 
 import pytest
-from conftest import WorldSpec, examples, world_specs, write_world
+from conftest import WorldSpec, ctx_for, examples, world_specs, write_world
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coalesce import engine, problem
+from coalesce import engine
 from coalesce.compiled import Context
 from coalesce.criteria import capability
 from coalesce.criteria.registry import NAMES as CRITERIA
 from coalesce.errors import UsageError
 from coalesce.loading.files import Dataset, load_dataset
 from coalesce.models.results import ProposeResult, Recommendation, ScoreResult
-from coalesce.request import build_request
 from coalesce.scoring import evaluate
 
 BUDGET: dict[str, Any] = {"time_limit": None, "work_limit": 5000}
@@ -34,11 +33,6 @@ search, measured on the shipped data of 2026-12-01)."""
 FALLBACK_MAX_SIZE = 4
 ROUNDING = 0.5e-6
 """JSON rounds every score and contribution to six decimals."""
-
-
-def ctx_for(ds: Dataset, issue: str, **request: Any) -> Context:
-    req = build_request(ds, issue, **request)
-    return problem.compile(ds, req).context
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import itertools
 
-from coalesce import problem
-from coalesce.compiled import Context
+from conftest import ctx_for
+
 from coalesce.criteria import capability, parsimony
 from coalesce.loading.files import Dataset
 from coalesce.models.world import SmallStates
-from coalesce.request import build_request
 from coalesce.scoring import evaluate
 from coalesce.search import top_k
-
-
-def ctx_for(dataset: Dataset, issue: str, **request: object) -> Context:
-    return problem.compile(dataset, build_request(dataset, issue, **request)).context
 
 
 def test_small_states_are_under_ten_million_by_default(dataset: Dataset) -> None:

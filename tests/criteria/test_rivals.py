@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import math
 
-from coalesce import problem
+from conftest import ctx_for, idx
+
 from coalesce.architecture import build, make_track, rival_tracks, track_credit
-from coalesce.compiled import Context
 from coalesce.criteria.rivals import CRITERION
 from coalesce.criteria.timeliness import probability_in_time
 from coalesce.loading.files import Dataset
-from coalesce.request import build_request
-
-
-def ctx_for(dataset: Dataset, issue: str, **request: object) -> Context:
-    return problem.compile(dataset, build_request(dataset, issue, **request)).context
-
-
-def idx(ctx: Context, *codes: str) -> tuple[int, ...]:
-    return tuple(sorted(ctx.index[c] for c in codes))
 
 
 def test_a_track_carries_its_own_probability_and_cost(dataset: Dataset) -> None:
