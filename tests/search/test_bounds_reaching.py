@@ -28,7 +28,7 @@ from coalesce.criteria.base import Reaching
 from coalesce.criteria.capability import TOLERANCE
 from coalesce.loading.files import load_dataset
 from coalesce.request import build_request
-from coalesce.search.bounds import LAMBDAS_GAIN, Bounds, _grouped_lagrangian
+from coalesce.search.bounds import LAMBDAS_GAIN, Bounds, _lagrangian
 from coalesce.search.branch import _value
 
 
@@ -272,11 +272,11 @@ def test_the_reaching_split_was_checked_on_the_random_worlds() -> None:
 def test_the_class_counted_lagrangian_bounds_every_reaching_choice(
     rows: list[tuple[float, float, int]], short: float
 ) -> None:
-    """bounds._grouped_lagrangian: for every e and every e candidates whose covers reach `short`, at least
+    """bounds._lagrangian with classes: for every e and every e candidates whose covers reach `short`, at least
     their gains counted once per class (property 8 of criteria/base.py), by brute force."""
     values, covers, classes = (list(x) for x in zip(*rows, strict=True))
     top = len(rows)
-    limit = _grouped_lagrangian(values, covers, classes, short, top, LAMBDAS_GAIN, max(values))
+    limit = _lagrangian(values, covers, (0.0, 0.0, 0), short, top, LAMBDAS_GAIN, max(values), classes)
     for e in range(1, top + 1):
         for chosen in itertools.combinations(range(top), e):
             if sum(covers[i] for i in chosen) < short:

@@ -401,28 +401,16 @@ class Bounds:
             pool = sorted(set(kept).union(by_cover))
             scale = max((gains[a] for a in pool), default=0.0)
             classes = self._classes(c, node)
-            if classes is None:
-                limit = _lagrangian(
-                    [gains[a] for a in pool],
-                    [cover_of(a) for a in pool],
-                    (g_floor, floor, top_extra),
-                    short,
-                    top_extra,
-                    LAMBDAS_GAIN,
-                    scale,
-                )
-            else:
-                # A class's gains counted once (property 8); the candidates not listed stand in, as in
-                # `_lagrangian`, as copies of (g_floor, floor) without a class, which only adds.
-                limit = _grouped_lagrangian(
-                    [*(gains[a] for a in pool), *[g_floor] * top_extra],
-                    [*(cover_of(a) for a in pool), *[floor] * top_extra],
-                    [*(classes[a] for a in pool), *[-1] * top_extra],
-                    short,
-                    top_extra,
-                    LAMBDAS_GAIN,
-                    scale,
-                )
+            limit = _lagrangian(
+                [gains[a] for a in pool],
+                [cover_of(a) for a in pool],
+                (g_floor, floor, top_extra),
+                short,
+                top_extra,
+                LAMBDAS_GAIN,
+                scale,
+                None if classes is None else [classes[a] for a in pool],
+            )
             tops = tables.suffix_tops[c][start]
             last = len(tops) - 1
             for i, size in enumerate(window):
@@ -697,65 +685,24 @@ def _lagrangian(
     top: int,
     grid: Sequence[float],
     scale: float,
+    classes: Sequence[int] | None = None,
 ) -> list[float]:
     """Index e (0..top): min over lambda in grid * scale / short of the sum of the e largest of
     value + lambda * cover, less lambda * short: an upper bound on the sum of the values of any e
     candidates whose covers sum to at least `short`. `values` and `cover` list some candidates; every
     other one has value at most rest[0] and cover at most rest[1], so rest[2] copies of that pair
-    stand for them (the e largest over all candidates are at most the e largest of the two together)."""
+    stand for them (the e largest over all candidates are at most the e largest of the two together).
+    With `classes` (criteria/base.py, property 8) the listed candidates' gains count once per class
+    (`_class_items`); the copies have no class, which can only add."""
     best = [float("inf")] * (top + 1)
     value_floor, cover_floor, copies = rest
     for step in grid:
         lam = step * scale / short if short > 0 else 0.0
-        shifted = [v + lam * c for v, c in zip(values, cover, strict=True)]
-        shifted.extend([value_floor + lam * cover_floor] * copies)
-        shifted.sort(reverse=True)
-        running = -lam * short
-        for e in range(1, top + 1):
-            running = running + shifted[e - 1] if e <= len(shifted) else float("-inf")
-            if running < best[e]:
-                best[e] = running
-    return best
-
-
-def _grouped_lagrangian(
-    values: Sequence[float],
-    cover: Sequence[float],
-    classes: Sequence[int],
-    short: float,
-    top: int,
-    grid: Sequence[float],
-    scale: float,
-) -> list[float]:
-    """`_lagrangian` over the candidates listed, with gain classes (criteria/base.py, property 8): a
-    class's gains count once, so for each lambda the items are value + lambda * cover for a candidate
-    without a class (class < 0), and per class one item, its largest lambda * cover plus its largest
-    value, and lambda * cover for each of its other candidates. The sum of the e largest items, less
-    lambda * short, bounds the class-counted gains of any e candidates whose covers reach `short`: the
-    members of A in one class are worth at most their lambda * covers plus the class's largest value,
-    and those covers are at most the class's best one plus the next largest."""
-    best = [float("inf")] * (top + 1)
-    for step in grid:
-        lam = step * scale / short if short > 0 else 0.0
-        items: list[float] = []
-        heads: dict[int, tuple[float, float]] = {}  # per class: (largest lambda * cover, largest value)
-        for v, c, k in zip(values, cover, classes, strict=True):
-            shifted = lam * c
-            if k < 0:
-                items.append(v + shifted)
-                continue
-            head = heads.get(k)
-            if head is None:
-                heads[k] = (shifted, v)
-                continue
-            if shifted > head[0]:
-                items.append(head[0])
-                heads[k] = (shifted, max(v, head[1]))
-            else:
-                items.append(shifted)
-                if v > head[1]:
-                    heads[k] = (head[0], v)
-        items.extend(h + v for h, v in heads.values())
+        if classes is None:
+            items = [v + lam * c for v, c in zip(values, cover, strict=True)]
+        else:
+            items = _class_items(values, cover, classes, lam)
+        items.extend([value_floor + lam * cover_floor] * copies)
         items.sort(reverse=True)
         running = -lam * short
         for e in range(1, top + 1):
@@ -763,6 +710,37 @@ def _grouped_lagrangian(
             if running < best[e]:
                 best[e] = running
     return best
+
+
+def _class_items(
+    values: Sequence[float], cover: Sequence[float], classes: Sequence[int], lam: float
+) -> list[float]:
+    """The items of `_lagrangian` at one lambda when a class's gains count once: value + lambda * cover
+    for a candidate without a class (class < 0), and per class one item, its largest lambda * cover
+    plus its largest value, and lambda * cover for each of its other candidates. The e largest items
+    bound the class-counted gains plus lambda * covers of any e candidates: the members of one class
+    are worth at most their lambda * covers plus the class's largest value, and those covers are at
+    most the class's best one plus the next largest."""
+    items: list[float] = []
+    heads: dict[int, tuple[float, float]] = {}  # per class: (largest lambda * cover, largest value)
+    for v, c, k in zip(values, cover, classes, strict=True):
+        shifted = lam * c
+        if k < 0:
+            items.append(v + shifted)
+            continue
+        head = heads.get(k)
+        if head is None:
+            heads[k] = (shifted, v)
+            continue
+        if shifted > head[0]:
+            items.append(head[0])
+            heads[k] = (shifted, max(v, head[1]))
+        else:
+            items.append(shifted)
+            if v > head[1]:
+                heads[k] = (head[0], v)
+    items.extend(h + v for h, v in heads.values())
+    return items
 
 
 def suffix_reach(ctx: Context, order: Sequence[int], max_size: int) -> list[tuple[float, ...]]:
