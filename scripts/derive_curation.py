@@ -1395,12 +1395,22 @@ EPOCH_CLUSTERS_EXTRACT = (
     Path(__file__).resolve().parent.parent / "data" / "raw" / "epoch_gpu_clusters_existing_extract.csv"
 )
 EPOCH_CLUSTER_NAMES = {"Philippines (the)": "PHL"}
-EU27 = frozenset(
-    re.findall(
-        r"[A-Z]{3}",
-        "AUT BEL BGR CYP CZE DEU DNK ESP EST FIN FRA GRC HRV HUN IRL ITA LTU LUX LVA MLT NLD POL PRT ROU SVK SVN SWE",
-    )
-)
+GROUPINGS = Path(__file__).resolve().parent.parent / "data" / "curation" / "groupings.yaml"
+
+
+def grouping_members(gid: str) -> frozenset[str]:
+    """A grouping's members as the project's sourced list has them (data/curation/groupings.yaml)."""
+    import yaml
+
+    with open(GROUPINGS, encoding="utf-8") as fh:
+        for g in yaml.safe_load(fh)["groupings"]:
+            if g["id"] == gid:
+                return frozenset(str(m) for m in g["members"])
+    raise DeriveError(f"{GROUPINGS.name}: no grouping {gid!r}")
+
+
+EU27 = grouping_members("EU")
+"""The EU's 27 member states, read from the groupings list (source eu-members), not written out again."""
 
 
 def ai_compute(raw: Path) -> tuple[str, str]:  # raw unused: reads the project's own extract
